@@ -1,0 +1,80 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { randomUUID } from 'node:crypto';
+import type { Deps, AppEnv } from './router.js';
+import { ApiError, errorBody } from './errors.js';
+import { loadEnv, type Env } from './env.js';
+import { createPgDb } from './db-pg.js';
+import { createSupabaseDb } from './db-supabase.js';
+import { createTokenService } from './jwt.js';
+import { createWechatClient } from './wechat.js';
+import { createLogger } from './log.js';
+import type { Db } from './db.js';
+import { rateLimit } from './ratelimit.js';
+import { coreRoutes } from '../_modules/core/routes.js';
+import { authRoutes } from '../_modules/auth/routes.js';
+import { meRoutes } from '../_modules/me/routes.js';
+
+/** The one Hono app: served by the Vercel function, the local Node server and the tests. */
+export function createApp(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', requestId);
+    for (const [k, v] of Object.entries(deps)) c.set(k as keyof Deps, v as never);
+    const started = performance.now();
+    await next();
+    c.header('x-request-id', requestId);
+    deps.log('info', 'request', {
+      requestId, method: c.req.method, route: c.req.routePath, status: c.res.status,
+      ms: Math.round(performance.now() - started),
+    });
+  });
+
+  app.use('/api/auth/*', rateLimit('auth', deps.env.AUTH_RATE_LIMIT, deps.env.AUTH_RATE_WINDOW_SECONDS));
+
+  app.route('/api', coreRoutes());
+  app.route('/api/auth', authRoutes(deps.env));
+  app.route('/api', meRoutes());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: '村居通 API', version: '0.1.0', description: '村居通小程序的服务端接口。所有错误都返回 { error: { code, message, fields? } }。' },
+  });
+
+  app.notFound((c) => c.json(errorBody('request.not_found'), 404));
+  app.onError((err, c) => {
+    if (err instanceof ApiError) {
+      for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
+      return c.json(errorBody(err.code, err.fields), err.status);
+    }
+    // Malformed JSON bodies reach here from the validator.
+    if (err instanceof SyntaxError || (err as { status?: number }).status === 400) {
+      return c.json(errorBody('request.invalid', { _: '请求内容不是有效的 JSON' }), 400);
+    }
+    deps.log('error', 'unhandled', { requestId: c.var.requestId, error: String((err as Error).stack ?? err) });
+    return c.json(errorBody('internal'), 500);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+/** Builds the dependencies from the environment (Vercel function and local server). */
+export function depsFromEnv(source: Record<string, string | undefined> = process.env, overrides: Partial<Deps> = {}): Deps {
+  const env: Env = loadEnv(source);
+  const db: Db =
+    env.DB_ADAPTER === 'supabase'
+      ? createSupabaseDb(env.SUPABASE_URL!, env.SUPABASE_ANON_KEY!, env.SUPABASE_SERVICE_ROLE_KEY!)
+      : createPgDb(env.DATABASE_URL!, env.DATABASE_POOL_SIZE);
+  return {
+    env,
+    db,
+    tokens: createTokenService(env),
+    wechat: createWechatClient({ appId: env.WECHAT_APPID, secret: env.WECHAT_SECRET, apiBase: env.WECHAT_API_BASE }),
+    log: createLogger(env.LOG_LEVEL),
+    ...overrides,
+  };
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/**
+ * Configuration, validated once at start-up. Every variable is listed in the README.
+ * Unknown or malformed values stop the server with a clear message instead of failing later.
+ */
+const flag = z
+  .enum(['on', 'off', 'true', 'false', '1', '0'])
+  .transform((v) => v === 'on' || v === 'true' || v === '1');
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    DB_ADAPTER: z.enum(['pg', 'supabase']).default('pg'),
+    DATABASE_URL: z.string().url().optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    SUPABASE_URL: z.string().url().optional(),
+    SUPABASE_ANON_KEY: z.string().min(10).optional(),
+    SUPABASE_SERVICE_ROLE_KEY: z.string().min(10).optional(),
+    /** HS256 secret (local default; legacy Supabase JWT secret). */
+    JWT_SECRET: z.string().min(32).optional(),
+    /** Asymmetric signing key (Supabase signing keys): a private JWK as JSON, or a PKCS#8 PEM. */
+    JWT_PRIVATE_KEY: z.string().optional(),
+    JWT_KID: z.string().optional(),
+    JWT_ALG: z.enum(['ES256', 'RS256']).default('ES256'),
+    JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(7 * 24 * 3600),
+    WECHAT_APPID: z.string().optional(),
+    WECHAT_SECRET: z.string().optional(),
+    WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+    DEV_LOGIN: flag.optional(),
+    AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+    AUTH_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  })
+  .superRefine((e, ctx) => {
+    if (e.DB_ADAPTER === 'pg' && !e.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required when DB_ADAPTER=pg' });
+    }
+    if (e.DB_ADAPTER === 'supabase') {
+      for (const k of ['SUPABASE_URL', 'SUPABASE_ANON_KEY', 'SUPABASE_SERVICE_ROLE_KEY'] as const) {
+        if (!e[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'required when DB_ADAPTER=supabase' });
+      }
+    }
+    if (!e.JWT_SECRET && !e.JWT_PRIVATE_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'set JWT_SECRET or JWT_PRIVATE_KEY' });
+    }
+    if (e.JWT_PRIVATE_KEY && !e.JWT_KID) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_KID'], message: 'required with JWT_PRIVATE_KEY' });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema> & { devLogin: boolean };
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  // Dev login is on by default except in production, where it must be switched on explicitly.
+  const devLogin = e.DEV_LOGIN ?? e.NODE_ENV !== 'production';
+  return { ...e, devLogin };
+}

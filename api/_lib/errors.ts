@@ -1,0 +1,62 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/**
+ * Every failure the API can return: a stable key, its HTTP status and the message a resident reads.
+ * Database functions raise the same keys (`raise exception using message = 'core.forbidden'`).
+ * Domains add their keys in their own `errors` block below; nothing else maps errors.
+ */
+export const errorCatalog = {
+  // request
+  'request.invalid': [400, '填写的内容有误，请检查后再试'],
+  'request.not_found': [404, '没有找到这个页面或接口'],
+  'request.rate_limited': [429, '操作太频繁了，请稍等一会儿再试'],
+  'request.idempotency_key_required': [400, '请求缺少幂等键，请刷新后重试'],
+  'internal': [500, '系统开小差了，请稍后再试；着急的话请拨打社区服务电话'],
+  // auth
+  'auth.required': [401, '请先登录'],
+  'auth.invalid_token': [401, '登录已失效，请重新登录'],
+  'auth.expired_token': [401, '登录已过期，请重新登录'],
+  'auth.wechat_code_invalid': [401, '微信登录凭证无效或已使用，请重新进入小程序'],
+  'auth.wechat_unavailable': [502, '暂时连不上微信，请稍后再试'],
+  'auth.wechat_not_configured': [503, '微信登录尚未配置，请联系社区工作人员'],
+  'auth.wechat_misconfigured': [503, '微信登录配置有误，请联系社区工作人员'],
+  'auth.unknown_persona': [404, '没有这个演示身份'],
+  // core
+  'core.forbidden': [403, '您没有这项操作的权限'],
+  'core.invalid_input': [400, '填写的内容有误，请检查后再试'],
+  'core.append_only': [409, '已记录的内容不能修改或删除'],
+  'core.building_not_found': [404, '没有找到这个楼栋，请重新选择'],
+  'core.already_verified': [409, '您已经是本社区认证居民了'],
+  'core.verification_pending': [409, '您已提交过认证申请，请等待审核'],
+  'core.verification_not_found': [404, '没有找到这条认证申请'],
+  'core.verification_decided': [409, '这条申请已经处理过了'],
+  'core.reason_required': [400, '请填写不通过的原因，方便居民补充'],
+  'core.consent_required': [409, '需要您先同意相关授权'],
+} as const satisfies Record<string, readonly [ContentfulStatusCode, string]>;
+
+export type ErrorKey = keyof typeof errorCatalog;
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorKey,
+    readonly fields?: Record<string, string>,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(code);
+  }
+  get status(): ContentfulStatusCode {
+    return errorCatalog[this.code][0];
+  }
+}
+
+export function isErrorKey(key: string): key is ErrorKey {
+  return Object.hasOwn(errorCatalog, key);
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; fields?: Record<string, string> };
+}
+
+export function errorBody(code: ErrorKey, fields?: Record<string, string>): ErrorBody {
+  return { error: { code, message: errorCatalog[code][1], ...(fields ? { fields } : {}) } };
+}
