@@ -1,0 +1,45 @@
+import { defineConfig } from '@tarojs/cli';
+import path from 'node:path';
+
+// One config for both targets: weapp output goes to dist/ (opened by WeChat DevTools through the root
+// project.config.json), the H5 build to dist-h5/ (served by the local server and used by the browser tests).
+export default defineConfig<'webpack5'>(async () => {
+  const isH5 = process.env.TARO_ENV === 'h5';
+  return {
+    projectName: 'cunju',
+    date: '2026-11-22',
+    designWidth: 750,
+    deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
+    sourceRoot: 'src',
+    outputRoot: isH5 ? 'dist-h5' : 'dist',
+    plugins: [],
+    defineConstants: {
+      // The API origin. Empty on H5 (same origin: /api); the weapp build needs the deployed HTTPS domain.
+      'process.env.TARO_APP_API_BASE': JSON.stringify(process.env.TARO_APP_API_BASE ?? ''),
+      'process.env.TARO_APP_DEV_LOGIN': JSON.stringify(process.env.TARO_APP_DEV_LOGIN ?? 'on'),
+    },
+    alias: {
+      '@': path.resolve(__dirname, '..', 'src'),
+      '@contracts': path.resolve(__dirname, '..', '..', 'api', '_contracts'),
+    },
+    framework: 'react',
+    compiler: 'webpack5',
+    cache: { enable: false },
+    logger: { quiet: true, stats: false },
+    mini: {
+      postcss: {
+        pxtransform: { enable: true, config: {} },
+        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
+      },
+      optimizeMainPackage: { enable: true },
+    },
+    h5: {
+      publicPath: '/',
+      staticDirectory: 'static',
+      router: { mode: 'hash' },
+      output: { filename: 'js/[name].[hash:8].js', chunkFilename: 'js/[name].[chunkhash:8].js' },
+      miniCssExtractPluginOption: { ignoreOrder: true, filename: 'css/[name].[hash].css', chunkFilename: 'css/[name].[chunkhash].css' },
+      postcss: { autoprefixer: { enable: true, config: {} }, cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } } },
+    },
+  };
+});

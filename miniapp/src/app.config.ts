@@ -1,0 +1,32 @@
+// Tab pages live in the main package; every other page sits in its domain's subpackage,
+// so the main package stays small (budget 1.5 MB, checked by the tests).
+export default defineAppConfig({
+  pages: ['pages/home/index', 'pages/hall/index', 'pages/affairs/index', 'pages/volunteer/index', 'pages/me/index'],
+  subPackages: [
+    { root: 'packages/account', pages: ['login/index', 'verify/index', 'privacy/index'] },
+    { root: 'packages/staff', pages: ['verifications/index'] },
+  ],
+  window: {
+    navigationBarBackgroundColor: '#b83227',
+    navigationBarTitleText: '村居通',
+    navigationBarTextStyle: 'white',
+    backgroundColor: '#f5f3ef',
+    backgroundTextStyle: 'dark',
+  },
+  tabBar: {
+    color: '#5b5b5b',
+    selectedColor: '#b83227',
+    backgroundColor: '#ffffff',
+    borderStyle: 'black',
+    list: [
+      { pagePath: 'pages/home/index', text: '首页' },
+      { pagePath: 'pages/hall/index', text: '办事' },
+      { pagePath: 'pages/affairs/index', text: '议事' },
+      { pagePath: 'pages/volunteer/index', text: '志愿' },
+      { pagePath: 'pages/me/index', text: '我的' },
+    ],
+  },
+  // WeChat shows its own privacy prompt flow through wx.onNeedPrivacyAuthorization.
+  __usePrivacyCheck__: true,
+  lazyCodeLoading: 'requiredComponents',
+});

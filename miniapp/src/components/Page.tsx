@@ -1,0 +1,45 @@
+import { type ReactNode, useEffect } from 'react';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { View } from '@tarojs/components';
+import { useElderMode } from '../lib/elder';
+import { ensureSession, needsPrivacyConsent, useSessionState, type Session } from '../lib/session';
+import { PrivacyDialog } from './PrivacyDialog';
+import { ErrorState, Loading } from './StateView';
+
+/**
+ * Every page's frame: elder-mode type scale, sign-in, the privacy dialog, and the session's loading and
+ * error states. `children` renders only once the person is signed in.
+ */
+export function Page({ children, requireSession = true }: { children: (s: Extract<Session, { status: 'ready' }>) => ReactNode; requireSession?: boolean } | { children: ReactNode; requireSession: false }) {
+  const elder = useElderMode();
+  const s = useSessionState();
+
+  useEffect(() => {
+    if (requireSession) void ensureSession();
+  }, [requireSession]);
+
+  useDidShow(() => {
+    if (requireSession) void ensureSession();
+  });
+
+  useEffect(() => {
+    if (requireSession && s.status === 'signed_out') {
+      Taro.navigateTo({ url: '/packages/account/login/index' }).catch(() => Taro.reLaunch({ url: '/packages/account/login/index' }));
+    }
+  }, [requireSession, s.status]);
+
+  let body: ReactNode;
+  if (!requireSession) body = children as ReactNode;
+  else if (s.status === 'ready') {
+    body = (
+      <>
+        {(children as (s: Extract<Session, { status: 'ready' }>) => ReactNode)(s)}
+        {needsPrivacyConsent(s.me) ? <PrivacyDialog version={s.me.privacyPolicyVersion} /> : null}
+      </>
+    );
+  } else if (s.status === 'error') body = <ErrorState message={s.error.message} onRetry={() => void ensureSession(true)} />;
+  else if (s.status === 'signed_out') body = <Loading text="请先登录…" />;
+  else body = <Loading />;
+
+  return <View className={elder ? 'page elder' : 'page'}>{body}</View>;
+}

@@ -1,0 +1,79 @@
+import Taro from '@tarojs/taro';
+import { ApiError, getToken, onSignedOut, setToken } from '../api/client';
+import { coreApi, type Me } from '../api/core';
+import { createStore } from './store';
+
+/**
+ * Who is signed in. weapp signs in silently with wx.login; the H5 build (demo and tests) signs in by
+ * choosing a demo persona on the login page.
+ */
+export type Session =
+  | { status: 'idle' | 'loading' }
+  | { status: 'signed_out' }
+  | { status: 'ready'; me: Me }
+  | { status: 'error'; error: ApiError };
+
+const session = createStore<Session>({ status: 'idle' });
+export const useSessionState = () => session.use();
+
+let inflight: Promise<void> | null = null;
+
+export function ensureSession(force = false): Promise<void> {
+  const s = session.get();
+  if (!force && (s.status === 'ready' || s.status === 'signed_out')) return Promise.resolve();
+  if (inflight) return inflight;
+  inflight = (async () => {
+    session.set({ status: 'loading' });
+    try {
+      if (!getToken()) {
+        if (process.env.TARO_ENV === 'weapp') {
+          const { code } = await Taro.login();
+          const auth = await coreApi.wechatLogin(code);
+          setToken(auth.token);
+        } else {
+          session.set({ status: 'signed_out' });
+          return;
+        }
+      }
+      session.set({ status: 'ready', me: await coreApi.me() });
+    } catch (err) {
+      if (session.get().status === 'signed_out') return;
+      session.set({ status: 'error', error: err instanceof ApiError ? err : new ApiError('network', '网络不太好，请稍后再试', 0) });
+    } finally {
+      inflight = null;
+    }
+  })();
+  return inflight;
+}
+
+export async function refreshMe(): Promise<void> {
+  session.set({ status: 'ready', me: await coreApi.me() });
+}
+
+export async function signInAsPersona(persona: string): Promise<void> {
+  const auth = await coreApi.devLogin(persona);
+  setToken(auth.token);
+  await ensureSession(true);
+}
+
+export function signOut(): void {
+  setToken('');
+  session.set({ status: process.env.TARO_ENV === 'weapp' ? 'idle' : 'signed_out' });
+}
+
+onSignedOut(() => session.set({ status: process.env.TARO_ENV === 'weapp' ? 'idle' : 'signed_out' }));
+
+export function needsPrivacyConsent(me: Me): boolean {
+  const c = me.consents.privacy_policy;
+  return !c || !c.granted || c.version !== me.privacyPolicyVersion;
+}
+
+/** The community the app shows: the first one the person belongs to. */
+export function currentCommunity(me: Me) {
+  return me.communities[0] ?? null;
+}
+
+export function hasRole(me: Me, communityId: string, roles: string[]): boolean {
+  const c = me.communities.find((x) => x.id === communityId);
+  return Boolean(c && c.roles.some((r) => roles.includes(r)));
+}

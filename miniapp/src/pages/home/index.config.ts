@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '村居通', enablePullDownRefresh: true });

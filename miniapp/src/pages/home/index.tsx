@@ -1,0 +1,85 @@
+import Taro, { usePullDownRefresh } from '@tarojs/taro';
+import { View, Text, Button } from '@tarojs/components';
+import { Page } from '../../components/Page';
+import { ServiceCentreCard } from '../../components/ServiceCentreCard';
+import { useElderMode } from '../../lib/elder';
+import { ensureSession, currentCommunity } from '../../lib/session';
+import type { Me } from '../../api/core';
+
+export default function HomePage() {
+  const elder = useElderMode();
+  usePullDownRefresh(() => {
+    void ensureSession(true).finally(() => Taro.stopPullDownRefresh());
+  });
+  return <Page>{({ me }) => (elder ? <ElderHome me={me} /> : <StandardHome me={me} />)}</Page>;
+}
+
+function greeting(me: Me) {
+  return `${me.profile.realName ?? me.profile.displayName}，您好`;
+}
+
+function VerificationBanner({ me }: { me: Me }) {
+  if (me.communities.some((c) => c.roles.includes('resident'))) return null;
+  const pending = me.verifications.find((v) => v.status === 'pending');
+  return (
+    <View className="banner info" onClick={() => Taro.navigateTo({ url: '/packages/account/verify/index' })}>
+      <Text>
+        {pending
+          ? `您申请加入${pending.communityName}的认证正在审核，一般 1–2 个工作日内完成。`
+          : '您还没有认证为居民。认证后可以网上办事、参与议事和志愿服务。点这里去认证 ›'}
+      </Text>
+    </View>
+  );
+}
+
+function StandardHome({ me }: { me: Me }) {
+  const c = currentCommunity(me);
+  return (
+    <View>
+      <View className="card">
+        <Text className="hero">{greeting(me)}</Text>
+        <View>
+          <Text className="muted">{c ? `${c.streetName} · ${c.name}` : '尚未加入社区'}</Text>
+        </View>
+      </View>
+      <VerificationBanner me={me} />
+      <View className="card">
+        <Text className="card-title">常用</Text>
+        <View className="grid-links">
+          <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/hall/index' })}>办事大厅</Button>
+          <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/affairs/index' })}>议事协商</Button>
+          <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/volunteer/index' })}>志愿服务</Button>
+          <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/me/index' })}>我的</Button>
+        </View>
+      </View>
+      <ServiceCentreCard me={me} />
+    </View>
+  );
+}
+
+/** 长辈版首页: a few big buttons, the calls first. */
+function ElderHome({ me }: { me: Me }) {
+  const c = currentCommunity(me);
+  return (
+    <View className="elder-home">
+      <View className="card">
+        <Text className="hero">{greeting(me)}</Text>
+      </View>
+      <VerificationBanner me={me} />
+      <View className="stack">
+        {c?.gridWorker?.phone ? (
+          <Button className="btn" onClick={() => Taro.makePhoneCall({ phoneNumber: c.gridWorker!.phone! })}>
+            给网格员{c.gridWorker.name}打电话
+          </Button>
+        ) : null}
+        {c?.servicePhone ? (
+          <Button className="btn secondary" onClick={() => Taro.makePhoneCall({ phoneNumber: c.servicePhone.replace(/\s/g, '') })}>
+            给社区打电话
+          </Button>
+        ) : null}
+        <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/hall/index' })}>我要办事</Button>
+        <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/me/index' })}>我的 / 设置</Button>
+      </View>
+    </View>
+  );
+}

@@ -1,0 +1,115 @@
+import Taro, { usePullDownRefresh } from '@tarojs/taro';
+import { View, Text, Button, Switch } from '@tarojs/components';
+import { Page } from '../../components/Page';
+import { setElderMode, useElderMode } from '../../lib/elder';
+import { ensureSession, signOut, refreshMe } from '../../lib/session';
+import { roleLabel, verificationLabel, formatDateTime, communityKindLabel } from '../../lib/format';
+import { coreApi, type Me } from '../../api/core';
+import { ApiError } from '../../api/client';
+
+export default function MePage() {
+  usePullDownRefresh(() => {
+    void ensureSession(true).finally(() => Taro.stopPullDownRefresh());
+  });
+  return <Page>{({ me }) => <MeView me={me} />}</Page>;
+}
+
+function MeView({ me }: { me: Me }) {
+  const elder = useElderMode();
+  const isResident = me.communities.some((c) => c.roles.includes('resident'));
+  const reviews = me.communities.filter((c) => c.roles.some((r) => r === 'committee' || r === 'grid_worker' || r === 'admin'));
+
+  async function withdrawPrivacy() {
+    const r = await Taro.showModal({
+      title: '撤回隐私授权',
+      content: '撤回后需要重新同意才能继续使用网上服务。已经办理的事项不受影响。',
+      confirmText: '撤回',
+    });
+    if (!r.confirm) return;
+    try {
+      await coreApi.recordConsent('privacy_policy', me.privacyPolicyVersion, false);
+      await refreshMe();
+    } catch (err) {
+      Taro.showToast({ title: err instanceof ApiError ? err.message : '操作失败', icon: 'none' });
+    }
+  }
+
+  return (
+    <View className="me">
+      <View className="card stack">
+        <Text className="hero me-name">{me.profile.realName ?? me.profile.displayName}</Text>
+        {me.profile.phoneMasked ? <Text className="muted">手机 {me.profile.phoneMasked}</Text> : null}
+        {me.communities.length === 0 ? <Text className="text">还没有加入任何社区或村</Text> : null}
+        {me.communities.map((c) => (
+          <View key={c.id} className="list-item me-community">
+            <Text className="text">
+              {c.streetName} · {c.name}（{communityKindLabel(c.kind)}）
+            </Text>
+            <View>
+              {c.roles.map((r) => (
+                <Text key={r} className="tag">{roleLabel[r] ?? r}</Text>
+              ))}
+            </View>
+            {c.household ? <Text className="muted">住址：{c.household.address}（{c.household.gridName}）</Text> : null}
+            {c.grids.length ? <Text className="muted">负责网格：{c.grids.map((g) => g.name).join('、')}</Text> : null}
+          </View>
+        ))}
+        {me.adminOf.map((a) => (
+          <Text key={a.streetId} className="tag">{a.streetName}管理员</Text>
+        ))}
+      </View>
+
+      <View className="card stack">
+        <View className="row">
+          <View>
+            <Text className="card-title">长辈版</Text>
+            <View><Text className="muted">字更大、按钮更大、首页更简单</Text></View>
+          </View>
+          <Switch className="elder-switch" checked={elder} color="#b83227" onChange={(e) => setElderMode(e.detail.value)} aria-label="长辈版" />
+        </View>
+      </View>
+
+      <View className="card stack">
+        <Text className="card-title">居民认证</Text>
+        {me.verifications.length === 0 && !isResident ? <Text className="text">还没有申请过认证。</Text> : null}
+        {me.verifications.map((v) => (
+          <View key={v.id} className="list-item">
+            <View className="row">
+              <Text className="text">{v.communityName} {v.address}</Text>
+              <Text className={`tag ${v.status === 'approved' ? 'ok' : v.status === 'refused' ? 'bad' : 'warn'}`}>
+                {verificationLabel[v.status]}
+              </Text>
+            </View>
+            <Text className="muted">申请时间 {formatDateTime(v.createdAt)}</Text>
+            {v.reason ? <View><Text className="muted">原因：{v.reason}</Text></View> : null}
+          </View>
+        ))}
+        <Button className="btn secondary" onClick={() => Taro.navigateTo({ url: '/packages/account/verify/index' })}>
+          {isResident ? '加入另一个社区或村' : '申请居民认证'}
+        </Button>
+      </View>
+
+      {reviews.length ? (
+        <View className="card stack">
+          <Text className="card-title">工作台</Text>
+          {reviews.map((c) => (
+            <Button key={c.id} className="btn plain" onClick={() => Taro.navigateTo({ url: `/packages/staff/verifications/index?communityId=${c.id}` })}>
+              {c.name} · 居民认证审核
+            </Button>
+          ))}
+        </View>
+      ) : null}
+
+      <View className="card stack">
+        <Text className="card-title">隐私与授权</Text>
+        <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/account/privacy/index' })}>隐私保护指引</Button>
+        <Button className="btn plain" onClick={withdrawPrivacy}>撤回隐私授权</Button>
+        {process.env.TARO_ENV === 'h5' ? (
+          <Button className="btn plain" onClick={() => { signOut(); Taro.reLaunch({ url: '/packages/account/login/index' }); }}>
+            退出 / 切换演示身份
+          </Button>
+        ) : null}
+      </View>
+    </View>
+  );
+}
