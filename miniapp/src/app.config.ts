@@ -19,11 +19,11 @@ export default defineAppConfig({
     backgroundColor: '#ffffff',
     borderStyle: 'black',
     list: [
-      { pagePath: 'pages/home/index', text: '首页' },
-      { pagePath: 'pages/hall/index', text: '办事' },
-      { pagePath: 'pages/affairs/index', text: '议事' },
-      { pagePath: 'pages/volunteer/index', text: '志愿' },
-      { pagePath: 'pages/me/index', text: '我的' },
+      { pagePath: 'pages/home/index', text: '首页', iconPath: 'assets/tab/home.png', selectedIconPath: 'assets/tab/home-active.png' },
+      { pagePath: 'pages/hall/index', text: '办事', iconPath: 'assets/tab/hall.png', selectedIconPath: 'assets/tab/hall-active.png' },
+      { pagePath: 'pages/affairs/index', text: '议事', iconPath: 'assets/tab/affairs.png', selectedIconPath: 'assets/tab/affairs-active.png' },
+      { pagePath: 'pages/volunteer/index', text: '志愿', iconPath: 'assets/tab/volunteer.png', selectedIconPath: 'assets/tab/volunteer-active.png' },
+      { pagePath: 'pages/me/index', text: '我的', iconPath: 'assets/tab/me.png', selectedIconPath: 'assets/tab/me-active.png' },
     ],
   },
   // WeChat shows its own privacy prompt flow through wx.onNeedPrivacyAuthorization.

@@ -416,8 +416,11 @@ language sql stable security definer set search_path = '' as $$
                        from app.memberships m where m.profile_id = p.id)
                     || case when exists (select 1 from app.street_admins sa where sa.profile_id = p.id)
                             then '["admin"]'::jsonb else '[]'::jsonb end,
-           'community', (select c.name from app.memberships m join app.communities c on c.id = m.community_id
-                          where m.profile_id = p.id order by m.created_at limit 1))
+           'community', coalesce(
+              (select c.name from app.memberships m join app.communities c on c.id = m.community_id
+                where m.profile_id = p.id order by m.created_at limit 1),
+              (select s.name from app.street_admins sa join app.streets s on s.id = sa.street_id
+                where sa.profile_id = p.id limit 1)))
          order by p.persona), '[]'::jsonb)
     from app.profiles p where p.persona is not null;
 $$;

@@ -1,5 +1,5 @@
-import { type ReactNode, useEffect } from 'react';
-import Taro, { useDidShow } from '@tarojs/taro';
+import { type ReactNode, useEffect, useState } from 'react';
+import Taro, { useDidHide, useDidShow } from '@tarojs/taro';
 import { View } from '@tarojs/components';
 import { useElderMode } from '../lib/elder';
 import { ensureSession, needsPrivacyConsent, useSessionState, type Session } from '../lib/session';
@@ -18,9 +18,13 @@ export function Page({ children, requireSession = true }: { children: (s: Extrac
     if (requireSession) void ensureSession();
   }, [requireSession]);
 
+  // Pages stay mounted under the one on top; only the visible page shows the privacy dialog.
+  const [visible, setVisible] = useState(true);
   useDidShow(() => {
+    setVisible(true);
     if (requireSession) void ensureSession();
   });
+  useDidHide(() => setVisible(false));
 
   useEffect(() => {
     if (requireSession && s.status === 'signed_out') {
@@ -34,7 +38,7 @@ export function Page({ children, requireSession = true }: { children: (s: Extrac
     body = (
       <>
         {(children as (s: Extract<Session, { status: 'ready' }>) => ReactNode)(s)}
-        {needsPrivacyConsent(s.me) ? <PrivacyDialog version={s.me.privacyPolicyVersion} /> : null}
+        {visible && needsPrivacyConsent(s.me) ? <PrivacyDialog version={s.me.privacyPolicyVersion} /> : null}
       </>
     );
   } else if (s.status === 'error') body = <ErrorState message={s.error.message} onRetry={() => void ensureSession(true)} />;

@@ -22,7 +22,7 @@ export function ensureSession(force = false): Promise<void> {
   const s = session.get();
   if (!force && (s.status === 'ready' || s.status === 'signed_out')) return Promise.resolve();
   if (inflight) return inflight;
-  inflight = (async () => {
+  const run = (async () => {
     session.set({ status: 'loading' });
     try {
       if (!getToken()) {
@@ -39,10 +39,12 @@ export function ensureSession(force = false): Promise<void> {
     } catch (err) {
       if (session.get().status === 'signed_out') return;
       session.set({ status: 'error', error: err instanceof ApiError ? err : new ApiError('network', '网络不太好，请稍后再试', 0) });
-    } finally {
-      inflight = null;
     }
   })();
+  // Cleared after assignment: the body above may finish synchronously (no token on H5).
+  inflight = run.finally(() => {
+    inflight = null;
+  });
   return inflight;
 }
 

@@ -76,7 +76,7 @@ function PersonaPicker() {
       <View className="card">
         {state.personas.map((p) => (
           <View key={p.persona} className="list-item row persona" data-persona={p.persona}>
-            <View>
+            <View className="persona-info">
               <Text className="text">{p.name}</Text>
               <View>
                 <Text className="muted">

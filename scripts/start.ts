@@ -1,0 +1,51 @@
+import { depsFromEnv } from '../api/_lib/app.js';
+import { localDatabase, LOCAL_JWT_SECRET } from './lib/local-env.js';
+import { buildMiniapp } from './lib/miniapp-build.js';
+import { startServer } from './serve.js';
+
+// `npm start`: database, migrations, seeds, both builds, then the server. Ctrl-C stops Postgres cleanly.
+const log = (m: string) => console.log(`[start] ${m}`);
+const t0 = Date.now();
+const port = Number(process.env.PORT ?? 3000);
+
+const { url, pg } = await localDatabase({ log });
+let server: Awaited<ReturnType<typeof startServer>> | null = null;
+
+async function shutdown(code = 0) {
+  log('stopping…');
+  await server?.close().catch(() => undefined);
+  await pg?.stop().catch(() => undefined);
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  log('building the H5 app (skipped when unchanged)…');
+  const h5 = buildMiniapp('h5');
+  log(h5.built ? `H5 built in ${(h5.ms / 1000).toFixed(1)} s` : 'H5 build is up to date');
+  log('building the weapp output for WeChat DevTools…');
+  const weapp = buildMiniapp('weapp', { TARO_APP_API_BASE: process.env.WEAPP_API_BASE ?? `http://localhost:${port}` });
+  log(weapp.built ? `weapp built in ${(weapp.ms / 1000).toFixed(1)} s` : 'weapp build is up to date');
+
+  const deps = depsFromEnv({
+    ...process.env,
+    DATABASE_URL: url,
+    JWT_SECRET: process.env.JWT_SECRET ?? (process.env.JWT_PRIVATE_KEY ? undefined : LOCAL_JWT_SECRET),
+    DEV_LOGIN: process.env.DEV_LOGIN ?? 'on',
+  });
+  server = await startServer(deps, port, process.env.HOST ?? '0.0.0.0');
+  const { personas } = (await (await fetch(`${server.url}/api/auth/dev/personas`)).json()) as {
+    personas?: Array<{ persona: string; name: string; roles: string[]; community: string | null }>;
+  };
+  console.log(`\n  村居通 is running: ${server.url}/   (API: ${server.url}/api, OpenAPI: ${server.url}/api/openapi.json)`);
+  console.log(`  ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; WeChat DevTools: open this folder (project.config.json → miniapp/dist)\n`);
+  if (personas?.length) {
+    console.log('  Demo personas (choose one on the login page):');
+    for (const p of personas) console.log(`    ${p.persona.padEnd(18)} ${p.name}  ${p.community ?? ''}  ${p.roles.join(', ')}`);
+  }
+  console.log('\n  Ctrl-C to stop.');
+} catch (err) {
+  console.error(err);
+  await shutdown(1);
+}

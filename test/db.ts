@@ -1,0 +1,86 @@
+import pg from 'pg';
+import { randomBytes } from 'node:crypto';
+import { inject, expect } from 'vitest';
+import { createPgDb } from '../api/_lib/db-pg.js';
+import type { Caller } from '../api/_lib/db.js';
+import { ApiError } from '../api/_lib/errors.js';
+import { persona, type PersonaName } from './personas.js';
+
+/** A database of its own for one test file, cloned from the migrated and seeded template. */
+export async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const adminUrl = inject('pgAdminUrl');
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name} template ${inject('pgTemplate')}`);
+  } finally {
+    await admin.end();
+  }
+  const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
+  return {
+    url,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/** A database with the pg adapter, used the way the API uses it (role + claims per call). */
+export async function testDb() {
+  const { url, drop } = await freshDatabase();
+  const db = createPgDb(url, 20);
+  return {
+    url,
+    db,
+    pool: db.pool,
+    /** Call a public function as a seeded persona (or any profile id). */
+    as(who: PersonaName | string) {
+      const sub = who in persona ? persona[who as PersonaName] : who;
+      const caller: Caller = { kind: 'user', sub, token: '', claims: { sub, role: 'authenticated' } };
+      return <T = any>(fn: string, args: Record<string, unknown> = {}) => db.rpc<T>(fn, args, caller);
+    },
+    service<T = any>(fn: string, args: Record<string, unknown> = {}) {
+      return db.rpc<T>(fn, args, { kind: 'service' });
+    },
+    /** Run raw SQL as the table owner (to look at state or to try what the API would never do). */
+    sql<T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []) {
+      return db.pool.query<T>(text, values);
+    },
+    /** Run raw SQL as `authenticated` with a persona's claims, exactly as PostgREST would. */
+    async sqlAs<T extends pg.QueryResultRow = any>(who: PersonaName, text: string, values: unknown[] = []) {
+      const client = await db.pool.connect();
+      try {
+        await client.query('begin');
+        await client.query(`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`, [
+          JSON.stringify({ sub: persona[who], role: 'authenticated' }),
+        ]);
+        const res = await client.query<T>(text, values);
+        await client.query('commit');
+        return res;
+      } catch (err) {
+        await client.query('rollback');
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await db.close();
+      await drop();
+    },
+  };
+}
+
+/** Asserts that a call is refused with this error key. */
+export async function expectRefused(p: Promise<unknown>, code: string) {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err, `expected refusal ${code}`).toBeInstanceOf(ApiError);
+  expect((err as ApiError).code).toBe(code);
+}
