@@ -1,4 +1,5 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import ws from 'ws';
 import { type Caller, type Db, FUNCTION_NAME, mapDbError } from './db.js';
 
 /**
@@ -9,6 +10,8 @@ import { type Caller, type Db, FUNCTION_NAME, mapDbError } from './db.js';
 export function createSupabaseDb(url: string, anonKey: string, serviceRoleKey: string, fetchImpl?: typeof fetch): Db {
   const options = {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    // supabase-js builds a realtime client even when unused; Node 20 has no global WebSocket.
+    realtime: { transport: ws as unknown as typeof WebSocket },
     ...(fetchImpl ? { global: { fetch: fetchImpl } } : {}),
   };
   const service = createClient(url, serviceRoleKey, options);

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSupabaseDb } from './db-supabase.js';
+import { ApiError } from './errors.js';
+
+/**
+ * The supabase-js adapter against a local server that answers like PostgREST's /rest/v1/rpc endpoint:
+ * checks the URL, headers and body it is sent, and how PostgREST's error bodies are mapped.
+ */
+interface Seen { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }
+const seen: Seen[] = [];
+let server: http.Server;
+let base = '';
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      const fn = (req.url ?? '').replace('/rest/v1/rpc/', '').split('?')[0];
+      const send = (status: number, payload: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(payload));
+      };
+      if (fn === 'get_me') return send(200, { profile: { id: 'p1' } });
+      if (fn === 'redeem_goods') return send(400, { code: 'P0001', message: 'core.forbidden', details: null, hint: null });
+      if (fn === 'expired') return send(401, { code: 'PGRST301', message: 'JWT expired', details: null, hint: null });
+      if (fn === 'broken') return send(500, { code: '42P01', message: 'relation "app.x" does not exist', details: null, hint: null });
+      send(404, { code: 'PGRST202', message: 'Could not find the function' });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const ANON = 'anon-key-0123456789';
+const SERVICE = 'service-role-key-0123456789';
+
+describe('supabase-js adapter', () => {
+  it("posts the arguments to /rest/v1/rpc/<fn> with the caller's own JWT", async () => {
+    const db = createSupabaseDb(base, ANON, SERVICE);
+    const result = await db.rpc('get_me', { p_x: 1, p_skip: undefined }, { kind: 'user', sub: 'p1', token: 'user.jwt.token', claims: {} });
+    expect(result).toEqual({ profile: { id: 'p1' } });
+    const req = seen.at(-1)!;
+    expect(req.method).toBe('POST');
+    expect(req.url).toBe('/rest/v1/rpc/get_me');
+    expect(req.headers.authorization).toBe('Bearer user.jwt.token');
+    expect(req.headers.apikey).toBe(ANON);
+    expect(JSON.parse(req.body)).toEqual({ p_x: 1 });
+  });
+
+  it('uses the service role key only for server calls', async () => {
+    const db = createSupabaseDb(base, ANON, SERVICE);
+    await db.rpc('get_me', {}, { kind: 'service' });
+    expect(seen.at(-1)!.headers.authorization).toBe(`Bearer ${SERVICE}`);
+    await db.rpc('get_me', {}, { kind: 'anon' });
+    expect(seen.at(-1)!.headers.authorization).toBe(`Bearer ${ANON}`);
+  });
+
+  it('maps a rule violation (P0001 + key) to the same ApiError as the pg adapter', async () => {
+    const db = createSupabaseDb(base, ANON, SERVICE);
+    const err = await db.rpc('redeem_goods', {}, { kind: 'service' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).code).toBe('core.forbidden');
+    expect((err as ApiError).status).toBe(403);
+  });
+
+  it('maps an expired JWT to 401 and anything else to an internal error without its text', async () => {
+    const db = createSupabaseDb(base, ANON, SERVICE);
+    const expired = await db.rpc('expired', {}, { kind: 'service' }).catch((e: unknown) => e);
+    expect((expired as ApiError).code).toBe('auth.invalid_token');
+    const broken = await db.rpc('broken', {}, { kind: 'service' }).catch((e: unknown) => e);
+    expect(broken).not.toBeInstanceOf(ApiError);
+    expect(String(broken)).toContain('42P01');
+  });
+});

@@ -1,0 +1,44 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for api.weixin.qq.com's code2session, answering as WeChat does: a code works once,
+ * unknown codes get 40029, a reused code 40163, a wrong appid 40013, a wrong secret 40125.
+ * Codes look like `good:<openid>` or `good:<openid>:<nonce>` (a new code for the same person).
+ */
+export const FAKE_APPID = 'wx0000000000test';
+export const FAKE_SECRET = 'fake-wechat-secret-for-tests';
+export const FAKE_SESSION_KEY = 'SESSION_KEY_MUST_NEVER_LEAVE_THE_SERVER';
+
+export async function startFakeWechat() {
+  const used = new Set<string>();
+  const requests: URL[] = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    requests.push(url);
+    const reply = (body: object) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }); // WeChat really sends JSON as text/plain
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname !== '/sns/jscode2session') {
+      res.writeHead(404).end();
+      return;
+    }
+    const q = url.searchParams;
+    if (q.get('appid') !== FAKE_APPID) return reply({ errcode: 40013, errmsg: 'invalid appid' });
+    if (q.get('secret') !== FAKE_SECRET) return reply({ errcode: 40125, errmsg: 'invalid appsecret' });
+    if (q.get('grant_type') !== 'authorization_code') return reply({ errcode: 40002, errmsg: 'invalid grant_type' });
+    const code = q.get('js_code') ?? '';
+    if (!code.startsWith('good:')) return reply({ errcode: 40029, errmsg: 'invalid code' });
+    if (used.has(code)) return reply({ errcode: 40163, errmsg: 'code been used' });
+    used.add(code);
+    reply({ openid: code.slice(5).split(':')[0], session_key: FAKE_SESSION_KEY });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
