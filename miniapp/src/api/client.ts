@@ -61,9 +61,9 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
   const retryable = method === 'GET' || Boolean(opts.idempotencyKey);
 
   for (let attempt = 0; ; attempt++) {
-    let res: Taro.request.SuccessCallbackResult<unknown>;
+    let res: Taro.request.SuccessCallbackResult<string | Record<string, unknown> | ArrayBuffer>;
     try {
-      res = await Taro.request({ url, method, header, data: opts.body as Taro.General.IAnyObject, timeout: TIMEOUT_MS, dataType: 'json' });
+      res = await Taro.request({ url, method, header, data: opts.body as Record<string, unknown> | undefined, timeout: TIMEOUT_MS, dataType: 'json' });
     } catch {
       if (retryable && attempt === 0) continue;
       throw new ApiError('network', '网络不太好，请检查网络后再试', 0);

@@ -42,10 +42,11 @@ export function ensureSession(force = false): Promise<void> {
     }
   })();
   // Cleared after assignment: the body above may finish synchronously (no token on H5).
-  inflight = run.finally(() => {
+  const tracked = run.finally(() => {
     inflight = null;
   });
-  return inflight;
+  inflight = tracked;
+  return tracked;
 }
 
 export async function refreshMe(): Promise<void> {
