@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs';
 import { depsFromEnv } from '../api/_lib/app.js';
 import { localDatabase, LOCAL_JWT_SECRET } from './lib/local-env.js';
 import { buildMiniapp } from './lib/miniapp-build.js';
 import { startServer } from './serve.js';
 
 // `npm start`: database, migrations, seeds, both builds, then the server. Ctrl-C stops Postgres cleanly.
+// Local settings (never committed): .env.local, then the shell's own variables win.
+if (existsSync('.env.local')) process.loadEnvFile('.env.local');
+
 const log = (m: string) => console.log(`[start] ${m}`);
 const t0 = Date.now();
 const port = Number(process.env.PORT ?? 3000);

@@ -22,7 +22,7 @@ declare module 'vitest' {
 
 export async function setup(project: TestProject) {
   dir = mkdtempSync(path.join(tmpdir(), 'cunju-test-pg-'));
-  server = await startLocalPostgres({ dir, quiet: true });
+  server = await startLocalPostgres({ dir, quiet: true, fast: true });
   const admin = new pg.Client({ connectionString: server.url() });
   await admin.connect();
   await admin.query('create database cunju_template');

