@@ -12,7 +12,13 @@ const log = (m: string) => console.log(`[start] ${m}`);
 const t0 = Date.now();
 const port = Number(process.env.PORT ?? 3000);
 
-const { url, pg } = await localDatabase({ log });
+const production = process.env.NODE_ENV === 'production';
+if (production && !process.env.JWT_SECRET && !process.env.JWT_PRIVATE_KEY) {
+  console.error('[start] NODE_ENV=production needs JWT_SECRET or JWT_PRIVATE_KEY; the local development secret is not used in production.');
+  process.exit(1);
+}
+// Demo data is for laptops and demos, never for a production database.
+const { url, pg } = await localDatabase({ log, seed: !production });
 let server: Awaited<ReturnType<typeof startServer>> | null = null;
 
 async function shutdown(code = 0) {
