@@ -4,6 +4,7 @@ import { View } from '@tarojs/components';
 import { useElderMode } from '../lib/elder';
 import { ensureSession, needsPrivacyConsent, useSessionState, type Session } from '../lib/session';
 import { PrivacyDialog } from './PrivacyDialog';
+import { useWechatPrivacyRequest } from '../lib/privacy';
 import { ErrorState, Loading } from './StateView';
 
 /**
@@ -13,6 +14,7 @@ import { ErrorState, Loading } from './StateView';
 export function Page({ children, requireSession = true }: { children: (s: Extract<Session, { status: 'ready' }>) => ReactNode; requireSession?: boolean } | { children: ReactNode; requireSession: false }) {
   const elder = useElderMode();
   const s = useSessionState();
+  const wechatAsks = useWechatPrivacyRequest();
 
   useEffect(() => {
     if (requireSession) void ensureSession();
@@ -38,7 +40,7 @@ export function Page({ children, requireSession = true }: { children: (s: Extrac
     body = (
       <>
         {(children as (s: Extract<Session, { status: 'ready' }>) => ReactNode)(s)}
-        {visible && needsPrivacyConsent(s.me) ? <PrivacyDialog version={s.me.privacyPolicyVersion} /> : null}
+        {visible && (needsPrivacyConsent(s.me) || wechatAsks) ? <PrivacyDialog version={s.me.privacyPolicyVersion} /> : null}
       </>
     );
   } else if (s.status === 'error') body = <ErrorState message={s.error.message} onRetry={() => void ensureSession(true)} />;

@@ -4,6 +4,7 @@ import { View, Text, Button } from '@tarojs/components';
 import { coreApi } from '../api/core';
 import { refreshMe, signOut } from '../lib/session';
 import { ApiError } from '../api/client';
+import { answerWechatPrivacyRequest } from '../lib/privacy';
 
 /**
  * First-launch privacy notice. On weapp the 同意 button is WeChat's agreePrivacyAuthorization button,
@@ -18,6 +19,7 @@ export function PrivacyDialog({ version }: { version: string }) {
     setError('');
     try {
       await coreApi.recordConsent('privacy_policy', version, true);
+      answerWechatPrivacyRequest(true);
       await refreshMe();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : '没有保存成功，请再试一次');
@@ -34,6 +36,7 @@ export function PrivacyDialog({ version }: { version: string }) {
       cancelText: '再看看',
     }).then((r) => {
       if (!r.confirm) return;
+      answerWechatPrivacyRequest(false);
       signOut();
       if (process.env.TARO_ENV === 'weapp') Taro.exitMiniProgram();
       else Taro.reLaunch({ url: '/packages/account/login/index' });
