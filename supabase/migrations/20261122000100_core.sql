@@ -15,9 +15,8 @@
 create schema if not exists app;
 grant usage on schema app to authenticated, service_role;
 
--- Supabase grants execute on new public functions to anon and authenticated by default;
--- we grant each function explicitly instead.
-alter default privileges in schema public revoke execute on functions from public;
+-- Supabase grants execute on new public functions to anon and authenticated by default, and Postgres
+-- to PUBLIC; every migration revokes those and grants each function explicitly instead.
 alter default privileges in schema public revoke execute on functions from anon, authenticated;
 
 create type app.role as enum ('resident', 'grid_worker', 'clerk', 'committee', 'supervisor', 'admin');
@@ -696,3 +695,5 @@ grant execute on function public.get_me(), public.record_consent(text, text, boo
   public.request_verification(uuid, uuid, text, text, text, text, text), public.withdraw_verification(uuid),
   public.decide_verification(uuid, boolean, text), public.list_verification_requests(uuid, text),
   public.list_audit_log(uuid, integer) to authenticated;
+-- Write helpers run only inside security definer functions.
+revoke execute on function app.audit(uuid, text, text, text, jsonb, uuid) from authenticated;
