@@ -44,7 +44,7 @@ try {
     JWT_SECRET: process.env.JWT_SECRET ?? (process.env.JWT_PRIVATE_KEY ? undefined : LOCAL_JWT_SECRET),
     DEV_LOGIN: process.env.DEV_LOGIN ?? 'on',
   });
-  server = await startServer(deps, port, process.env.HOST ?? '0.0.0.0');
+  server = await startServer(deps, port, process.env.HOST ?? '0.0.0.0', { jobs: true });
   const { personas } = (await (await fetch(`${server.url}/api/auth/dev/personas`)).json()) as {
     personas?: Array<{ persona: string; name: string; roles: string[]; community: string | null }>;
   };

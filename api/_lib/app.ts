@@ -6,13 +6,15 @@ import { loadEnv, type Env } from './env.js';
 import { createPgDb } from './db-pg.js';
 import { createSupabaseDb } from './db-supabase.js';
 import { createTokenService } from './jwt.js';
-import { createWechatClient } from './wechat.js';
+import { createWechatClient, createWechatServerApi } from './wechat.js';
+import { recordingContentCheck, wechatContentCheck } from './content-check.js';
 import { createLogger } from './log.js';
 import type { Db } from './db.js';
 import { rateLimit } from './ratelimit.js';
 import { coreRoutes } from '../_modules/core/routes.js';
 import { authRoutes } from '../_modules/auth/routes.js';
 import { meRoutes } from '../_modules/me/routes.js';
+import { noticeRoutes } from '../_modules/notices/routes.js';
 
 /** The one Hono app: served by the Vercel function, the local Node server and the tests. */
 export function createApp(deps: Deps) {
@@ -37,6 +39,7 @@ export function createApp(deps: Deps) {
   app.route('/api', coreRoutes());
   app.route('/api/auth', authRoutes(deps.env));
   app.route('/api', meRoutes());
+  app.route('/api/notices', noticeRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {
@@ -69,11 +72,16 @@ export function depsFromEnv(source: Record<string, string | undefined> = process
     env.DB_ADAPTER === 'supabase'
       ? createSupabaseDb(env.SUPABASE_URL!, env.SUPABASE_ANON_KEY!, env.SUPABASE_SERVICE_ROLE_KEY!)
       : createPgDb(env.DATABASE_URL!, env.DATABASE_POOL_SIZE);
+  const wechatOpts = { appId: env.WECHAT_APPID, secret: env.WECHAT_SECRET, apiBase: env.WECHAT_API_BASE };
+  const wechatServer = createWechatServerApi(wechatOpts);
   return {
     env,
     db,
     tokens: createTokenService(env),
-    wechat: createWechatClient({ appId: env.WECHAT_APPID, secret: env.WECHAT_SECRET, apiBase: env.WECHAT_API_BASE }),
+    wechat: createWechatClient(wechatOpts),
+    wechatServer,
+    contentCheck: env.contentCheck === 'wechat' ? wechatContentCheck(wechatServer) : recordingContentCheck(),
+    outbox: { templates: { notice: env.WECHAT_TEMPLATE_NOTICE } },
     log: createLogger(env.LOG_LEVEL),
     ...overrides,
   };

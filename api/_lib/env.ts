@@ -28,6 +28,12 @@ const EnvSchema = z
     WECHAT_SECRET: z.string().optional(),
     WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
     DEV_LOGIN: flag.optional(),
+    /** WeChat subscribe-message template for new notices (thing1 title, thing2 community, time3 time). */
+    WECHAT_TEMPLATE_NOTICE: z.string().optional(),
+    /** `wechat` (msgSecCheck) or `record` (local: passes everything). Defaults to wechat in production. */
+    CONTENT_CHECK: z.enum(['wechat', 'record']).optional(),
+    /** Shared secret of the scheduled-job route (Vercel Cron sends it as a Bearer token). */
+    CRON_SECRET: z.string().min(16).optional(),
     AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
     AUTH_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -49,7 +55,7 @@ const EnvSchema = z
     }
   });
 
-export type Env = z.infer<typeof EnvSchema> & { devLogin: boolean };
+export type Env = z.infer<typeof EnvSchema> & { devLogin: boolean; contentCheck: 'wechat' | 'record' };
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = EnvSchema.safeParse(source);
@@ -60,5 +66,6 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   const e = parsed.data;
   // Dev login is on by default except in production, where it must be switched on explicitly.
   const devLogin = e.DEV_LOGIN ?? e.NODE_ENV !== 'production';
-  return { ...e, devLogin };
+  const contentCheck = e.CONTENT_CHECK ?? (e.NODE_ENV === 'production' ? 'wechat' : 'record');
+  return { ...e, devLogin, contentCheck };
 }

@@ -32,6 +32,23 @@ export const errorCatalog = {
   'core.verification_decided': [409, '这条申请已经处理过了'],
   'core.reason_required': [400, '请填写不通过的原因，方便居民补充'],
   'core.consent_required': [409, '需要您先同意相关授权'],
+  'content.rejected': [400, '内容里有不适合公开的信息，请修改后再提交'],
+  'content.check_unavailable': [503, '内容审核暂时不可用，请稍后再试'],
+  'cron.forbidden': [403, '无权运行定时任务'],
+  // notices
+  'notices.not_found': [404, '没有找到这条公告，可能已被撤下或您无权查看'],
+  'notices.not_editable': [409, '这条公告没有可以修改的草稿'],
+  'notices.not_submitted': [409, '这条公告不在待审核状态'],
+  'notices.not_published': [409, '公告还没有发布，直接修改草稿即可'],
+  'notices.correction_pending': [409, '已有一份更正在处理中，请先处理完'],
+  'notices.correction_note_required': [400, '请写明更正了什么'],
+  'notices.comment_required': [400, '退回时请写明需要修改的地方'],
+  'notices.finance_lines_required': [400, '财务公开至少需要一条收支明细'],
+  'notices.finance_lines_only_for_finance': [400, '只有财务公开可以填写收支明细'],
+  'notices.grid_not_found': [400, '选择的网格不属于本社区'],
+  'notices.questions_not_open': [409, '只有党务、村(居)务、财务公开可以提问'],
+  'notices.question_not_found': [404, '没有找到这条提问'],
+  'notices.question_not_answerable': [409, '这条提问还在审核或已被隐藏，不能回复'],
 } as const satisfies Record<string, readonly [ContentfulStatusCode, string]>;
 
 export type ErrorKey = keyof typeof errorCatalog;

@@ -4,7 +4,9 @@ import type { Caller, Db } from './db.js';
 import type { Env } from './env.js';
 import { ApiError, errorBody } from './errors.js';
 import type { TokenService } from './jwt.js';
-import type { WechatClient } from './wechat.js';
+import type { WechatClient, WechatServerApi } from './wechat.js';
+import type { ContentCheck } from './content-check.js';
+import type { OutboxConfig } from './outbox.js';
 import type { Logger } from './log.js';
 import { ErrorSchema } from '../_contracts/common.js';
 
@@ -13,6 +15,9 @@ export interface Deps {
   db: Db;
   tokens: TokenService;
   wechat: WechatClient;
+  wechatServer: WechatServerApi;
+  contentCheck: ContentCheck;
+  outbox: OutboxConfig;
   log: Logger;
 }
 

@@ -46,3 +46,71 @@ export function createWechatClient(opts: { appId?: string; secret?: string; apiB
     },
   };
 }
+
+/**
+ * Server-to-WeChat calls that need an access token: subscribe messages and the content check.
+ * The token is cached until shortly before it expires (WeChat limits how often it may be fetched).
+ */
+export interface WechatServerApi {
+  sendSubscribeMessage(msg: { touser: string; templateId: string; page: string; data: Record<string, { value: string }> }): Promise<void>;
+  /** msgSecCheck v2: true when WeChat suggests 'pass'. */
+  checkText(content: string, openid: string): Promise<boolean>;
+}
+
+export class WechatCallError extends Error {
+  constructor(readonly errcode: number, message: string) {
+    super(message);
+  }
+}
+
+export function createWechatServerApi(opts: { appId?: string; secret?: string; apiBase: string; timeoutMs?: number }): WechatServerApi {
+  let cached: { token: string; until: number } | null = null;
+
+  async function call<T>(path: string, init?: { query?: Record<string, string>; body?: unknown }): Promise<T & { errcode?: number; errmsg?: string }> {
+    const url = new URL(path, opts.apiBase);
+    if (init?.query) url.search = new URLSearchParams(init.query).toString();
+    const res = await fetch(url, {
+      method: init?.body ? 'POST' : 'GET',
+      headers: init?.body ? { 'content-type': 'application/json' } : undefined,
+      body: init?.body ? JSON.stringify(init.body) : undefined,
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
+    });
+    if (!res.ok) throw new WechatCallError(-1, `HTTP ${res.status}`);
+    return (await res.json()) as T & { errcode?: number; errmsg?: string };
+  }
+
+  async function accessToken(): Promise<string> {
+    if (cached && cached.until > Date.now()) return cached.token;
+    if (!opts.appId || !opts.secret) throw new WechatCallError(-2, 'WeChat is not configured');
+    const r = await call<{ access_token?: string; expires_in?: number }>('/cgi-bin/stable_token', {
+      body: { grant_type: 'client_credential', appid: opts.appId, secret: opts.secret },
+    });
+    if (!r.access_token) throw new WechatCallError(r.errcode ?? -1, r.errmsg ?? 'no access_token');
+    cached = { token: r.access_token, until: Date.now() + Math.max(60, (r.expires_in ?? 7200) - 300) * 1000 };
+    return r.access_token;
+  }
+
+  async function withToken<T>(path: string, body: unknown) {
+    const r = await call<T>(path, { query: { access_token: await accessToken() }, body });
+    // 40001/42001: token invalid or expired: fetch a new one once.
+    if (r.errcode === 40001 || r.errcode === 42001) {
+      cached = null;
+      return call<T>(path, { query: { access_token: await accessToken() }, body });
+    }
+    return r;
+  }
+
+  return {
+    async sendSubscribeMessage(msg) {
+      const r = await withToken<object>('/cgi-bin/message/subscribe/send', {
+        touser: msg.touser, template_id: msg.templateId, page: msg.page, data: msg.data, miniprogram_state: 'formal', lang: 'zh_CN',
+      });
+      if (r.errcode) throw new WechatCallError(r.errcode, r.errmsg ?? 'send failed');
+    },
+    async checkText(content, openid) {
+      const r = await withToken<{ result?: { suggest?: string } }>('/wxa/msg_sec_check', { content, version: 2, scene: 2, openid });
+      if (r.errcode) throw new WechatCallError(r.errcode, r.errmsg ?? 'check failed');
+      return r.result?.suggest === 'pass';
+    },
+  };
+}

@@ -2,6 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, json, errors, requireUser, bearer } from '../../_lib/router.js';
 import { Health, CommunityList, AuditLog } from '../../_contracts/core.js';
 import { CommunityQuery } from '../../_contracts/common.js';
+import { ApiError } from '../../_lib/errors.js';
+import { drainOutbox } from '../../_lib/outbox.js';
 
 const healthRoute = createRoute({
   method: 'get', path: '/health', tags: ['core'], summary: '服务与数据库状态',
@@ -22,6 +24,11 @@ const auditRoute = createRoute({
   method: 'get', path: '/staff/audit-log', tags: ['core'], summary: '本社区操作记录（监督委员会、街道管理员）',
   security: bearer, request: { query: CommunityQuery },
   responses: { 200: json(AuditLog, '最近的操作记录'), ...errors(400, 401) },
+});
+
+const outboxRoute = createRoute({
+  method: 'get', path: '/cron/outbox', tags: ['core'], summary: '发送待发的订阅消息（定时任务调用，需 CRON_SECRET）',
+  responses: { 200: json(z.object({ sent: z.number(), skipped: z.number(), retry: z.number() }), '本次发送结果'), ...errors(403) },
 });
 
 export function coreRoutes() {
@@ -50,6 +57,13 @@ export function coreRoutes() {
     const { communityId } = c.req.valid('query');
     const entries = await c.var.db.rpc<z.infer<typeof AuditLog>['entries']>('list_audit_log', { p_community_id: communityId }, caller);
     return c.json({ entries }, 200);
+  });
+
+  // Vercel Cron calls this with `Authorization: Bearer $CRON_SECRET`; the local server uses a timer instead.
+  r.openapi(outboxRoute, async (c) => {
+    const secret = c.var.env.CRON_SECRET;
+    if (!secret || c.req.header('authorization') !== `Bearer ${secret}`) throw new ApiError('cron.forbidden');
+    return c.json(await drainOutbox(c.var), 200);
   });
 
   return r;
