@@ -47,9 +47,13 @@ export function createPgDb(connectionString: string, max = 10): Db & { pool: pg.
   };
 }
 
-/** Objects and arrays go to jsonb parameters as JSON text; everything else as itself. */
+/**
+ * Arrays of scalars become Postgres arrays (uuid[], text[]), as PostgREST does for array parameters;
+ * objects and arrays of objects go to jsonb parameters as JSON text; everything else as itself.
+ */
 function toParam(v: unknown): unknown {
   if (v === null || v instanceof Date) return v;
+  if (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object')) return v;
   if (typeof v === 'object') return JSON.stringify(v);
   return v;
 }

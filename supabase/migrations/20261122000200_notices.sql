@@ -289,6 +289,12 @@ grant all on app.notices, app.notice_versions, app.finance_lines, app.notice_rea
 
 -- ---------------------------------------------------------------- JSON shapes
 
+-- The masked name others may see (张*兰), whoever may or may not read the profile row itself.
+create function app.masked_name_of(p_profile uuid) returns text
+language sql stable security definer set search_path = '' as $$
+  select app.mask_name(coalesce(p.real_name, p.display_name)) from app.profiles p where p.id = p_profile;
+$$;
+
 create function app.finance_json(p_notice uuid, p_version integer) returns jsonb
 language sql stable security invoker set search_path = '' as $$
   select jsonb_build_object(
@@ -321,11 +327,15 @@ language plpgsql stable security definer set search_path = '' as $$
 declare n app.notices;
 begin
   select * into n from app.notices where id = p_notice;
-  if n.id is null or not app.has_role(n.community_id, '{committee,supervisor,admin,clerk,grid_worker,resident}') then
+  if n.id is null then
     perform app.fail('notices.not_found');
   end if;
   if not app.has_role(n.community_id, '{committee}') then
-    perform app.fail('core.forbidden');
+    -- Someone who cannot even see the notice learns nothing about it.
+    if app.can_read_notice(n.id) or app.has_role(n.community_id, '{supervisor,admin}') then
+      perform app.fail('core.forbidden');
+    end if;
+    perform app.fail('notices.not_found');
   end if;
   return n;
 end
@@ -610,7 +620,7 @@ begin
     'finance', case when n.category = 'finance' then app.finance_json(n.id, v.version) end,
     'questions', case when app.notice_is_disclosure(n.category) then (
       select coalesce(jsonb_agg(jsonb_build_object(
-               'id', q.id, 'body', q.body, 'asker', app.mask_name((select coalesce(p.real_name, p.display_name) from app.profiles p where p.id = q.asker_id)),
+               'id', q.id, 'body', q.body, 'asker', app.masked_name_of(q.asker_id),
                'mine', q.asker_id = (select auth.uid()), 'checkStatus', q.check_status, 'createdAt', q.created_at,
                'answer', q.answer, 'answeredAt', q.answered_at, 'hidden', q.hidden_at is not null, 'hiddenReason', q.hidden_reason)
                order by q.created_at), '[]'::jsonb)
