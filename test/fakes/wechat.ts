@@ -21,7 +21,9 @@ export async function startFakeWechat() {
       res.end(JSON.stringify(body));
     };
     if (url.pathname !== '/sns/jscode2session') {
-      res.writeHead(404).end();
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => serverApi(url, body ? JSON.parse(body) : {}, reply));
       return;
     }
     const q = url.searchParams;
@@ -34,11 +36,41 @@ export async function startFakeWechat() {
     used.add(code);
     reply({ openid: code.slice(5).split(':')[0], session_key: FAKE_SESSION_KEY });
   });
+  /** Server-side APIs: stable_token, subscribe send, msg_sec_check. Texts containing 违禁 are risky. */
+  const sent: Array<Record<string, unknown>> = [];
+  const checked: string[] = [];
+  let failNextSend = false;
+  const TOKEN = 'ACCESS_TOKEN_FAKE';
+  function serverApi(url: URL, body: Record<string, unknown>, reply: (b: object) => void) {
+    if (url.pathname === '/cgi-bin/stable_token') {
+      if (body.appid !== FAKE_APPID || body.secret !== FAKE_SECRET) return reply({ errcode: 40013, errmsg: 'invalid appid' });
+      return reply({ access_token: TOKEN, expires_in: 7200 });
+    }
+    if (url.searchParams.get('access_token') !== TOKEN) return reply({ errcode: 40001, errmsg: 'invalid credential' });
+    if (url.pathname === '/cgi-bin/message/subscribe/send') {
+      if (failNextSend) {
+        failNextSend = false;
+        return reply({ errcode: 43101, errmsg: 'user refuse to accept the msg' });
+      }
+      sent.push(body);
+      return reply({ errcode: 0, errmsg: 'ok' });
+    }
+    if (url.pathname === '/wxa/msg_sec_check') {
+      checked.push(String(body.content));
+      const risky = String(body.content).includes('违禁');
+      return reply({ errcode: 0, errmsg: 'ok', result: { suggest: risky ? 'risky' : 'pass', label: risky ? 20001 : 100 } });
+    }
+    reply({ errcode: 404, errmsg: 'unknown api' });
+  }
+
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    sent,
+    checked,
+    failNextSend: () => (failNextSend = true),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
