@@ -91,6 +91,7 @@ export const CommunityOption = z
     kind: z.enum(['community', 'village']),
     streetName: z.string(),
     address: z.string(),
+    grids: z.array(z.object({ id: Uuid, name: z.string() })),
     buildings: z.array(z.object({ id: Uuid, name: z.string(), gridName: z.string() })),
   })
   .openapi('CommunityOption');

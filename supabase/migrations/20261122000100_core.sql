@@ -534,6 +534,8 @@ create function public.list_communities() returns jsonb
 language sql stable security invoker set search_path = '' as $$
   select coalesce(jsonb_agg(jsonb_build_object(
            'id', c.id, 'name', c.name, 'kind', c.kind, 'streetName', s.name, 'address', c.address,
+           'grids', (select coalesce(jsonb_agg(jsonb_build_object('id', g.id, 'name', g.name) order by g.name), '[]'::jsonb)
+                       from app.grids g where g.community_id = c.id),
            'buildings', (select coalesce(jsonb_agg(jsonb_build_object('id', b.id, 'name', b.name, 'gridName', g.name)
                                                    order by g.name, b.name), '[]'::jsonb)
                            from app.buildings b join app.grids g on g.id = b.grid_id

@@ -28,3 +28,39 @@ export function formatDateTime(iso: string | null | undefined): string {
 export function communityKindLabel(kind: string): string {
   return kind === 'village' ? '村' : '社区';
 }
+
+export const categoryLabel: Record<string, string> = {
+  policy: '惠民政策',
+  routine: '常规事务',
+  major: '重大事项',
+  temporary: '临时通知',
+  hotspot: '热点回应',
+  party: '党务公开',
+  affairs: '村(居)务公开',
+  finance: '财务公开',
+  emergency: '应急通知',
+};
+
+/** Disclosures that the supervisory committee reviews before residents see them. */
+export const reviewedCategories = ['affairs', 'finance'];
+
+/** Fen (integer) to 元 with thousands separators: 360000 → "3,600.00". */
+export function formatFen(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  const yuan = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${sign}${yuan}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** "12.50" → 1250; null when not a positive amount with at most two decimals. */
+export function yuanToFen(text: string): number | null {
+  const m = /^\s*(\d{1,9})(?:\.(\d{1,2}))?\s*$/.exec(text);
+  if (!m) return null;
+  const fen = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  return fen > 0 ? fen : null;
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  const full = formatDateTime(iso);
+  return full.split(' ')[0] ?? '';
+}

@@ -1,17 +1,50 @@
-import Taro, { usePullDownRefresh } from '@tarojs/taro';
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
 import { Page } from '../../components/Page';
 import { ServiceCentreCard } from '../../components/ServiceCentreCard';
 import { useElderMode } from '../../lib/elder';
 import { ensureSession, currentCommunity } from '../../lib/session';
 import type { Me } from '../../api/core';
+import { noticesApi, type NoticeHome } from '../../api/notices';
+import { useLoad, type Load } from '../../lib/useLoad';
+import { EmergencyBanner, NoticeItem } from '../../components/NoticeItem';
+import { ErrorState, Loading } from '../../components/StateView';
 
 export default function HomePage() {
   const elder = useElderMode();
+  return <Page>{({ me }) => <Home me={me} elder={elder} />}</Page>;
+}
+
+function Home({ me, elder }: { me: Me; elder: boolean }) {
+  const c = currentCommunity(me);
+  const [notices, reload] = useLoad(() => (c ? noticesApi.home(c.id) : Promise.resolve(null)), [c?.id]);
   usePullDownRefresh(() => {
-    void ensureSession(true).finally(() => Taro.stopPullDownRefresh());
+    void Promise.all([ensureSession(true), reload()]).finally(() => Taro.stopPullDownRefresh());
   });
-  return <Page>{({ me }) => (elder ? <ElderHome me={me} /> : <StandardHome me={me} />)}</Page>;
+  useDidShow(() => void reload());
+  const emergencies = notices.status === 'ready' && notices.data ? notices.data.emergencies : [];
+  return (
+    <View>
+      {emergencies.map((n) => <EmergencyBanner key={n.id} n={n} />)}
+      {elder ? <ElderHome me={me} /> : <StandardHome me={me} notices={notices} reload={reload} />}
+    </View>
+  );
+}
+
+function NoticesCard({ notices, reload }: { notices: Load<NoticeHome | null>; reload: () => Promise<void> }) {
+  if (notices.status === 'loading') return <View className="card"><Loading text="正在加载公告…" /></View>;
+  if (notices.status === 'error') return <View className="card"><ErrorState message={notices.message} onRetry={() => void reload()} /></View>;
+  if (!notices.data) return null;
+  const items = [...notices.data.pinned, ...notices.data.latest];
+  return (
+    <View className="card home-notices">
+      <View className="row">
+        <Text className="card-title">公告公开</Text>
+        <Text className="muted" onClick={() => Taro.navigateTo({ url: '/packages/notices/list/index' })}>全部 ›</Text>
+      </View>
+      {items.length === 0 ? <Text className="muted">还没有公告。</Text> : items.map((n) => <NoticeItem key={n.id} n={n} />)}
+    </View>
+  );
 }
 
 function greeting(me: Me) {
@@ -32,7 +65,7 @@ function VerificationBanner({ me }: { me: Me }) {
   );
 }
 
-function StandardHome({ me }: { me: Me }) {
+function StandardHome({ me, notices, reload }: { me: Me; notices: Load<NoticeHome | null>; reload: () => Promise<void> }) {
   const c = currentCommunity(me);
   return (
     <View>
@@ -43,6 +76,7 @@ function StandardHome({ me }: { me: Me }) {
         </View>
       </View>
       <VerificationBanner me={me} />
+      <NoticesCard notices={notices} reload={reload} />
       <View className="card">
         <Text className="card-title">常用</Text>
         <View className="grid-links">
@@ -77,6 +111,7 @@ function ElderHome({ me }: { me: Me }) {
             给社区打电话
           </Button>
         ) : null}
+        <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/notices/list/index' })}>看公告</Button>
         <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/hall/index' })}>我要办事</Button>
         <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/me/index' })}>我的 / 设置</Button>
       </View>

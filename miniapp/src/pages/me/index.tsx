@@ -18,6 +18,7 @@ function MeView({ me }: { me: Me }) {
   const elder = useElderMode();
   const isResident = me.communities.some((c) => c.roles.includes('resident'));
   const reviews = me.communities.filter((c) => c.roles.some((r) => r === 'committee' || r === 'grid_worker' || r === 'admin'));
+  const noticeDesks = me.communities.filter((c) => c.roles.some((r) => r === 'committee' || r === 'supervisor'));
 
   async function withdrawPrivacy() {
     const r = await Taro.showModal({
@@ -89,9 +90,14 @@ function MeView({ me }: { me: Me }) {
         </Button>
       </View>
 
-      {reviews.length ? (
-        <View className="card stack">
+      {reviews.length || noticeDesks.length ? (
+        <View className="card stack workbench">
           <Text className="card-title">工作台</Text>
+          {noticeDesks.map((c) => (
+            <Button key={`n-${c.id}`} className="btn plain notice-desk" onClick={() => Taro.navigateTo({ url: `/packages/notices/manage/index?communityId=${c.id}` })}>
+              {c.name} · {c.roles.includes('committee') ? '公告与公开' : '公开事项审核'}
+            </Button>
+          ))}
           {reviews.map((c) => (
             <Button key={c.id} className="btn plain" onClick={() => Taro.navigateTo({ url: `/packages/staff/verifications/index?communityId=${c.id}` })}>
               {c.name} · 居民认证审核

@@ -1,0 +1,28 @@
+import type {
+  Notice, NoticeSummary, NoticeHome, NoticeWorkItem, ReadStats, CreateNoticeBody, UpdateNoticeBody, NoticeCategory,
+} from '@contracts/notices';
+import { request } from './client';
+
+export const noticesApi = {
+  home: (communityId: string) => request<NoticeHome>('GET', '/notices/home', { query: { communityId } }),
+  list: (communityId: string, category?: string, before?: string) =>
+    request<{ notices: NoticeSummary[] }>('GET', '/notices', { query: { communityId, category, before } }),
+  get: (id: string, version?: number) => request<Notice>('GET', `/notices/${id}`, { query: { version } }),
+  read: (id: string) => request<{ noticeId: string; firstRead: boolean }>('POST', `/notices/${id}/read`),
+  work: (communityId: string) => request<{ items: NoticeWorkItem[] }>('GET', '/notices/work', { query: { communityId } }),
+  create: (body: CreateNoticeBody) => request<Notice>('POST', '/notices', { body }),
+  update: (id: string, body: UpdateNoticeBody) => request<Notice>('PUT', `/notices/${id}/draft`, { body }),
+  submit: (id: string) => request<Notice>('POST', `/notices/${id}/submit`),
+  review: (id: string, approve: boolean, comment?: string) => request<Notice>('POST', `/notices/${id}/review`, { body: { approve, comment } }),
+  correct: (id: string, content: UpdateNoticeBody['content'], correctionNote: string) =>
+    request<Notice>('POST', `/notices/${id}/corrections`, { body: { content, correctionNote } }),
+  pin: (id: string, pinned: boolean) => request<{ id: string; pinned: boolean }>('POST', `/notices/${id}/pin`, { body: { pinned } }),
+  stats: (id: string) => request<ReadStats>('GET', `/notices/${id}/read-stats`),
+  ask: (id: string, body: string) => request<{ id: string; checkStatus: string }>('POST', `/notices/${id}/questions`, { body: { body } }),
+  answer: (questionId: string, answer: string) => request<{ id: string }>('POST', `/notices/questions/${questionId}/answer`, { body: { answer } }),
+  hide: (questionId: string, reason: string) => request<{ id: string }>('POST', `/notices/questions/${questionId}/hide`, { body: { reason } }),
+  subscribe: (communityId: string) => request<{ credits: number }>('POST', '/notices/subscriptions', { body: { communityId } }),
+  subscriptionConfig: () => request<{ templateId: string | null }>('GET', '/notices/subscription-config'),
+};
+
+export type { Notice, NoticeSummary, NoticeHome, NoticeWorkItem, ReadStats, NoticeCategory };
