@@ -24,3 +24,28 @@ export async function settled(page: Page) {
   await page.waitForSelector('.taro_page_show.taro_page_stationed:not(.taro_page_shade)');
   await page.waitForTimeout(350);
 }
+
+/** A new browser context signed in as a demo persona, with the privacy notice accepted. */
+export async function signIn(browser: Browser, baseUrl: string, persona: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/`);
+  await settled(page);
+  await current(page).locator(`#persona-${persona}`).click();
+  await settled(page);
+  await current(page).locator('.privacy-agree').click();
+  await current(page).locator('.privacy-dialog').waitFor({ state: 'detached' });
+  return page;
+}
+
+/** Opens a page of the app by its path, as a link or QR code would. */
+export async function open(page: Page, baseUrl: string, path: string) {
+  await page.goto(`${baseUrl}/#${path}`);
+  await settled(page);
+}
+
+/** Taps a tab of the tab bar (0 首页 … 4 我的). */
+export async function tab(page: Page, index: number) {
+  await page.locator('.taro-tabbar__tabbar .weui-tabbar__item').nth(index).click();
+  await settled(page);
+}

@@ -7,7 +7,7 @@ import { startServer } from '../../scripts/serve.js';
 import { repoRoot } from '../../scripts/lib/migrate.js';
 import { testDb } from '../../test/db.js';
 import { TEST_JWT_SECRET } from '../../test/api.js';
-import { current, hasChromium, launchChromium, settled } from '../../test/browser.js';
+import { current, hasChromium, launchChromium, settled, tab } from '../../test/browser.js';
 import { persona } from '../../test/personas.js';
 
 const shots = path.join(repoRoot, '.test-output/screenshots');
@@ -69,8 +69,7 @@ describe.skipIf(!hasChromium)('H5 journey: sign in, privacy, 我的, 长辈版',
     // Elder mode is remembered and the home page becomes the simple one.
     await page.reload();
     await settled(page);
-    await page.locator('.taro-tabbar__tabbar .weui-tabbar__item').first().click();
-    await settled(page);
+    await tab(page, 0);
     await current(page).locator('.elder-home').waitFor();
     expect(await current(page).locator('.elder-home').textContent()).toContain('给网格员刘建华打电话');
   });

@@ -21,24 +21,24 @@ export default function ComposePage() {
       {({ me }) => {
         const c = currentCommunity(me);
         if (!c || !hasRole(me, c.id, ['committee'])) return <ErrorState message="只有两委成员可以发布公告。" />;
-        return <Compose communityId={c.id} id={params.id} correcting={params.mode === 'correct'} />;
+        return <Compose communityId={c.id} id={params.id} correcting={params.mode === 'correct'} initialCategory={params.category as NoticeCategory | undefined} />;
       }}
     </Page>
   );
 }
 
-function Compose({ communityId, id, correcting }: { communityId: string; id?: string; correcting: boolean }) {
+function Compose({ communityId, id, correcting, initialCategory }: { communityId: string; id?: string; correcting: boolean; initialCategory?: NoticeCategory }) {
   const [loading, setLoading] = useState(Boolean(id));
   const [loadError, setLoadError] = useState('');
   const [community, setCommunity] = useState<CommunityOption | null>(null);
-  const [category, setCategory] = useState<NoticeCategory>('routine');
+  const [category, setCategory] = useState<NoticeCategory>(initialCategory && CATEGORIES.includes(initialCategory) ? initialCategory : 'routine');
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
   const [grids, setGrids] = useState<string[]>([]);
   const [pinned, setPinned] = useState(false);
   const [important, setImportant] = useState(false);
   const [period, setPeriod] = useState('');
-  const [lines, setLines] = useState<Line[]>([]);
+  const [lines, setLines] = useState<Line[]>(initialCategory === 'finance' ? [emptyLine()] : []);
   const [attachments, setAttachments] = useState<{ name: string; url: string }[]>([]);
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});

@@ -25,7 +25,10 @@ function Work({ communityId, isCommittee }: { communityId: string; isCommittee: 
   return (
     <View>
       {isCommittee ? (
-        <Button className="btn new-notice" style={{ marginBottom: '24px' }} onClick={() => Taro.navigateTo({ url: '/packages/notices/compose/index' })}>写新公告</Button>
+        <View className="btn-row" style={{ marginBottom: '24px' }}>
+          <Button className="btn new-notice" onClick={() => Taro.navigateTo({ url: '/packages/notices/compose/index' })}>写新公告</Button>
+          <Button className="btn secondary new-finance" onClick={() => Taro.navigateTo({ url: '/packages/notices/compose/index?category=finance' })}>写财务公开</Button>
+        </View>
       ) : (
         <View className="banner info">这里是等待监督委员会审核的村(居)务公开和财务公开。请核对内容和每一笔收支，通过后居民才能看到。</View>
       )}
