@@ -12,7 +12,9 @@ import { currentCommunity, hasRole } from '../../../lib/session';
 const CATEGORIES: NoticeCategory[] = ['policy', 'routine', 'major', 'temporary', 'hotspot', 'party', 'affairs', 'finance', 'emergency'];
 
 interface Line { occurredOn: string; item: string; direction: 'income' | 'expense'; yuan: string; counterparty: string }
-const emptyLine = (): Line => ({ occurredOn: new Date().toISOString().slice(0, 10), item: '', direction: 'expense', yuan: '', counterparty: '' });
+// Today in Asia/Shanghai, whatever the phone's time zone.
+const today = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+const emptyLine = (): Line => ({ occurredOn: today(), item: '', direction: 'expense', yuan: '', counterparty: '' });
 
 export default function ComposePage() {
   const { params } = useRouter();
@@ -44,6 +46,7 @@ function Compose({ communityId, id, correcting, initialCategory }: { communityId
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [publishAt, setPublishAt] = useState('');
+  const [expiresOn, setExpiresOn] = useState('');
   const [existing, setExisting] = useState<Notice | null>(null);
 
   useEffect(() => {
@@ -60,6 +63,7 @@ function Compose({ communityId, id, correcting, initialCategory }: { communityId
       setPeriod(n.financePeriod ?? '');
       setAttachments(n.version.attachments);
       setPublishAt(n.publishAt ? n.publishAt.slice(0, 10) : '');
+      setExpiresOn(n.expiresAt ? n.expiresAt.slice(0, 10) : '');
       setLines((n.finance?.lines ?? []).map((l) => ({ occurredOn: l.occurredOn, item: l.item, direction: l.direction, yuan: formatFen(l.amountFen).replace(/,/g, ''), counterparty: l.counterparty })));
       setLoading(false);
     }).catch((e) => { setLoadError(e instanceof ApiError ? e.message : '加载失败'); setLoading(false); });
@@ -89,7 +93,7 @@ function Compose({ communityId, id, correcting, initialCategory }: { communityId
       audienceGridIds: category === 'emergency' || grids.length === 0 ? null : grids,
       pinned, important: important || category === 'emergency',
       publishAt: publishAt ? new Date(`${publishAt}T08:00:00+08:00`).toISOString() : null,
-      expiresAt: null,
+      expiresAt: expiresOn ? new Date(`${expiresOn}T23:59:59+08:00`).toISOString() : null,
       financePeriod: category === 'finance' ? period.trim() : null,
     };
   }
@@ -191,6 +195,11 @@ function Compose({ communityId, id, correcting, initialCategory }: { communityId
                 <View className="input picker">{publishAt ? `${publishAt} 早上 8:00 发布` : '立即发布'}</View>
               </Picker>
               {publishAt ? <Text className="muted" onClick={() => setPublishAt('')}>改为立即发布</Text> : null}
+              <View className="field-label" style={{ marginTop: '24px' }}>到期下架（选填）</View>
+              <Picker mode="date" value={expiresOn} start={publishAt || today()} onChange={(e) => setExpiresOn(e.detail.value)}>
+                <View className="input picker">{expiresOn ? `${expiresOn} 之后不再显示在列表里` : '一直显示'}</View>
+              </Picker>
+              {expiresOn ? <Text className="muted" onClick={() => setExpiresOn('')}>改为一直显示</Text> : null}
             </View>
           ) : null}
         </>
