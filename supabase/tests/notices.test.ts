@@ -18,7 +18,7 @@ const lines = [
 ];
 
 async function createNotice(category: string, title: string, extra: Record<string, unknown> = {}) {
-  return t.as('committee')('create_notice', { p_community_id: community.chunhui, p_category: category, p_content: content(title, extra.content as object), ...extra.args as object });
+  return t.as('committee')('create_notice', { p_community_id: community.chunhui, p_category: category, p_content: content(title, extra.content as Record<string, unknown>), ...(extra.args as Record<string, unknown>) });
 }
 const ids = async (who: string, category: string | null = null) =>
   ((await t.as(who)('list_notices', { p_community_id: community.chunhui, p_category: category })) as { id: string }[]).map((n) => n.id);
