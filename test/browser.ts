@@ -1,5 +1,31 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { depsFromEnv } from '../api/_lib/app.js';
+import { startServer } from '../scripts/serve.js';
+import { repoRoot } from '../scripts/lib/migrate.js';
+import { testDb } from './db.js';
+import { TEST_JWT_SECRET } from './api.js';
+
+export const screenshots = path.join(repoRoot, '.test-output/screenshots');
+
+/** A journey's world: its own database, the real server with the H5 build, and Chromium. */
+export async function startJourney() {
+  mkdirSync(screenshots, { recursive: true });
+  const db = await testDb();
+  const server = await startServer(depsFromEnv({ NODE_ENV: 'test', DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', DEV_LOGIN: 'on' }), 0);
+  const browser = await launchChromium();
+  return {
+    db, server, browser,
+    shot: (page: Page, name: string, fullPage = false) => page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage }),
+    async close() {
+      await browser.close();
+      await server.close();
+      await db.close();
+    },
+  };
+}
 
 /** Debian's Chromium (apt-get install chromium); the browser journeys are skipped, loudly, without it. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -1,38 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { depsFromEnv } from '../../api/_lib/app.js';
-import { startServer } from '../../scripts/serve.js';
-import { repoRoot } from '../../scripts/lib/migrate.js';
-import { testDb } from '../../test/db.js';
-import { TEST_JWT_SECRET } from '../../test/api.js';
-import { current, hasChromium, launchChromium, open, settled, signIn, tab } from '../../test/browser.js';
+import type { Page } from 'playwright-core';
+import { current, hasChromium, open, settled, signIn, startJourney, tab } from '../../test/browser.js';
 
-const shots = path.join(repoRoot, '.test-output/screenshots');
 const TITLE = '春晖社区2026年11月公共收益收支公开';
 
 describe.skipIf(!hasChromium)('H5 journey: 财务公开 from draft to residents’ questions', () => {
-  let db: Awaited<ReturnType<typeof testDb>>;
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: Browser;
+  let j: Awaited<ReturnType<typeof startJourney>>;
   let committee: Page;
   let noticeId = '';
-
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
-    db = await testDb();
-    server = await startServer(depsFromEnv({ NODE_ENV: 'test', DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', DEV_LOGIN: 'on' }), 0);
-    browser = await launchChromium();
+    j = await startJourney();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await db?.close();
-  });
+  afterAll(async () => j?.close());
 
   it('committee writes a finance disclosure with three lines and submits it for review', async () => {
-    committee = await signIn(browser, server.url, 'committee');
+    committee = await signIn(j.browser, j.server.url, 'committee');
     await current(committee).locator('.notice-desk').click();
     await settled(committee);
     await current(committee).locator('.new-finance').click();
@@ -49,16 +31,16 @@ describe.skipIf(!hasChromium)('H5 journey: 财务公开 from draft to residents�
       await line.locator('.line-amount input').fill(items[i]![1]);
       await line.locator(items[i]![2] === 'income' ? '.line-income' : '.line-expense').click();
     }
-    await committee.screenshot({ path: path.join(shots, 'notices-1-compose.png'), fullPage: true });
+    await j.shot(committee, 'notices-1-compose', true);
     await form.locator('.notice-submit').click();
     await settled(committee);
     await expect.poll(() => current(committee).locator('.notice-heading').textContent()).toBe(TITLE);
     expect(await current(committee).textContent()).toContain('待审核');
-    const row = await db.sql(`select n.id, v.status from app.notices n join app.notice_versions v on v.notice_id = n.id where v.title = $1`, [TITLE]);
+    const row = await j.db.sql(`select n.id, v.status from app.notices n join app.notice_versions v on v.notice_id = n.id where v.title = $1`, [TITLE]);
     expect(row.rows).toHaveLength(1);
     expect(row.rows[0].status).toBe('submitted');
     noticeId = row.rows[0].id;
-    const lines = await db.sql(`select item, direction, amount_fen from app.finance_lines where notice_id = $1 order by line_no`, [noticeId]);
+    const lines = await j.db.sql(`select item, direction, amount_fen from app.finance_lines where notice_id = $1 order by line_no`, [noticeId]);
     expect(lines.rows).toEqual([
       { item: '广告位租金', direction: 'income', amount_fen: '360000' },
       { item: '楼道灯更换', direction: 'expense', amount_fen: '126850' },
@@ -67,17 +49,17 @@ describe.skipIf(!hasChromium)('H5 journey: 财务公开 from draft to residents�
   });
 
   it('the supervisor approves it from the review queue', async () => {
-    const sup = await signIn(browser, server.url, 'supervisor');
+    const sup = await signIn(j.browser, j.server.url, 'supervisor');
     await current(sup).locator('.notice-desk').click();
     await settled(sup);
     await current(sup).locator('.work-item', { hasText: TITLE }).click();
     await settled(sup);
     await current(sup).locator('.review-approve').click();
-    await expect.poll(async () => (await db.sql(`select status from app.notice_versions where notice_id = $1`, [noticeId])).rows[0].status).toBe('published');
+    await expect.poll(async () => (await j.db.sql(`select status from app.notice_versions where notice_id = $1`, [noticeId])).rows[0].status).toBe('published');
   });
 
   it('a resident sees it on the home page, opens the table and asks a question', async () => {
-    const resident = await signIn(browser, server.url, 'resident');
+    const resident = await signIn(j.browser, j.server.url, 'resident');
     await tab(resident, 0);
     const home = current(resident);
     await home.locator('.home-notices .notice-item', { hasText: TITLE }).click();
@@ -91,21 +73,21 @@ describe.skipIf(!hasChromium)('H5 journey: 财务公开 from draft to residents�
     await detail.locator('.question-input textarea').fill('慰问品发给了哪些老人？');
     await detail.locator('.question-submit').click();
     await expect.poll(() => detail.locator('.question', { hasText: '慰问品发给了哪些老人？' }).count()).toBe(1);
-    await resident.screenshot({ path: path.join(shots, 'notices-2-resident-detail.png'), fullPage: true });
-    const read = await db.sql(`select p.persona from app.notice_reads r join app.profiles p on p.id = r.profile_id where r.notice_id = $1 order by p.persona`, [noticeId]);
+    await j.shot(resident, 'notices-2-resident-detail', true);
+    const read = await j.db.sql(`select p.persona from app.notice_reads r join app.profiles p on p.id = r.profile_id where r.notice_id = $1 order by p.persona`, [noticeId]);
     expect(read.rows.map((r) => r.persona)).toEqual(['resident', 'supervisor']);
   });
 
   it('committee answers, and another resident sees the answer', async () => {
-    await open(committee, server.url, `/packages/notices/detail/index?id=${noticeId}`);
+    await open(committee, j.server.url, `/packages/notices/detail/index?id=${noticeId}`);
     const d = current(committee);
     const q = d.locator('.question', { hasText: '慰问品发给了哪些老人？' });
     await q.locator('.answer-input input').fill('80岁以上的老人，共12位，名单贴在社区公告栏。');
     await q.locator('.answer-submit').click();
     await expect.poll(() => q.locator('.answer').count()).toBe(1);
 
-    const r2 = await signIn(browser, server.url, 'resident2');
-    await open(r2, server.url, '/packages/notices/list/index');
+    const r2 = await signIn(j.browser, j.server.url, 'resident2');
+    await open(r2, j.server.url, '/packages/notices/list/index');
     await current(r2).locator('.notice-item', { hasText: TITLE }).click();
     await settled(r2);
     const answer = current(r2).locator('.question', { hasText: '慰问品发给了哪些老人？' }).locator('.answer');
@@ -113,15 +95,15 @@ describe.skipIf(!hasChromium)('H5 journey: 财务公开 from draft to residents�
   });
 
   it('a villager of another community never sees any of it', async () => {
-    const v = await signIn(browser, server.url, 'villager');
+    const v = await signIn(j.browser, j.server.url, 'villager');
     await tab(v, 0);
     await current(v).locator('.home-notices').waitFor();
     expect(await current(v).textContent()).not.toContain(TITLE);
-    await open(v, server.url, '/packages/notices/list/index');
+    await open(v, j.server.url, '/packages/notices/list/index');
     await current(v).locator('.notice-item').first().waitFor();
     expect(await current(v).textContent()).not.toContain(TITLE);
-    await open(v, server.url, `/packages/notices/detail/index?id=${noticeId}`);
+    await open(v, j.server.url, `/packages/notices/detail/index?id=${noticeId}`);
     await expect.poll(() => current(v).textContent()).toContain('没有找到这条公告');
-    await v.screenshot({ path: path.join(shots, 'notices-3-villager-not-found.png') });
+    await j.shot(v, 'notices-3-villager-not-found');
   });
 });

@@ -795,24 +795,32 @@ begin
 end
 $$;
 
-create function public.answer_notice_question(p_question_id uuid, p_answer text) returns jsonb
+-- A question that a committee member of its notice's community is about to act on (locked).
+create function app.question_for_committee(p_question uuid) returns app.notice_questions
 language plpgsql volatile security definer set search_path = '' as $$
-declare
-  q app.notice_questions;
-  n app.notices;
+declare q app.notice_questions;
 begin
   perform app.require_uid();
-  select * into q from app.notice_questions where id = p_question_id for update;
+  select * into q from app.notice_questions where id = p_question for update;
   if q.id is null then
     perform app.fail('notices.question_not_found');
   end if;
-  n := app.require_committee_of_notice(q.notice_id);
+  perform app.require_committee_of_notice(q.notice_id);
+  return q;
+end
+$$;
+
+create function public.answer_notice_question(p_question_id uuid, p_answer text) returns jsonb
+language plpgsql volatile security definer set search_path = '' as $$
+declare q app.notice_questions := app.question_for_committee(p_question_id);
+begin
   if q.check_status <> 'passed' or q.hidden_at is not null then
     perform app.fail('notices.question_not_answerable');
   end if;
   update app.notice_questions set answer = btrim(p_answer), answered_by = (select auth.uid()), answered_at = now()
    where id = q.id returning * into q;
-  perform app.audit(n.community_id, 'notice.question.answer', 'notice_question', q.id::text, '{}'::jsonb, q.asker_id);
+  perform app.audit((select n.community_id from app.notices n where n.id = q.notice_id), 'notice.question.answer',
+                    'notice_question', q.id::text, '{}'::jsonb, q.asker_id);
   return jsonb_build_object('id', q.id, 'answer', q.answer, 'answeredAt', q.answered_at);
 exception
   when check_violation then
@@ -822,16 +830,8 @@ $$;
 
 create function public.hide_notice_question(p_question_id uuid, p_reason text) returns jsonb
 language plpgsql volatile security definer set search_path = '' as $$
-declare
-  q app.notice_questions;
-  n app.notices;
+declare q app.notice_questions := app.question_for_committee(p_question_id);
 begin
-  perform app.require_uid();
-  select * into q from app.notice_questions where id = p_question_id for update;
-  if q.id is null then
-    perform app.fail('notices.question_not_found');
-  end if;
-  n := app.require_committee_of_notice(q.notice_id);
   if char_length(btrim(coalesce(p_reason, ''))) < 2 then
     perform app.fail('core.reason_required');
   end if;
@@ -840,8 +840,8 @@ begin
   if q.id is null then
     perform app.fail('notices.question_not_found');
   end if;
-  perform app.audit(n.community_id, 'notice.question.hide', 'notice_question', q.id::text,
-                    jsonb_build_object('reason', p_reason), q.asker_id);
+  perform app.audit((select n.community_id from app.notices n where n.id = q.notice_id), 'notice.question.hide',
+                    'notice_question', q.id::text, jsonb_build_object('reason', p_reason), q.asker_id);
   return jsonb_build_object('id', q.id, 'hidden', true, 'hiddenReason', q.hidden_reason);
 end
 $$;
