@@ -17,13 +17,4 @@ export const CommunityQuery = z.object({
   communityId: Uuid.openapi({ param: { name: 'communityId', in: 'query' } }),
 });
 
-/** An opaque client-chosen key: retries with the same key return the first result. */
-export const IdempotencyHeader = z.object({
-  'idempotency-key': z
-    .string()
-    .min(8, { error: '幂等键太短' })
-    .max(100)
-    .regex(/^[A-Za-z0-9_-]+$/, { error: '幂等键只能包含字母、数字、下划线和短横线' }),
-});
-
 export type ErrorBody = z.infer<typeof ErrorSchema>;

@@ -15,6 +15,8 @@ import { coreRoutes } from '../_modules/core/routes.js';
 import { authRoutes } from '../_modules/auth/routes.js';
 import { meRoutes } from '../_modules/me/routes.js';
 import { noticeRoutes } from '../_modules/notices/routes.js';
+import { volunteerRoutes } from '../_modules/volunteer/routes.js';
+import { pointsRoutes } from '../_modules/points/routes.js';
 
 /** The one Hono app: served by the Vercel function, the local Node server and the tests. */
 export function createApp(deps: Deps) {
@@ -40,6 +42,8 @@ export function createApp(deps: Deps) {
   app.route('/api/auth', authRoutes(deps.env));
   app.route('/api', meRoutes());
   app.route('/api/notices', noticeRoutes());
+  app.route('/api/volunteer', volunteerRoutes());
+  app.route('/api/points', pointsRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {
@@ -81,7 +85,7 @@ export function depsFromEnv(source: Record<string, string | undefined> = process
     wechat: createWechatClient(wechatOpts),
     wechatServer,
     contentCheck: env.contentCheck === 'wechat' ? wechatContentCheck(wechatServer) : recordingContentCheck(),
-    outbox: { templates: { notice: env.WECHAT_TEMPLATE_NOTICE } },
+    outbox: { templates: { notice: env.WECHAT_TEMPLATE_NOTICE, whistle: env.WECHAT_TEMPLATE_WHISTLE } },
     log: createLogger(env.LOG_LEVEL),
     ...overrides,
   };
