@@ -64,3 +64,30 @@ export function formatDate(iso: string | null | undefined): string {
   const full = formatDateTime(iso);
   return full.split(' ')[0] ?? '';
 }
+
+/** "11月25日 周二 09:00–11:30" in Asia/Shanghai. */
+export function formatSpan(startIso: string, endIso: string): string {
+  const s = new Date(new Date(startIso).getTime() + 8 * 3600 * 1000);
+  const e = new Date(new Date(endIso).getTime() + 8 * 3600 * 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const week = '日一二三四五六'[s.getUTCDay()];
+  return `${s.getUTCMonth() + 1}月${s.getUTCDate()}日 周${week} ${pad(s.getUTCHours())}:${pad(s.getUTCMinutes())}–${pad(e.getUTCHours())}:${pad(e.getUTCMinutes())}`;
+}
+
+export function formatMinutes(min: number): string {
+  const h = Math.floor(min / 60);
+  const m = min % 60;
+  return h ? `${h} 小时${m ? ` ${m} 分` : ''}` : `${m} 分钟`;
+}
+
+/** The previous month as YYYY-MM, in Asia/Shanghai. */
+export function previousMonth(): string {
+  const d = new Date(Date.now() + 8 * 3600 * 1000);
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() - 1);
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+export const entryKindLabel: Record<string, string> = {
+  service: '志愿服务', award: '奖励', deduction: '扣分', correction: '更正', objection: '异议冲销', redemption: '兑换', refund: '退回',
+};
