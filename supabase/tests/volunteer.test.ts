@@ -36,7 +36,7 @@ async function shift(id: string, startedMinutesAgo: number, minutes = 120) {
   await t.sql(`update app.activities set cancel_until = now() - make_interval(mins => $2 + 60), starts_at = now() - make_interval(mins => $2),
                ends_at = now() - make_interval(mins => $2) + make_interval(mins => $3) where id = $1`, [id, startedMinutesAgo, minutes]);
 }
-const signUp = (who: string, id: string, key = randomUUID()) => t.as(who)('sign_up_activity', { p_activity_id: id, p_idempotency_key: key });
+const signUp = (who: string, id: string, key: string = randomUUID()) => t.as(who)('sign_up_activity', { p_activity_id: id, p_idempotency_key: key });
 const sumOfEntries = async (who: string) =>
   Number((await t.sql(`select coalesce(sum(delta), 0) s from app.point_entries where profile_id = $1 and community_id = $2`, [who, chunhui])).rows[0].s);
 const balance = async (who: string) =>

@@ -69,9 +69,9 @@ function Attendance({ a, reload }: { a: Activity; reload: () => Promise<void> })
   const [minutes, setMinutes] = useState('');
   const [reason, setReason] = useState('');
   const people = a.signups ?? [];
+  const [asking, setAsking] = useState(false);
   async function confirm() {
-    const r = await Taro.showModal({ title: '确认出勤', content: '按签到签退时间计算时长并记积分。确认后只能逐人更正，不能撤回。', confirmText: '确认' });
-    if (!r.confirm) return;
+    setAsking(false);
     setBusy(true);
     try {
       await volunteerApi.confirm(a.id);
@@ -123,11 +123,21 @@ function Attendance({ a, reload }: { a: Activity; reload: () => Promise<void> })
           ) : null}
         </View>
       ))}
-      {!a.confirmedAt ? (
-        <Button className="btn confirm-attendance" loading={busy} disabled={busy || new Date(a.startsAt) > new Date()} onClick={() => void confirm()}>
+      {!a.confirmedAt && !asking ? (
+        <Button className="btn confirm-attendance" loading={busy} disabled={busy || new Date(a.startsAt) > new Date()} onClick={() => setAsking(true)}>
           {new Date(a.startsAt) > new Date() ? '活动开始后才能确认出勤' : '确认出勤并记积分'}
         </Button>
-      ) : <Text className="muted">已于 {formatDateTime(a.confirmedAt)} 确认。</Text>}
+      ) : null}
+      {!a.confirmedAt && asking ? (
+        <View className="banner info stack">
+          <Text>按签到、签退时间计算每个人的时长并记积分。确认后只能逐人更正（要写原因），不能撤回。</Text>
+          <View className="btn-row">
+            <Button className="btn plain" onClick={() => setAsking(false)}>再看看</Button>
+            <Button className="btn confirm-yes" onClick={() => void confirm()}>确认</Button>
+          </View>
+        </View>
+      ) : null}
+      {a.confirmedAt ? <Text className="muted">已于 {formatDateTime(a.confirmedAt)} 确认。</Text> : null}
     </View>
   );
 }
