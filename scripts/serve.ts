@@ -22,15 +22,16 @@ export async function startServer(deps: Deps, port: number, host = '127.0.0.1', 
   root.use('/*', serveStatic({ root: h5 }));
   root.get('*', serveStatic({ path: path.join(h5, 'index.html') }));
 
-  // Scheduled jobs: on Supabase/Vercel these are pg_cron and Vercel Cron; on a Node host, a timer.
+  // Scheduled jobs (send queued messages, expire unclaimed redemptions): on Supabase/Vercel these are
+  // pg_cron and Vercel Cron; on a Node host, a timer.
   let timer: NodeJS.Timeout | undefined;
   if (opts.jobs) {
     let running = false;
     timer = setInterval(() => {
       if (running) return;
       running = true;
-      drainOutbox(deps)
-        .then((r) => r.sent + r.skipped + r.retry > 0 && deps.log('info', 'outbox', r))
+      Promise.all([drainOutbox(deps), deps.db.rpc<{ expired: number }>('expire_redemptions', {}, { kind: 'service' })])
+        .then(([r, e]) => (r.sent + r.skipped + r.retry + e.expired > 0) && deps.log('info', 'scheduled jobs', { ...r, ...e }))
         .catch((err) => deps.log('error', 'outbox failed', { error: String(err) }))
         .finally(() => (running = false));
     }, 15_000);

@@ -17,6 +17,7 @@ import { meRoutes } from '../_modules/me/routes.js';
 import { noticeRoutes } from '../_modules/notices/routes.js';
 import { volunteerRoutes } from '../_modules/volunteer/routes.js';
 import { pointsRoutes } from '../_modules/points/routes.js';
+import { mallRoutes } from '../_modules/mall/routes.js';
 
 /** The one Hono app: served by the Vercel function, the local Node server and the tests. */
 export function createApp(deps: Deps) {
@@ -44,6 +45,7 @@ export function createApp(deps: Deps) {
   app.route('/api/notices', noticeRoutes());
   app.route('/api/volunteer', volunteerRoutes());
   app.route('/api/points', pointsRoutes());
+  app.route('/api/mall', mallRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {

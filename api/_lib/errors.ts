@@ -81,6 +81,15 @@ export const errorCatalog = {
   'points.objection_exists': [409, '您已经对这条记录提出过异议'],
   'points.objection_reason_required': [400, '请写明异议理由（至少 5 个字）'],
   'points.objection_decided': [409, '这条异议已经处理过了'],
+  // points mall
+  'mall.goods_not_found': [404, '没有找到这件商品'],
+  'mall.not_available': [409, '这件商品现在不能兑换（已下架或不在兑换时间内）'],
+  'mall.out_of_stock': [409, '库存不足，已经兑完了'],
+  'mall.limit_reached': [409, '这件商品您本期已兑换到上限'],
+  'mall.correction_below_reserved': [409, '货架上没有这么多可以减的库存'],
+  'mall.redemption_not_found': [404, '没有找到这个领取码，请核对后再输入'],
+  'mall.redemption_closed': [409, '这个兑换已取消或已过期，不能领取'],
+  'mall.already_handed_over': [409, '这个领取码已经领过了，不能重复领取'],
 } as const satisfies Record<string, readonly [ContentfulStatusCode, string]>;
 
 export type ErrorKey = keyof typeof errorCatalog;

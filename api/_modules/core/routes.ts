@@ -31,6 +31,11 @@ const outboxRoute = createRoute({
   responses: { 200: json(z.object({ sent: z.number(), skipped: z.number(), retry: z.number() }), '本次发送结果'), ...errors(403) },
 });
 
+const expireRoute = createRoute({
+  method: 'get', path: '/cron/expire-redemptions', tags: ['core'], summary: '让逾期未领的兑换过期并退回积分（定时任务调用，需 CRON_SECRET）',
+  responses: { 200: json(z.object({ expired: z.number() }), '本次过期数量'), ...errors(403) },
+});
+
 export function coreRoutes() {
   const r = createRouter();
 
@@ -59,12 +64,14 @@ export function coreRoutes() {
     return c.json({ entries }, 200);
   });
 
-  // Vercel Cron calls this with `Authorization: Bearer $CRON_SECRET`; the local server uses a timer instead.
-  r.openapi(outboxRoute, async (c) => {
+  // Vercel Cron calls these with `Authorization: Bearer $CRON_SECRET`; the local server uses a timer instead.
+  r.use('/cron/*', async (c, next) => {
     const secret = c.var.env.CRON_SECRET;
     if (!secret || c.req.header('authorization') !== `Bearer ${secret}`) throw new ApiError('cron.forbidden');
-    return c.json(await drainOutbox(c.var), 200);
+    await next();
   });
+  r.openapi(outboxRoute, async (c) => c.json(await drainOutbox(c.var), 200));
+  r.openapi(expireRoute, async (c) => c.json(await c.var.db.rpc<{ expired: number }>('expire_redemptions', {}, { kind: 'service' }), 200));
 
   return r;
 }
