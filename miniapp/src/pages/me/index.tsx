@@ -19,6 +19,7 @@ function MeView({ me }: { me: Me }) {
   const isResident = me.communities.some((c) => c.roles.includes('resident'));
   const reviews = me.communities.filter((c) => c.roles.some((r) => r === 'committee' || r === 'grid_worker' || r === 'admin'));
   const noticeDesks = me.communities.filter((c) => c.roles.some((r) => r === 'committee' || r === 'supervisor'));
+  const mallDesks = me.communities.filter((c) => c.roles.includes('clerk'));
 
   async function withdrawPrivacy() {
     const r = await Taro.showModal({
@@ -90,12 +91,17 @@ function MeView({ me }: { me: Me }) {
         </Button>
       </View>
 
-      {reviews.length || noticeDesks.length ? (
+      {reviews.length || noticeDesks.length || mallDesks.length ? (
         <View className="card stack workbench">
           <Text className="card-title">工作台</Text>
           {noticeDesks.map((c) => (
             <Button key={`n-${c.id}`} className="btn plain notice-desk" onClick={() => Taro.navigateTo({ url: `/packages/notices/manage/index?communityId=${c.id}` })}>
               {c.name} · {c.roles.includes('committee') ? '公告与公开' : '公开事项审核'}
+            </Button>
+          ))}
+          {mallDesks.map((c) => (
+            <Button key={`m-${c.id}`} className="btn plain mall-desk" onClick={() => Taro.navigateTo({ url: '/packages/mall/handover/index' })}>
+              {c.name} · 积分超市核销
             </Button>
           ))}
           {reviews.map((c) => (

@@ -67,6 +67,7 @@ function Volunteer({ me, communityId }: { me: Me; communityId: string }) {
           <Button className="btn plain" onClick={() => go('/packages/volunteer/publicity/index')}>积分公示</Button>
           <Button className="btn plain" onClick={() => go('/packages/volunteer/record/index')}>我的服务记录</Button>
           <Button className="btn plain" onClick={() => go('/packages/volunteer/whistle/index')}>吹哨报到</Button>
+          <Button className="btn plain mall-entry" onClick={() => go('/packages/mall/goods/index')}>积分超市</Button>
         </View>
         {organiser ? <Button className="btn new-activity" onClick={() => go('/packages/volunteer/create/index')}>发布志愿活动</Button> : null}
         {caller && !organiser ? <Button className="btn secondary" onClick={() => go('/packages/volunteer/whistle/index')}>吹哨</Button> : null}

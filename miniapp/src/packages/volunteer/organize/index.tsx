@@ -7,7 +7,7 @@ import { volunteerApi, type Activity } from '../../../api/volunteer';
 import { ApiError } from '../../../api/client';
 import { useLoad } from '../../../lib/useLoad';
 import { formatDateTime, formatMinutes } from '../../../lib/format';
-import { QrCode } from '../components/QrCode';
+import { QrCode } from '../../../components/QrCode';
 
 export default function OrganizePage() {
   const { params } = useRouter();

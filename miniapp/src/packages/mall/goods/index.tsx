@@ -1,0 +1,100 @@
+import { useState } from 'react';
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import { View, Text, Button, Image } from '@tarojs/components';
+import { Page } from '../../../components/Page';
+import { Empty, ErrorState, Loading } from '../../../components/StateView';
+import { mallApi, type Goods } from '../../../api/mall';
+import { pointsApi } from '../../../api/volunteer';
+import { ApiError, newIdempotencyKey } from '../../../api/client';
+import { useLoad } from '../../../lib/useLoad';
+import { currentCommunity, hasRole } from '../../../lib/session';
+
+const periodLabel: Record<string, string> = { week: '每周', month: '每月', year: '每年' };
+
+export default function GoodsPage() {
+  return <Page>{({ me }) => {
+    const c = currentCommunity(me);
+    return c ? <Mall communityId={c.id} staff={hasRole(me, c.id, ['clerk', 'committee'])} /> : <Empty text="认证为居民后，可以用志愿积分兑换生活用品。" />;
+  }}</Page>;
+}
+
+function Mall({ communityId, staff }: { communityId: string; staff: boolean }) {
+  const [state, reload] = useLoad(async () => {
+    const [g, p] = await Promise.all([mallApi.goods(communityId), pointsApi.me(communityId)]);
+    return { goods: g.goods, points: p };
+  }, [communityId]);
+  const [choosing, setChoosing] = useState<Goods | null>(null);
+  const [key, setKey] = useState(newIdempotencyKey);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  usePullDownRefresh(() => void reload().finally(() => Taro.stopPullDownRefresh()));
+  useDidShow(() => void reload());
+
+  async function redeem(g: Goods) {
+    setBusy(true);
+    setError('');
+    try {
+      const r = await mallApi.redeem(g.id, key); // the same key if this button is pressed again after a network error
+      setChoosing(null);
+      setKey(newIdempotencyKey());
+      Taro.redirectTo({ url: `/packages/mall/mine/index?highlight=${r.id}` });
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : '兑换失败，请稍后再试');
+      if (e instanceof ApiError && e.status > 0) setKey(newIdempotencyKey());
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;
+  const { goods, points } = state.data;
+  return (
+    <View className="mall">
+      <View className="card row">
+        <View><Text className="muted">可用积分</Text><Text className="hero mall-available">{points.available}</Text></View>
+        <View><Text className="muted">待公示</Text><Text className="text">{points.pending}</Text></View>
+        <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/mall/mine/index' })}>我的兑换</Button>
+      </View>
+      {staff ? (
+        <View className="btn-row" style={{ marginBottom: '24px' }}>
+          <Button className="btn secondary staff-handover" onClick={() => Taro.navigateTo({ url: '/packages/mall/handover/index' })}>核销领取码</Button>
+          <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/mall/manage/index' })}>商品与台账</Button>
+        </View>
+      ) : null}
+      {goods.length === 0 ? <Empty text="货架上还没有商品。" /> : (
+        <View className="goods-grid" style={{ display: 'flex', flexWrap: 'wrap', gap: '16px' }}>
+          {goods.map((g) => {
+            const limitHit = g.perPersonLimit != null && g.myCountThisPeriod >= g.perPersonLimit;
+            return (
+              <View key={g.id} className="card goods-card" style={{ flex: '1 1 40%', marginBottom: 0 }}>
+                {g.pictureUrl ? <Image src={g.pictureUrl} mode="aspectFill" style={{ width: '100%', height: '200px', borderRadius: '12px' }} /> : null}
+                <Text className="text goods-name" style={{ fontWeight: 600 }}>{g.name}</Text>
+                <Text className="text" style={{ color: '#b83227', fontWeight: 700 }}>{g.pricePoints} 积分</Text>
+                <Text className="muted">{g.stock > 0 ? `还剩 ${g.stock} 件` : '已兑完'}{g.perPersonLimit ? ` · ${periodLabel[g.limitPeriod]}限 ${g.perPersonLimit} 件` : ''}</Text>
+                <Button className="btn redeem" disabled={!g.available || limitHit} onClick={() => { setError(''); setChoosing(g); }}>
+                  {!g.available ? (g.stock > 0 ? '暂不可兑' : '已兑完') : limitHit ? '本期已兑' : '兑换'}
+                </Button>
+              </View>
+            );
+          })}
+        </View>
+      )}
+      {choosing ? (
+        <View className="mask">
+          <View className="sheet stack redeem-confirm">
+            <Text className="card-title">确认兑换</Text>
+            <Text className="text">用 {choosing.pricePoints} 积分兑换「{choosing.name}」。</Text>
+            <Text className="text">兑换后剩余可用积分 {points.available - choosing.pricePoints}。</Text>
+            <Text className="muted">请在 {choosing.pickupDays} 天内带领取码到社区服务中心领取；过期未领，积分自动退回。领取前可以取消。</Text>
+            {error ? <View className="banner alert" role="alert">{error}</View> : null}
+            <View className="btn-row">
+              <Button className="btn plain" onClick={() => setChoosing(null)}>再想想</Button>
+              <Button className="btn redeem-yes" loading={busy} disabled={busy} onClick={() => void redeem(choosing)}>确认兑换</Button>
+            </View>
+          </View>
+        </View>
+      ) : null}
+    </View>
+  );
+}
