@@ -35,8 +35,8 @@ export function createPgDb(connectionString: string, max = 10): Db & { pool: pg.
         return res.rows[0]?.result as T;
       } catch (err) {
         await client.query('rollback').catch(() => undefined);
-        const e = err as { code?: string; message?: string };
-        throw mapDbError(e.code, e.message) ?? err;
+        const e = err as { code?: string; message?: string; detail?: string };
+        throw mapDbError(e.code, e.message, e.detail) ?? err;
       } finally {
         client.release();
       }

@@ -32,7 +32,7 @@ export function createSupabaseDb(url: string, anonKey: string, serviceRoleKey: s
       const clean = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
       const { data, error } = await clientFor(caller).rpc(fn, clean);
       if (error) {
-        throw mapDbError(error.code, error.message) ?? new Error(`rpc ${fn} failed: ${error.code ?? ''} ${error.message}`);
+        throw mapDbError(error.code, error.message, error.details) ?? new Error(`rpc ${fn} failed: ${error.code ?? ''} ${error.message}`);
       }
       return data as T;
     },
