@@ -11,13 +11,33 @@ export function createPgDb(connectionString: string, max = 10): Db & { pool: pg.
   // An idle client that errors (database restarted) must not crash the process.
   pool.on('error', () => undefined);
 
+  // Like PostgREST, know each function's parameter types, so a JS value is sent the way the parameter
+  // expects it: JSON text for json/jsonb (even [] and {}), a Postgres array for uuid[]/text[].
+  const jsonParams = new Map<string, Promise<Set<string>>>();
+  function jsonParamsOf(fn: string): Promise<Set<string>> {
+    let p = jsonParams.get(fn);
+    if (!p) {
+      p = pool
+        .query<{ name: string }>(
+          `select a.name from pg_proc p, unnest(p.proargnames, p.proargtypes::regtype[]::text[]) as a(name, type)
+            where p.pronamespace = 'public'::regnamespace and p.proname = $1 and a.type in ('jsonb', 'json')`,
+          [fn],
+        )
+        .then((r) => new Set(r.rows.map((x) => x.name)));
+      p.catch(() => jsonParams.delete(fn));
+      jsonParams.set(fn, p);
+    }
+    return p;
+  }
+
   return {
     pool,
     async rpc<T>(fn: string, args: Record<string, unknown>, caller: Caller): Promise<T> {
       if (!FUNCTION_NAME.test(fn)) throw new Error(`bad function name ${fn}`);
       const names = Object.keys(args).filter((k) => args[k] !== undefined);
       for (const n of names) if (!FUNCTION_NAME.test(n)) throw new Error(`bad argument name ${n}`);
-      const values = names.map((n) => toParam(args[n]));
+      const json = await jsonParamsOf(fn);
+      const values = names.map((n) => toParam(args[n], json.has(n)));
       const call = `select public.${fn}(${names.map((n, i) => `${n} => $${i + 1}`).join(', ')}) as result`;
       const role = caller.kind === 'user' ? 'authenticated' : caller.kind === 'anon' ? 'anon' : 'service_role';
       const claims = caller.kind === 'user' ? caller.claims : { role };
@@ -47,13 +67,10 @@ export function createPgDb(connectionString: string, max = 10): Db & { pool: pg.
   };
 }
 
-/**
- * Arrays of scalars become Postgres arrays (uuid[], text[]), as PostgREST does for array parameters;
- * objects and arrays of objects go to jsonb parameters as JSON text; everything else as itself.
- */
-function toParam(v: unknown): unknown {
-  if (v === null || v instanceof Date) return v;
-  if (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object')) return v;
+function toParam(v: unknown, isJson: boolean): unknown {
+  if (v === null) return null;
+  if (isJson) return JSON.stringify(v);
+  if (v instanceof Date || Array.isArray(v)) return v;
   if (typeof v === 'object') return JSON.stringify(v);
   return v;
 }

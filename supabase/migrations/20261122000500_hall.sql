@@ -817,7 +817,7 @@ begin
   if p.id is null then
     perform app.fail('hall.proxy_not_found');
   end if;
-  insert into app.consents (profile_id, purpose, version, granted) values (p.resident_id, 'proxy_handling', 'proxy:' || p.id, true);
+  insert into app.consents (profile_id, purpose, version, granted) values (p.resident_id, 'proxy_handling', p.id::text, true);
   perform app.audit(p.community_id, 'proxy.consent', 'proxy_request', p.id::text);
   return jsonb_build_object('id', p.id, 'status', p.status);
 end
