@@ -18,6 +18,7 @@ import { noticeRoutes } from '../_modules/notices/routes.js';
 import { volunteerRoutes } from '../_modules/volunteer/routes.js';
 import { pointsRoutes } from '../_modules/points/routes.js';
 import { mallRoutes } from '../_modules/mall/routes.js';
+import { hallRoutes } from '../_modules/hall/routes.js';
 
 /** The one Hono app: served by the Vercel function, the local Node server and the tests. */
 export function createApp(deps: Deps) {
@@ -46,6 +47,7 @@ export function createApp(deps: Deps) {
   app.route('/api/volunteer', volunteerRoutes());
   app.route('/api/points', pointsRoutes());
   app.route('/api/mall', mallRoutes());
+  app.route('/api/hall', hallRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {
