@@ -833,6 +833,24 @@ language sql stable security definer set search_path = '' as $$
    where p.resident_id = (select auth.uid()) or p.helper_id = (select auth.uid());
 $$;
 
+-- Who a clerk can assign as a helper: grid workers and registered volunteers of the community.
+create function public.list_helpers(p_community_id uuid) returns jsonb
+language plpgsql stable security definer set search_path = '' as $$
+begin
+  perform app.require_uid();
+  if not app.has_role(p_community_id, '{clerk,committee}') then
+    perform app.fail('core.forbidden');
+  end if;
+  return (select coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'name', x.name, 'kind', x.kind) order by x.kind desc, x.name), '[]'::jsonb)
+            from (select distinct p.id, coalesce(p.real_name, p.display_name) as name,
+                         case when m.role = 'grid_worker' then '网格员' else '志愿者' end as kind
+                    from app.profiles p
+                    left join app.memberships m on m.profile_id = p.id and m.community_id = p_community_id and m.role = 'grid_worker'
+                   where m.profile_id is not null
+                      or exists (select 1 from app.volunteer_profiles v where v.profile_id = p.id and v.community_id = p_community_id)) x);
+end
+$$;
+
 create function public.list_notifications() returns jsonb
 language sql stable security invoker set search_path = '' as $$
   select coalesce(jsonb_agg(jsonb_build_object('id', n.id, 'title', n.title, 'body', n.body, 'link', n.link, 'createdAt', n.created_at,
@@ -853,6 +871,6 @@ grant execute on function public.search_service_items(uuid, text, text), public.
   public.rate_application(uuid, integer, text), public.close_rectification(uuid, text),
   public.create_appointment_slots(uuid, date, text[], integer, integer), public.list_appointment_slots(uuid),
   public.book_appointment(uuid, text), public.cancel_appointment(uuid), public.mark_arrival(uuid), public.list_my_appointments(),
-  public.request_proxy(uuid, text), public.assign_proxy(uuid, uuid), public.consent_proxy(uuid), public.list_my_proxy_requests(),
+  public.request_proxy(uuid, text), public.assign_proxy(uuid, uuid), public.list_helpers(uuid), public.consent_proxy(uuid), public.list_my_proxy_requests(),
   public.list_notifications()
   to authenticated;

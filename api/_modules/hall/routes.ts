@@ -54,6 +54,8 @@ const routes = {
     request: { params: IdParam, ...body(z.object({ helperId: Uuid })) }, responses: { 200: json(ok, '已指派'), ...errors(400, 401, 403, 409) } }),
   consentProxy: createRoute({ method: 'post', path: '/proxy-requests/{id}/consent', tags, security: bearer, summary: '居民同意由帮办人代办',
     request: { params: IdParam }, responses: { 200: json(ok, '已同意'), ...errors(400, 401, 404) } }),
+  helpers: createRoute({ method: 'get', path: '/helpers', tags, security: bearer, summary: '可指派的帮办人（网格员、志愿者）', request: { query: CommunityQuery },
+    responses: { 200: json(z.object({ helpers: z.array(z.object({ id: Uuid, name: z.string(), kind: z.string() })) }), '帮办人'), ...errors(400, 401, 403) } }),
   notifications: createRoute({ method: 'get', path: '/notifications', tags, security: bearer, summary: '我的消息',
     responses: { 200: json(z.object({ notifications: z.array(Notification) }), '消息'), ...errors(401) } }),
 };
@@ -111,6 +113,7 @@ export function hallRoutes() {
   r.openapi(routes.myProxy, async (c) => c.json({ requests: await rpc<ProxyRequest[]>(c, 'list_my_proxy_requests', {}) }, 200));
   r.openapi(routes.assignProxy, async (c) => c.json(await rpc<{ id: string; status: string }>(c, 'assign_proxy', { p_request_id: c.req.valid('param').id, p_helper_id: c.req.valid('json').helperId }), 200));
   r.openapi(routes.consentProxy, async (c) => c.json(await rpc<{ id: string; status: string }>(c, 'consent_proxy', { p_request_id: c.req.valid('param').id }), 200));
+  r.openapi(routes.helpers, async (c) => c.json({ helpers: await rpc<{ id: string; name: string; kind: string }[]>(c, 'list_helpers', { p_community_id: c.req.valid('query').communityId }) }, 200));
   r.openapi(routes.notifications, async (c) => c.json({ notifications: await rpc<Notification[]>(c, 'list_notifications', {}) }, 200));
   return r;
 }

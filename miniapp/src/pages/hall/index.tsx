@@ -1,5 +1,68 @@
-import { ComingSoon } from '../../components/ComingSoon';
+import { useState } from 'react';
+import Taro, { usePullDownRefresh } from '@tarojs/taro';
+import { View, Text, Button, Input, ScrollView } from '@tarojs/components';
+import { Page } from '../../components/Page';
+import { Empty, ErrorState, Loading } from '../../components/StateView';
+import { ServiceCentreCard } from '../../components/ServiceCentreCard';
+import { hallApi } from '../../api/hall';
+import { useLoad } from '../../lib/useLoad';
+import { currentCommunity, hasRole } from '../../lib/session';
+import type { Me } from '../../api/core';
+
+const THEMES = ['社保', '医保', '养老', '就业', '证明开具', '困难救助', '证照办理', '残疾人'];
 
 export default function HallPage() {
-  return <ComingSoon title="办事大厅" lead="网上办事正在接入：社保、医保、养老、证明开具等事项，很快可以在这里查看要带的材料、网上申请或预约。" />;
+  return <Page>{({ me }) => {
+    const c = currentCommunity(me);
+    return c && c.roles.length ? <Hall me={me} communityId={c.id} /> : (
+      <View>
+        <Empty text="认证为居民后可以网上办事。现在也可以到社区服务中心办理。" action="去认证" onAction={() => Taro.navigateTo({ url: '/packages/account/verify/index' })} />
+        <ServiceCentreCard me={me} />
+      </View>
+    );
+  }}</Page>;
+}
+
+function Hall({ me, communityId }: { me: Me; communityId: string }) {
+  const [q, setQ] = useState('');
+  const [search, setSearch] = useState('');
+  const [theme, setTheme] = useState('');
+  const [state, reload] = useLoad(() => hallApi.items(communityId, search || undefined, theme || undefined), [communityId, search, theme]);
+  usePullDownRefresh(() => void reload().finally(() => Taro.stopPullDownRefresh()));
+  const go = (url: string) => Taro.navigateTo({ url });
+  return (
+    <View className="hall">
+      <View className="card stack">
+        <View className="row">
+          <Input className="input hall-search" placeholder="搜事项，例如 居住证明、低保、医保" value={q} confirmType="search"
+            onInput={(e) => setQ(e.detail.value)} onConfirm={() => setSearch(q.trim())} />
+          <Button className="btn hall-search-go" style={{ flex: '0 0 auto' }} onClick={() => setSearch(q.trim())}>搜索</Button>
+        </View>
+        <ScrollView scrollX style={{ whiteSpace: 'nowrap' }}>
+          {['', ...THEMES].map((t) => (
+            <Text key={t || 'all'} className={`tag ${theme === t ? 'ok' : ''}`} style={{ padding: '10px 18px' }} onClick={() => setTheme(t)}>{t || '全部'}</Text>
+          ))}
+        </ScrollView>
+        <View className="grid-links">
+          <Button className="btn plain my-cases" onClick={() => go('/packages/hall/mine/index')}>我的办件 · 预约 · 帮办</Button>
+          {hasRole(me, communityId, ['clerk', 'committee']) ? <Button className="btn secondary hall-desk" onClick={() => go('/packages/hall/desk/index')}>窗口工作台</Button> : null}
+        </View>
+      </View>
+      {state.status === 'loading' ? <Loading /> : null}
+      {state.status === 'error' ? <ErrorState message={state.message} onRetry={() => void reload()} /> : null}
+      {state.status === 'ready' && state.data.items.length === 0 ? <Empty text={`没有找到“${search || theme}”相关的事项。可以换个说法，或打社区电话问问。`} /> : null}
+      {state.status === 'ready' && state.data.items.length ? (
+        <View className="card">
+          {state.data.items.map((i) => (
+            <View key={i.id} className="list-item service-item" onClick={() => go(`/packages/hall/item/index?id=${i.id}`)}>
+              <View><Text className="tag">{i.theme}</Text>{i.online ? <Text className="tag ok">可网上办</Text> : null}{i.appointment ? <Text className="tag warn">可预约</Text> : null}</View>
+              <Text className="text" style={{ fontWeight: 600 }}>{i.name}</Text>
+              <Text className="muted">{i.department} · {i.timeLimitDays ? `${i.timeLimitDays} 个工作日` : '即办'} · {i.fee}</Text>
+            </View>
+          ))}
+        </View>
+      ) : null}
+      <ServiceCentreCard me={me} />
+    </View>
+  );
 }

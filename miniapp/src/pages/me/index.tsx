@@ -100,6 +100,11 @@ function MeView({ me }: { me: Me }) {
             </Button>
           ))}
           {mallDesks.map((c) => (
+            <Button key={`h-${c.id}`} className="btn plain hall-desk-entry" onClick={() => Taro.navigateTo({ url: '/packages/hall/desk/index' })}>
+              {c.name} · 窗口工作台
+            </Button>
+          ))}
+          {mallDesks.map((c) => (
             <Button key={`m-${c.id}`} className="btn plain mall-desk" onClick={() => Taro.navigateTo({ url: '/packages/mall/handover/index' })}>
               {c.name} · 积分超市核销
             </Button>

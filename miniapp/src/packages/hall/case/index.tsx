@@ -1,0 +1,158 @@
+import { useState } from 'react';
+import Taro, { useDidShow, useRouter } from '@tarojs/taro';
+import { View, Text, Button, Input } from '@tarojs/components';
+import { Page } from '../../../components/Page';
+import { ErrorState, Loading } from '../../../components/StateView';
+import { hallApi, type Application } from '../../../api/hall';
+import { ApiError } from '../../../api/client';
+import { useLoad } from '../../../lib/useLoad';
+import { formatDate, formatDateTime } from '../../../lib/format';
+import { FormFields } from '../components/FormFields';
+
+export default function CasePage() {
+  const { params } = useRouter();
+  return <Page>{() => <Case id={params.id ?? ''} />}</Page>;
+}
+
+const toast = (title: string) => void Taro.showToast({ title, icon: 'none', duration: 2500 });
+
+function Case({ id }: { id: string }) {
+  const [state, reload] = useLoad(() => hallApi.get(id), [id]);
+  useDidShow(() => void reload());
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'error') {
+    return state.code === 'hall.application_not_found'
+      ? <ErrorState message="没有找到这个办件。它可能不是您的，或者链接有误。需要帮助请打社区电话。" />
+      : <ErrorState message={state.message} onRetry={() => void reload()} />;
+  }
+  const a = state.data;
+  return (
+    <View className="case">
+      <View className="card stack">
+        <View className="row"><Text className="card-title">{a.itemName}</Text><Text className={`tag case-status ${a.status === 'returned' || a.status === 'rejected' ? 'bad' : a.status === 'completed' ? 'ok' : 'warn'}`}>{a.statusLabel}</Text></View>
+        <Text className="muted">申请人 {a.applicant} · {a.department}</Text>
+        <Text className={`text ${a.overdue ? 'overdue' : ''}`}>承诺 {formatDate(a.dueOn)} 前办结{a.overdue ? '（已超期）' : ''}</Text>
+        {a.helper ? <Text className="muted">帮办人：{a.helper.name}</Text> : null}
+      </View>
+      {a.status === 'returned' && (a.mine || a.helper?.isMe) ? <Resubmit a={a} reload={reload} /> : null}
+      {a.canProcess ? <ClerkActions a={a} reload={reload} /> : null}
+      {a.status === 'completed' && a.mine && a.rating == null ? <Rate a={a} reload={reload} /> : null}
+      {a.rating != null ? <View className="card"><Text className="text">您的评价：{'★'.repeat(a.rating)}{'☆'.repeat(5 - a.rating)} {a.ratingComment ?? ''}</Text></View> : null}
+      {a.rectification ? (
+        <View className="card stack rectification">
+          <Text className="card-title">差评整改</Text>
+          <Text className="text">{a.rectification.status === 'open' ? `社区正在整改，${formatDate(a.rectification.dueOn)} 前给您答复。` : `已整改：${a.rectification.closedNote}`}</Text>
+          {a.canProcess && a.rectification.status === 'open' ? <CloseRectification id={a.rectification.id} reload={reload} /> : null}
+        </View>
+      ) : null}
+      <View className="card timeline">
+        <Text className="card-title">办理过程</Text>
+        {a.timeline.map((e, k) => (
+          <View key={k} className="list-item timeline-step">
+            <Text className="text">{e.toLabel}</Text>
+            <Text className="muted">{formatDateTime(e.at)} · {e.byApplicant ? '申请人' : e.actor}{e.onBehalfOf ? `（代 ${e.onBehalfOf}）` : ''}</Text>
+            {e.note ? <Text className="text step-note">{e.note}</Text> : null}
+          </View>
+        ))}
+      </View>
+      <View className="card stack">
+        <Text className="card-title">填报内容</Text>
+        {a.form.map((f) => <Text key={f.key} className="muted">{f.label}：{a.formData[f.key] ?? '—'}</Text>)}
+      </View>
+    </View>
+  );
+}
+
+function Resubmit({ a, reload }: { a: Application; reload: () => Promise<void> }) {
+  const [values, setValues] = useState<Record<string, string>>(a.formData);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [note, setNote] = useState('');
+  const lastNote = [...a.timeline].reverse().find((e) => e.to === 'returned')?.note;
+  async function submit() {
+    try {
+      await hallApi.resubmit(a.id, values, note.trim() || undefined);
+      toast('已重新提交');
+      await reload();
+    } catch (e) {
+      setErrors(e instanceof ApiError ? { ...e.fields, _: e.message } : { _: '提交失败' });
+    }
+  }
+  return (
+    <View className="card stack resubmit">
+      <View className="banner alert">需要补正：{lastNote}</View>
+      <FormFields form={a.form} values={values} errors={errors} onChange={setValues} />
+      <Input className="input resubmit-note" placeholder="补充说明（选填）" value={note} onInput={(e) => setNote(e.detail.value)} />
+      {errors._ ? <View className="field-error">{errors._}</View> : null}
+      <Button className="btn resubmit-submit" onClick={() => void submit()}>补正后重新提交</Button>
+    </View>
+  );
+}
+
+const NEXT: Record<string, Array<[string, string]>> = {
+  submitted: [['accepted', '受理'], ['returned', '退回补正'], ['rejected', '不予受理']],
+  accepted: [['processing', '开始办理'], ['returned', '退回补正'], ['rejected', '不予受理']],
+  processing: [['completed', '办结'], ['returned', '退回补正']],
+};
+
+function ClerkActions({ a, reload }: { a: Application; reload: () => Promise<void> }) {
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const steps = NEXT[a.status] ?? [];
+  if (!steps.length) return null;
+  async function step(to: string) {
+    setBusy(true);
+    try {
+      await hallApi.step(a.id, to, note.trim());
+      setNote('');
+      toast('已处理，居民会收到通知');
+      await reload();
+    } catch (e) {
+      toast(e instanceof ApiError ? Object.values(e.fields)[0] ?? e.message : '操作失败');
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <View className="card stack clerk-actions">
+      <Text className="card-title">窗口办理</Text>
+      <Input className="input step-note-input" placeholder="办理意见（退回、不予受理必须写明原因）" value={note} onInput={(e) => setNote(e.detail.value)} />
+      <View className="grid-links">
+        {steps.map(([to, label]) => <Button key={to} className={`btn step-${to} ${to === 'returned' || to === 'rejected' ? 'secondary' : ''}`} disabled={busy} onClick={() => void step(to)}>{label}</Button>)}
+      </View>
+    </View>
+  );
+}
+
+function Rate({ a, reload }: { a: Application; reload: () => Promise<void> }) {
+  const [stars, setStars] = useState(0);
+  const [comment, setComment] = useState('');
+  async function submit() {
+    try {
+      await hallApi.rate(a.id, stars, comment.trim());
+      toast(stars <= 2 ? '谢谢，社区会整改并答复您' : '谢谢您的评价');
+      await reload();
+    } catch (e) {
+      toast(e instanceof ApiError ? e.message : '评价失败');
+    }
+  }
+  return (
+    <View className="card stack rate">
+      <Text className="card-title">办得怎么样？</Text>
+      <View className="row" style={{ justifyContent: 'flex-start' }}>
+        {[1, 2, 3, 4, 5].map((n) => <Text key={n} className={`hero star star-${n}`} style={{ color: n <= stars ? '#d4a017' : '#c9c2b8' }} onClick={() => setStars(n)}>★</Text>)}
+      </View>
+      <Input className="input rate-comment" placeholder="说说原因（选填）" value={comment} onInput={(e) => setComment(e.detail.value)} />
+      <Button className="btn rate-submit" disabled={!stars} onClick={() => void submit()}>提交评价</Button>
+    </View>
+  );
+}
+
+function CloseRectification({ id, reload }: { id: string; reload: () => Promise<void> }) {
+  const [note, setNote] = useState('');
+  return (
+    <View className="stack">
+      <Input className="input" placeholder="整改情况（居民会看到）" value={note} onInput={(e) => setNote(e.detail.value)} />
+      <Button className="btn" disabled={note.trim().length < 2} onClick={() => void hallApi.closeRectification(id, note.trim()).then(() => reload()).catch((e) => toast(e instanceof ApiError ? e.message : '保存失败'))}>整改完成</Button>
+    </View>
+  );
+}
