@@ -42,7 +42,7 @@ export function launchChromium(): Promise<Browser> {
 
 /** The page currently on top (Taro H5 keeps earlier pages in the DOM, hidden). */
 export function current(page: Page) {
-  return page.locator('.taro_page_show.taro_page_stationed:not(.taro_page_shade)').last();
+  return page.locator('.taro_page_show.taro_page_stationed:not(.taro_page_shade)').filter({ visible: true }).last();
 }
 
 /** Waits until a navigation has settled: the new page has slid in. */

@@ -33,11 +33,9 @@ function Hall({ me, communityId }: { me: Me; communityId: string }) {
   return (
     <View className="hall">
       <View className="card stack">
-        <View className="row">
-          <Input className="input hall-search" placeholder="搜事项，例如 居住证明、低保、医保" value={q} confirmType="search"
-            onInput={(e) => setQ(e.detail.value)} onConfirm={() => setSearch(q.trim())} />
-          <Button className="btn hall-search-go" style={{ flex: '0 0 auto' }} onClick={() => setSearch(q.trim())}>搜索</Button>
-        </View>
+        <Input className="input hall-search" placeholder="搜事项，例如 居住证明、低保、医保" value={q} confirmType="search"
+          onInput={(e) => setQ(e.detail.value)} onConfirm={() => setSearch(q.trim())} />
+        <Button className="btn hall-search-go" onClick={() => setSearch(q.trim())}>搜索</Button>
         <ScrollView scrollX style={{ whiteSpace: 'nowrap' }}>
           {['', ...THEMES].map((t) => (
             <Text key={t || 'all'} className={`tag ${theme === t ? 'ok' : ''}`} style={{ padding: '10px 18px' }} onClick={() => setTheme(t)}>{t || '全部'}</Text>
