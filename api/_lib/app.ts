@@ -19,6 +19,7 @@ import { volunteerRoutes } from '../_modules/volunteer/routes.js';
 import { pointsRoutes } from '../_modules/points/routes.js';
 import { mallRoutes } from '../_modules/mall/routes.js';
 import { hallRoutes } from '../_modules/hall/routes.js';
+import { affairsRoutes } from '../_modules/affairs/routes.js';
 
 /** The one Hono app: served by the Vercel function, the local Node server and the tests. */
 export function createApp(deps: Deps) {
@@ -48,6 +49,7 @@ export function createApp(deps: Deps) {
   app.route('/api/points', pointsRoutes());
   app.route('/api/mall', mallRoutes());
   app.route('/api/hall', hallRoutes());
+  app.route('/api/affairs', affairsRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {

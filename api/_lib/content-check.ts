@@ -1,4 +1,5 @@
 import type { WechatServerApi } from './wechat.js';
+import { ApiError } from './errors.js';
 
 /**
  * Every piece of resident-written text passes this before anyone else sees it.
@@ -31,4 +32,31 @@ export function recordingContentCheck(): ContentCheck & { seen: string[] } {
       return true;
     },
   };
+}
+
+/**
+ * The whole flow for resident-written text stored as 'pending': check it, record the verdict with the
+ * service role, and refuse the request when the check says no. Used by every place residents write.
+ */
+export async function checkAndSettle(
+  deps: { db: import('./db.js').Db; env: { contentCheck: 'wechat' | 'record' }; contentCheck: ContentCheck; log: import('./log.js').Logger },
+  caller: { sub: string },
+  text: string,
+  settle: { fn: string; idArg: string; id: string },
+): Promise<{ id: string; checkStatus: string }> {
+  let passed: boolean;
+  try {
+    const openid = deps.env.contentCheck === 'wechat'
+      ? await deps.db.rpc<string | null>('get_wechat_openid', { p_profile_id: caller.sub }, { kind: 'service' })
+      : null;
+    passed = await deps.contentCheck.check(text, openid);
+  } catch (err) {
+    deps.log('warn', 'content check unavailable', { error: String(err) });
+    throw new ApiError('content.check_unavailable');
+  }
+  const settled = await deps.db.rpc<{ id: string; checkStatus: string }>(settle.fn, {
+    [settle.idArg]: settle.id, p_passed: passed, p_provider: deps.contentCheck.provider,
+  }, { kind: 'service' });
+  if (!passed) throw new ApiError('content.rejected');
+  return settled;
 }

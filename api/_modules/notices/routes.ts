@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, json, errors, requireUser, bearer } from '../../_lib/router.js';
-import { ApiError } from '../../_lib/errors.js';
+import { checkAndSettle } from '../../_lib/content-check.js';
 import { IdParam, CommunityQuery, Uuid } from '../../_contracts/common.js';
 import {
   AnswerBody, CorrectNoticeBody, CreateNoticeBody, HideBody, ListQuery, Notice, NoticeHome, NoticeList, NoticeWork,
@@ -142,21 +142,7 @@ export function noticeRoutes() {
     const caller = await requireUser(c);
     const { body: text } = c.req.valid('json');
     const q = await c.var.db.rpc<{ id: string }>('ask_notice_question', { p_notice_id: c.req.valid('param').id, p_body: text }, caller);
-    let passed: boolean;
-    try {
-      const openid = c.var.env.contentCheck === 'wechat'
-        ? await c.var.db.rpc<string | null>('get_wechat_openid', { p_profile_id: caller.sub }, { kind: 'service' })
-        : null;
-      passed = await c.var.contentCheck.check(text, openid);
-    } catch (err) {
-      c.var.log('warn', 'content check unavailable', { requestId: c.var.requestId, error: String(err) });
-      throw new ApiError('content.check_unavailable');
-    }
-    const settled = await c.var.db.rpc<{ id: string; checkStatus: string }>('settle_question_check', {
-      p_question_id: q.id, p_passed: passed, p_provider: c.var.contentCheck.provider,
-    }, { kind: 'service' });
-    if (!passed) throw new ApiError('content.rejected');
-    return c.json(settled, 201);
+    return c.json(await checkAndSettle(c.var, caller, text, { fn: 'settle_question_check', idArg: 'p_question_id', id: q.id }), 201);
   });
 
   r.openapi(answerRoute, async (c) => {
