@@ -6,6 +6,7 @@ export default defineAppConfig({
     { root: 'packages/account', pages: ['login/index', 'verify/index', 'privacy/index'] },
     { root: 'packages/staff', pages: ['verifications/index'] },
     { root: 'packages/volunteer', pages: ['activity/index', 'organize/index', 'create/index', 'points/index', 'publicity/index', 'profile/index', 'whistle/index', 'record/index'] },
+    { root: 'packages/affairs', pages: ['topic/index', 'raise/index', 'poll/index', 'new-poll/index'] },
     { root: 'packages/hall', pages: ['item/index', 'apply/index', 'mine/index', 'case/index', 'book/index', 'desk/index'] },
     { root: 'packages/mall', pages: ['goods/index', 'mine/index', 'handover/index', 'manage/index', 'report/index'] },
     { root: 'packages/notices', pages: ['list/index', 'detail/index', 'compose/index', 'manage/index', 'stats/index', 'poster/index'] },

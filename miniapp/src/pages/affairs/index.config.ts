@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '议事协商' });
+export default definePageConfig({ navigationBarTitleText: '议事协商', enablePullDownRefresh: true });
