@@ -26,6 +26,7 @@ function PollView({ id }: { id: string }) {
     try {
       await affairsApi.vote(p.id, chosen, key);
       setMessage({ ok: true, text: '投票成功。投票是无记名的，没有人能看到您投了什么。' });
+      setKey(newIdempotencyKey());
       await reload();
     } catch (e) {
       setMessage({ ok: false, text: e instanceof ApiError ? e.message : '投票失败' });
@@ -48,7 +49,7 @@ function PollView({ id }: { id: string }) {
         </View>
       ) : null}
       {p.voted ? <View className="card"><Text className="text voted">您{p.electorate === 'households' ? '家' : ''}已投票。{p.results ? '' : '结果在投票结束后公布。'}</Text>
-        {p.open ? <Button className="btn plain vote-again" onClick={() => void vote()}>再投一次</Button> : null}</View> : null}
+      </View> : null}
       {!p.eligible ? <View className="card"><Text className="text">只有本社区认证居民可以投票。</Text></View> : null}
       {p.results ? (
         <View className="card stack results">
