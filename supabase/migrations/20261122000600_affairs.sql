@@ -328,6 +328,23 @@ $$;
 
 -- ---------------------------------------------------------------- topics
 
+-- A topic a committee member of its community is about to act on (locked); others get not-found or forbidden.
+create function app.topic_for_committee(p_topic uuid) returns app.topics
+language plpgsql volatile security definer set search_path = '' as $$
+declare t app.topics;
+begin
+  perform app.require_uid();
+  select * into t from app.topics where id = p_topic for update;
+  if t.id is null or not app.is_member(t.community_id) then
+    perform app.fail('affairs.topic_not_found');
+  end if;
+  if not app.has_role(t.community_id, '{committee}') then
+    perform app.fail('core.forbidden');
+  end if;
+  return t;
+end
+$$;
+
 create function public.raise_topic(p_community_id uuid, p_title text, p_description text) returns jsonb
 language plpgsql volatile security definer set search_path = '' as $$
 declare t app.topics;
@@ -404,14 +421,7 @@ create function public.take_up_topic(p_topic_id uuid, p_template_id uuid) return
 language plpgsql volatile security definer set search_path = '' as $$
 declare t app.topics;
 begin
-  perform app.require_uid();
-  select * into t from app.topics where id = p_topic_id for update;
-  if t.id is null or not app.is_member(t.community_id) then
-    perform app.fail('affairs.topic_not_found');
-  end if;
-  if not app.has_role(t.community_id, '{committee}') then
-    perform app.fail('core.forbidden');
-  end if;
+  t := app.topic_for_committee(p_topic_id);
   if t.status <> 'collecting' then
     perform app.fail('affairs.already_handled');
   end if;
@@ -429,14 +439,7 @@ create function public.answer_topic(p_topic_id uuid, p_answer text) returns json
 language plpgsql volatile security definer set search_path = '' as $$
 declare t app.topics;
 begin
-  perform app.require_uid();
-  select * into t from app.topics where id = p_topic_id for update;
-  if t.id is null or not app.is_member(t.community_id) then
-    perform app.fail('affairs.topic_not_found');
-  end if;
-  if not app.has_role(t.community_id, '{committee}') then
-    perform app.fail('core.forbidden');
-  end if;
+  t := app.topic_for_committee(p_topic_id);
   if t.status <> 'collecting' then
     perform app.fail('affairs.already_handled');
   end if;
@@ -467,14 +470,7 @@ declare
   v_passed boolean;
   m app.meetings;
 begin
-  perform app.require_uid();
-  select * into t from app.topics where id = p_topic_id for update;
-  if t.id is null or not app.is_member(t.community_id) then
-    perform app.fail('affairs.topic_not_found');
-  end if;
-  if not app.has_role(t.community_id, '{committee}') then
-    perform app.fail('core.forbidden');
-  end if;
+  t := app.topic_for_committee(p_topic_id);
   if t.status <> 'in_procedure' then
     perform app.fail('affairs.not_in_procedure');
   end if;
@@ -605,14 +601,7 @@ declare
   old app.affairs_publications;
   p app.affairs_publications;
 begin
-  perform app.require_uid();
-  select * into t from app.topics where id = p_topic_id;
-  if t.id is null or not app.is_member(t.community_id) then
-    perform app.fail('affairs.topic_not_found');
-  end if;
-  if not app.has_role(t.community_id, '{committee}') then
-    perform app.fail('core.forbidden');
-  end if;
+  t := app.topic_for_committee(p_topic_id);
   if t.status <> 'decided' then
     perform app.fail('affairs.not_decided');
   end if;

@@ -1,28 +1,19 @@
 import { useState } from 'react';
-import Taro, { useDidShow, useRouter } from '@tarojs/taro';
+import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input, Textarea } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { affairsApi, type Topic } from '../../../api/affairs';
-import { ApiError } from '../../../api/client';
 import { useLoad } from '../../../lib/useLoad';
 import { formatDateTime } from '../../../lib/format';
+import { runAction } from '../../../lib/feedback';
 
 export default function TopicPage() {
   const { params } = useRouter();
   return <Page>{({ me }) => <TopicView id={params.id ?? ''} communityId={me.communities[0]?.id ?? ''} />}</Page>;
 }
 
-const toast = (title: string) => void Taro.showToast({ title, icon: 'none', duration: 2500 });
-const act = async (fn: () => Promise<unknown>, done: string, reload: () => Promise<void>) => {
-  try {
-    await fn();
-    toast(done);
-    await reload();
-  } catch (e) {
-    toast(e instanceof ApiError ? Object.values(e.fields)[0] ?? e.message : '操作失败');
-  }
-};
+const act = runAction;
 
 function TopicView({ id, communityId }: { id: string; communityId: string }) {
   const [state, reload] = useLoad(() => affairsApi.topic(id), [id]);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import Taro, { useDidShow, useRouter } from '@tarojs/taro';
+import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
@@ -8,13 +8,13 @@ import { ApiError } from '../../../api/client';
 import { useLoad } from '../../../lib/useLoad';
 import { formatDate, formatDateTime } from '../../../lib/format';
 import { FormFields } from '../components/FormFields';
+import { toast } from '../../../lib/feedback';
 
 export default function CasePage() {
   const { params } = useRouter();
   return <Page>{() => <Case id={params.id ?? ''} />}</Page>;
 }
 
-const toast = (title: string) => void Taro.showToast({ title, icon: 'none', duration: 2500 });
 
 function Case({ id }: { id: string }) {
   const [state, reload] = useLoad(() => hallApi.get(id), [id]);

@@ -3,10 +3,10 @@ import { View, Text, Button, Picker } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, Loading } from '../../../components/StateView';
 import { hallApi } from '../../../api/hall';
-import { ApiError } from '../../../api/client';
 import { useLoad } from '../../../lib/useLoad';
 import { formatDate, formatDateTime } from '../../../lib/format';
 import { currentCommunity } from '../../../lib/session';
+import { runAction } from '../../../lib/feedback';
 
 export default function DeskPage() {
   return <Page>{({ me }) => {
@@ -15,7 +15,6 @@ export default function DeskPage() {
   }}</Page>;
 }
 
-const toast = (title: string) => void Taro.showToast({ title, icon: 'none', duration: 2500 });
 
 function Desk({ communityId }: { communityId: string }) {
   const [state, reload] = useLoad(async () => {
@@ -28,7 +27,7 @@ function Desk({ communityId }: { communityId: string }) {
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;
   const d = state.data;
   const go = (url: string) => Taro.navigateTo({ url });
-  const act = (fn: () => Promise<unknown>, done: string) => fn().then(() => { toast(done); return reload(); }).catch((e) => toast(e instanceof ApiError ? e.message : '操作失败'));
+  const act = (fn: () => Promise<unknown>, done: string) => runAction(fn, done, reload);
   return (
     <View>
       {d.rectifications.length ? (

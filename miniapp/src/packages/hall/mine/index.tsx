@@ -3,15 +3,14 @@ import { View, Text, Button } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { hallApi } from '../../../api/hall';
-import { ApiError } from '../../../api/client';
 import { useLoad } from '../../../lib/useLoad';
 import { formatDate, formatDateTime } from '../../../lib/format';
+import { runAction } from '../../../lib/feedback';
 
 export default function MyHallPage() {
   return <Page>{() => <Mine />}</Page>;
 }
 
-const toast = (title: string) => void Taro.showToast({ title, icon: 'none', duration: 2500 });
 
 function Mine() {
   const [state, reload] = useLoad(async () => {
@@ -24,7 +23,7 @@ function Mine() {
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;
   const d = state.data;
   const go = (url: string) => Taro.navigateTo({ url });
-  const act = (fn: () => Promise<unknown>, done: string) => fn().then(() => { toast(done); return reload(); }).catch((e) => toast(e instanceof ApiError ? e.message : '操作失败'));
+  const act = (fn: () => Promise<unknown>, done: string) => runAction(fn, done, reload);
   return (
     <View>
       <View className="card my-case-list">

@@ -7,8 +7,8 @@ import { mallApi, type Goods } from '../../../api/mall';
 import { ApiError } from '../../../api/client';
 import { useLoad } from '../../../lib/useLoad';
 import { currentCommunity } from '../../../lib/session';
+import { toast } from '../../../lib/feedback';
 
-const toast = (title: string) => void Taro.showToast({ title, icon: 'none', duration: 2500 });
 
 export default function ManageGoodsPage() {
   return <Page>{({ me }) => {

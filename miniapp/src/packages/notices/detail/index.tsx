@@ -4,19 +4,15 @@ import { View, Text, Button, Image, Textarea, Input } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { noticesApi, type Notice } from '../../../api/notices';
-import { ApiError } from '../../../api/client';
 import { useLoad } from '../../../lib/useLoad';
 import { categoryLabel, formatDate, formatDateTime, formatFen } from '../../../lib/format';
+import { toast, errorMessage } from '../../../lib/feedback';
 
 export default function NoticeDetailPage() {
   const { params } = useRouter();
   return <Page>{() => <Detail id={params.id ?? ''} />}</Page>;
 }
 
-function toast(title: string) {
-  void Taro.showToast({ title, icon: 'none', duration: 2500 });
-}
-const errMsg = (e: unknown) => (e instanceof ApiError ? e.message : '操作失败，请稍后再试');
 
 function Detail({ id }: { id: string }) {
   const [version, setVersion] = useState<number | undefined>(undefined);
@@ -131,7 +127,7 @@ function Questions({ n, reload }: { n: Notice; reload: () => Promise<void> }) {
       toast('已提交，其他居民也能看到');
       await reload();
     } catch (e) {
-      toast(errMsg(e));
+      toast(errorMessage(e));
     } finally {
       setBusy(false);
     }
@@ -141,7 +137,7 @@ function Questions({ n, reload }: { n: Notice; reload: () => Promise<void> }) {
       await noticesApi.answer(qid, (answers[qid] ?? '').trim());
       await reload();
     } catch (e) {
-      toast(errMsg(e));
+      toast(errorMessage(e));
     }
   }
   async function hide(qid: string) {
@@ -156,7 +152,7 @@ function Questions({ n, reload }: { n: Notice; reload: () => Promise<void> }) {
       await noticesApi.hide(qid, reason);
       await reload();
     } catch (e) {
-      toast(errMsg(e));
+      toast(errorMessage(e));
     }
   }
 
@@ -201,7 +197,7 @@ function StaffActions({ n, reload }: { n: Notice; reload: () => Promise<void> })
       toast(done);
       await reload();
     } catch (e) {
-      toast(errMsg(e));
+      toast(errorMessage(e));
     } finally {
       setBusy(false);
     }
@@ -250,7 +246,7 @@ function Subscribe({ communityId }: { communityId: string }) {
         toast('好的，有新公告会提醒您一次');
       }
     } catch (e) {
-      toast(errMsg(e));
+      toast(errorMessage(e));
     }
   }
   return <Button className="btn secondary" onClick={() => void subscribe()}>有新公告时提醒我</Button>;

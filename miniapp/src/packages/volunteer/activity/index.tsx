@@ -4,17 +4,16 @@ import { View, Text, Button, Input } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { volunteerApi, type Activity } from '../../../api/volunteer';
-import { ApiError, newIdempotencyKey } from '../../../api/client';
+import { newIdempotencyKey } from '../../../api/client';
 import { useLoad } from '../../../lib/useLoad';
 import { formatDateTime, formatMinutes, formatSpan } from '../../../lib/format';
+import { toast, errorMessage } from '../../../lib/feedback';
 
 export default function ActivityPage() {
   const { params } = useRouter();
   return <Page>{() => <ActivityDetail id={params.id ?? ''} />}</Page>;
 }
 
-const toast = (title: string) => void Taro.showToast({ title, icon: 'none', duration: 2500 });
-const errMsg = (e: unknown) => (e instanceof ApiError ? e.message : '操作失败，请稍后再试');
 
 function ActivityDetail({ id }: { id: string }) {
   const [state, reload] = useLoad(() => volunteerApi.activity(id), [id]);
@@ -57,7 +56,7 @@ function MySignup({ a, reload }: { a: Activity; reload: () => Promise<void> }) {
       toast(done);
       await reload();
     } catch (e) {
-      toast(errMsg(e));
+      toast(errorMessage(e));
     } finally {
       setBusy(false);
     }

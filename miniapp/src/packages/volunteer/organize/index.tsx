@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import Taro, { useRouter } from '@tarojs/taro';
+import { useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
@@ -8,13 +8,13 @@ import { ApiError } from '../../../api/client';
 import { useLoad } from '../../../lib/useLoad';
 import { formatDateTime, formatMinutes } from '../../../lib/format';
 import { QrCode } from '../../../components/QrCode';
+import { toast } from '../../../lib/feedback';
 
 export default function OrganizePage() {
   const { params } = useRouter();
   return <Page>{() => <Organize id={params.id ?? ''} />}</Page>;
 }
 
-const toast = (title: string) => void Taro.showToast({ title, icon: 'none', duration: 2500 });
 
 function Organize({ id }: { id: string }) {
   const [state, reload] = useLoad(() => volunteerApi.activity(id), [id]);

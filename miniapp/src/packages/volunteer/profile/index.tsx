@@ -1,23 +1,13 @@
 import { useEffect, useState } from 'react';
-import Taro from '@tarojs/taro';
 import { View, Text, Button, Input, Switch } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, Loading } from '../../../components/StateView';
 import { volunteerApi } from '../../../api/volunteer';
-import { ApiError } from '../../../api/client';
 import { useLoad } from '../../../lib/useLoad';
 import { currentCommunity } from '../../../lib/session';
+import { runAction } from '../../../lib/feedback';
 
-const toast = (title: string) => void Taro.showToast({ title, icon: 'none', duration: 2500 });
-const run = async (fn: () => Promise<unknown>, done: string, after: () => Promise<void>) => {
-  try {
-    await fn();
-    toast(done);
-    await after();
-  } catch (e) {
-    toast(e instanceof ApiError ? e.message : '操作失败');
-  }
-};
+const run = runAction;
 
 export default function VolunteerProfilePage() {
   return <Page>{({ me }) => {

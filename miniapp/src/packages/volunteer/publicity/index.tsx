@@ -8,8 +8,8 @@ import { ApiError } from '../../../api/client';
 import { useLoad } from '../../../lib/useLoad';
 import { entryKindLabel, formatDateTime, previousMonth } from '../../../lib/format';
 import { currentCommunity, hasRole } from '../../../lib/session';
+import { toast } from '../../../lib/feedback';
 
-const toast = (title: string) => void Taro.showToast({ title, icon: 'none', duration: 2500 });
 
 export default function PublicityPage() {
   return <Page>{({ me }) => {

@@ -9,8 +9,8 @@ import { useLoad } from '../../../lib/useLoad';
 import { formatDateTime } from '../../../lib/format';
 import { currentCommunity, hasRole } from '../../../lib/session';
 import type { Me } from '../../../api/core';
+import { toast } from '../../../lib/feedback';
 
-const toast = (title: string) => void Taro.showToast({ title, icon: 'none', duration: 2500 });
 
 export default function WhistlePage() {
   return <Page>{({ me }) => {
