@@ -457,6 +457,29 @@ language sql stable security definer set search_path = '' as $$
   select s from app.procedure_steps s where s.template_id = t.template_id and s.step_no = t.current_step;
 $$;
 
+-- A topic in its procedure whose current step the caller's role runs (locked).
+create function app.topic_at_own_step(p_topic uuid) returns app.topics
+language plpgsql volatile security definer set search_path = '' as $$
+declare
+  t app.topics;
+  s app.procedure_steps;
+begin
+  perform app.require_uid();
+  select * into t from app.topics where id = p_topic for update;
+  if t.id is null or not app.is_member(t.community_id) then
+    perform app.fail('affairs.topic_not_found');
+  end if;
+  if t.status <> 'in_procedure' then
+    perform app.fail('affairs.not_in_procedure');
+  end if;
+  s := app.current_step_of(t);
+  if not app.has_role(t.community_id, array[s.run_by]) then
+    perform app.fail('affairs.wrong_role_for_step', s.run_by::text);
+  end if;
+  return t;
+end
+$$;
+
 -- A meeting at the current step. Refused unless strictly more than the quorum fraction of the roster attended.
 create function public.record_meeting(p_topic_id uuid, p_motion text, p_attendee_ids uuid[], p_yes integer, p_no integer, p_abstain integer)
 returns jsonb
@@ -520,18 +543,8 @@ declare
   v_last integer;
   v_body text;
 begin
-  perform app.require_uid();
-  select * into t from app.topics where id = p_topic_id for update;
-  if t.id is null or not app.is_member(t.community_id) then
-    perform app.fail('affairs.topic_not_found');
-  end if;
-  if t.status <> 'in_procedure' then
-    perform app.fail('affairs.not_in_procedure');
-  end if;
+  t := app.topic_at_own_step(p_topic_id);
   s := app.current_step_of(t);
-  if not app.has_role(t.community_id, array[s.run_by]) then
-    perform app.fail('affairs.wrong_role_for_step', s.run_by::text);
-  end if;
   if s.roster is not null then
     select * into m from app.meetings x where x.topic_id = t.id and x.step_no = t.current_step
        and not exists (select 1 from app.topic_steps h where h.meeting_id = x.id)
@@ -567,18 +580,8 @@ declare
   t app.topics;
   s app.procedure_steps;
 begin
-  perform app.require_uid();
-  select * into t from app.topics where id = p_topic_id for update;
-  if t.id is null or not app.is_member(t.community_id) then
-    perform app.fail('affairs.topic_not_found');
-  end if;
-  if t.status <> 'in_procedure' then
-    perform app.fail('affairs.not_in_procedure');
-  end if;
+  t := app.topic_at_own_step(p_topic_id);
   s := app.current_step_of(t);
-  if not app.has_role(t.community_id, array[s.run_by]) then
-    perform app.fail('affairs.wrong_role_for_step', s.run_by::text);
-  end if;
   if p_to_step is null or p_to_step < 1 or p_to_step >= t.current_step then
     perform app.fail('affairs.invalid_send_back');
   end if;
