@@ -90,3 +90,15 @@ select 'b5000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-00000000
        '5号楼独居老人需要人帮忙搬煤气罐', '周奶奶家煤气用完了，需要两位年轻人帮忙去换气点扛回来。', '5号楼1单元602门口',
        '60000000-0000-4000-8000-000000000007', now() - interval '20 minutes', now() + interval '3 hours'
  where not exists (select 1 from app.whistle_calls where id = 'b5000000-0000-4000-8000-000000000001');
+
+-- Keep the demo alive on later days: upcoming activities nobody signed up for move forward by whole
+-- weeks once they are past, and the demo 吹哨 call reopens while nobody has answered it.
+update app.activities a
+   set starts_at = a.starts_at + w.shift, ends_at = a.ends_at + w.shift, cancel_until = a.cancel_until + w.shift
+  from (select id, make_interval(days => 7 * (floor(extract(epoch from (now() - starts_at)) / 604800)::integer + 1)) as shift
+          from app.activities where id in ('b2000000-0000-4000-8000-000000000003', 'b2000000-0000-4000-8000-000000000004')) w
+ where a.id = w.id and a.ends_at < now() and a.seats_taken = 0
+   and not exists (select 1 from app.activity_signups s where s.activity_id = a.id);
+update app.whistle_calls c set created_at = now() - interval '20 minutes', closes_at = now() + interval '3 hours'
+ where c.id = 'b5000000-0000-4000-8000-000000000001' and c.closes_at < now()
+   and not exists (select 1 from app.whistle_responses r where r.call_id = c.id);

@@ -15,7 +15,7 @@ export async function localDatabase(opts: { log: (m: string) => void; seed?: boo
   if (!url) {
     const port = Number(process.env.PG_PORT ?? 54329);
     opts.log(`starting embedded Postgres on port ${port} (data in .data/pg)…`);
-    pg = await startLocalPostgres({ dir: path.join(repoRoot, '.data/pg'), port });
+    pg = await startLocalPostgres({ dir: path.join(repoRoot, '.data/pg'), port, quiet: true });
     url = pg.url();
   }
   const result = await migrate(url, opts.log);
