@@ -91,7 +91,7 @@ export function depsFromEnv(source: Record<string, string | undefined> = process
     wechat: createWechatClient(wechatOpts),
     wechatServer,
     contentCheck: env.contentCheck === 'wechat' ? wechatContentCheck(wechatServer) : recordingContentCheck(),
-    outbox: { templates: { notice: env.WECHAT_TEMPLATE_NOTICE, whistle: env.WECHAT_TEMPLATE_WHISTLE } },
+    outbox: { templates: { notice: env.WECHAT_TEMPLATE_NOTICE, whistle: env.WECHAT_TEMPLATE_WHISTLE, case: env.WECHAT_TEMPLATE_CASE } },
     log: createLogger(env.LOG_LEVEL),
     ...overrides,
   };

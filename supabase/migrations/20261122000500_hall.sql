@@ -184,6 +184,10 @@ alter table app.consents drop constraint consents_purpose_check;
 alter table app.consents add constraint consents_purpose_check
   check (purpose in ('privacy_policy', 'phone_number', 'public_name', 'proxy_handling'));
 
+-- Case progress can also reach the applicant as a WeChat subscribe message.
+alter table app.message_subscriptions drop constraint message_subscriptions_topic_check;
+alter table app.message_subscriptions add constraint message_subscriptions_topic_check check (topic in ('notices', 'whistle', 'hall'));
+
 -- ---------------------------------------------------------------- RLS
 
 alter table app.service_items enable row level security;
@@ -317,6 +321,18 @@ begin
   if a.applicant_id <> (select auth.uid()) then
     perform app.notify(a.applicant_id, v_item || '：' || app.status_label(a.status), coalesce(p_note, ''),
                        'packages/hall/case/index?id=' || a.id);
+    -- And a WeChat subscribe message, when the applicant accepted one (each acceptance allows one).
+    with spent as (
+      update app.message_subscriptions ms set credits = ms.credits - 1, updated_at = now()
+       where ms.profile_id = a.applicant_id and ms.community_id = a.community_id and ms.topic = 'hall' and ms.credits > 0
+      returning ms.profile_id)
+    insert into app.outbox (kind, profile_id, dedupe_key, payload)
+    select 'wechat_subscribe', spent.profile_id, 'case:' || a.id || ':' || a.status || ':' || (select count(*) from app.application_events e where e.application_id = a.id),
+           jsonb_build_object('template', 'case', 'page', 'packages/hall/case/index?id=' || a.id,
+                              'title', v_item || ' ' || app.status_label(a.status),
+                              'community', (select c.name from app.communities c where c.id = a.community_id),
+                              'category', 'case', 'publishedAt', now())
+      from spent on conflict (dedupe_key) do nothing;
   end if;
   perform app.audit(a.community_id, 'application.' || a.status, 'application', a.id::text,
                     jsonb_build_object('from', p_from, 'note', p_note), coalesce(p_on_behalf, a.applicant_id));
@@ -851,6 +867,23 @@ begin
 end
 $$;
 
+-- After the resident accepted WeChat's subscribe prompt on a case page: one progress message may be sent.
+create function public.subscribe_hall(p_community_id uuid) returns jsonb
+language plpgsql volatile security definer set search_path = '' as $$
+declare v_credits integer;
+begin
+  perform app.require_uid();
+  if not app.has_role(p_community_id, '{resident}') then
+    perform app.fail('volunteer.resident_required');
+  end if;
+  insert into app.message_subscriptions as s (profile_id, community_id, topic, credits)
+  values ((select auth.uid()), p_community_id, 'hall', 1)
+  on conflict (profile_id, community_id, topic) do update set credits = least(s.credits + 1, 1000), updated_at = now()
+  returning credits into v_credits;
+  return jsonb_build_object('topic', 'hall', 'credits', v_credits);
+end
+$$;
+
 create function public.list_notifications() returns jsonb
 language sql stable security invoker set search_path = '' as $$
   select coalesce(jsonb_agg(jsonb_build_object('id', n.id, 'title', n.title, 'body', n.body, 'link', n.link, 'createdAt', n.created_at,
@@ -872,5 +905,5 @@ grant execute on function public.search_service_items(uuid, text, text), public.
   public.create_appointment_slots(uuid, date, text[], integer, integer), public.list_appointment_slots(uuid),
   public.book_appointment(uuid, text), public.cancel_appointment(uuid), public.mark_arrival(uuid), public.list_my_appointments(),
   public.request_proxy(uuid, text), public.assign_proxy(uuid, uuid), public.list_helpers(uuid), public.consent_proxy(uuid), public.list_my_proxy_requests(),
-  public.list_notifications()
+  public.list_notifications(), public.subscribe_hall(uuid)
   to authenticated;

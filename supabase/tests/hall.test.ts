@@ -78,6 +78,16 @@ describe('applications', () => {
     expect(notes.some((n: { title: string }) => n.title === '居住证明：退回补正')).toBe(true);
   });
 
+  it('reach a subscribed applicant as one WeChat subscribe message per acceptance', async () => {
+    await expectRefused(t.as('clerk')('subscribe_hall', { p_community_id: community.chunhui }), 'volunteer.resident_required');
+    await t.as('resident')('subscribe_hall', { p_community_id: community.chunhui });
+    const a = await apply('resident');
+    await advance('clerk', a.id, 'accepted', '已受理');
+    await advance('clerk', a.id, 'processing');
+    const out = await t.sql(`select payload->>'template' as template, payload->>'title' as title from app.outbox where profile_id = $1 and dedupe_key like 'case:%'`, [persona.resident]);
+    expect(out.rows).toEqual([{ template: 'case', title: '居住证明 已受理' }]);
+  });
+
   it('return the same case for a retry with the same Idempotency-Key', async () => {
     const [a, b] = await Promise.all([apply('resident2', goodForm, 'apply-key-0001'), apply('resident2', goodForm, 'apply-key-0001')]);
     expect(a.id).toBe(b.id);

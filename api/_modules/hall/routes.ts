@@ -56,6 +56,10 @@ const routes = {
     request: { params: IdParam }, responses: { 200: json(ok, '已同意'), ...errors(400, 401, 404) } }),
   helpers: createRoute({ method: 'get', path: '/helpers', tags, security: bearer, summary: '可指派的帮办人（网格员、志愿者）', request: { query: CommunityQuery },
     responses: { 200: json(z.object({ helpers: z.array(z.object({ id: Uuid, name: z.string(), kind: z.string() })) }), '帮办人'), ...errors(400, 401, 403) } }),
+  subscribe: createRoute({ method: 'post', path: '/subscriptions', tags, security: bearer, summary: '订阅一次办件进度提醒（用户在微信里同意后调用）',
+    request: body(z.object({ communityId: Uuid })), responses: { 201: json(z.object({ topic: z.string(), credits: z.number() }), '已订阅'), ...errors(400, 401, 403) } }),
+  subscriptionConfig: createRoute({ method: 'get', path: '/subscription-config', tags, security: bearer, summary: '办件进度订阅消息模板',
+    responses: { 200: json(z.object({ templateId: z.string().nullable() }), '模板'), ...errors(401) } }),
   notifications: createRoute({ method: 'get', path: '/notifications', tags, security: bearer, summary: '我的消息',
     responses: { 200: json(z.object({ notifications: z.array(Notification) }), '消息'), ...errors(401) } }),
 };
@@ -114,6 +118,11 @@ export function hallRoutes() {
   r.openapi(routes.assignProxy, async (c) => c.json(await rpc<{ id: string; status: string }>(c, 'assign_proxy', { p_request_id: c.req.valid('param').id, p_helper_id: c.req.valid('json').helperId }), 200));
   r.openapi(routes.consentProxy, async (c) => c.json(await rpc<{ id: string; status: string }>(c, 'consent_proxy', { p_request_id: c.req.valid('param').id }), 200));
   r.openapi(routes.helpers, async (c) => c.json({ helpers: await rpc<{ id: string; name: string; kind: string }[]>(c, 'list_helpers', { p_community_id: c.req.valid('query').communityId }) }, 200));
+  r.openapi(routes.subscribe, async (c) => c.json(await rpc<{ topic: string; credits: number }>(c, 'subscribe_hall', { p_community_id: c.req.valid('json').communityId }), 201));
+  r.openapi(routes.subscriptionConfig, async (c) => {
+    await requireUser(c);
+    return c.json({ templateId: c.var.outbox.templates.case ?? null }, 200);
+  });
   r.openapi(routes.notifications, async (c) => c.json({ notifications: await rpc<Notification[]>(c, 'list_notifications', {}) }, 200));
   return r;
 }

@@ -23,6 +23,8 @@ export const hallApi = {
   assignProxy: (id: string, helperId: string) => request<{ status: string }>('POST', `/hall/proxy-requests/${id}/assign`, { body: { helperId } }),
   consentProxy: (id: string) => request<{ status: string }>('POST', `/hall/proxy-requests/${id}/consent`),
   helpers: (communityId: string) => request<{ helpers: { id: string; name: string; kind: string }[] }>('GET', '/hall/helpers', { query: { communityId } }),
+  subscribe: (communityId: string) => request<{ credits: number }>('POST', '/hall/subscriptions', { body: { communityId } }),
+  subscriptionConfig: () => request<{ templateId: string | null }>('GET', '/hall/subscription-config'),
   notifications: () => request<{ notifications: Notification[] }>('GET', '/hall/notifications'),
 };
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useDidShow, useRouter } from '@tarojs/taro';
+import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
@@ -8,15 +8,28 @@ import { ApiError } from '../../../api/client';
 import { useLoad } from '../../../lib/useLoad';
 import { formatDate, formatDateTime } from '../../../lib/format';
 import { FormFields } from '../components/FormFields';
-import { toast } from '../../../lib/feedback';
+import { currentCommunity } from '../../../lib/session';
+import { runAction, toast } from '../../../lib/feedback';
 
 export default function CasePage() {
   const { params } = useRouter();
-  return <Page>{() => <Case id={params.id ?? ''} />}</Page>;
+  return <Page>{({ me }) => <Case id={params.id ?? ''} communityId={currentCommunity(me)?.id ?? ''} />}</Page>;
+}
+
+/** WeChat subscribe messages are one-off: each acceptance allows one progress message. Only in WeChat. */
+function RemindMe({ communityId }: { communityId: string }) {
+  if (process.env.TARO_ENV !== 'weapp') return null;
+  async function subscribe() {
+    const { templateId } = await hallApi.subscriptionConfig();
+    if (!templateId) return toast('暂未开通微信提醒，进度会显示在“我的办事”里');
+    const r = await Taro.requestSubscribeMessage({ tmplIds: [templateId], entityIds: [] } as unknown as Taro.requestSubscribeMessage.Option);
+    if ((r as unknown as Record<string, string>)[templateId] === 'accept') await runAction(() => hallApi.subscribe(communityId), '好的，下一步进展会在微信里提醒您');
+  }
+  return <Button className="btn plain" onClick={() => void subscribe().catch(() => undefined)}>办理有进展时微信提醒我</Button>;
 }
 
 
-function Case({ id }: { id: string }) {
+function Case({ id, communityId }: { id: string; communityId: string }) {
   const [state, reload] = useLoad(() => hallApi.get(id), [id]);
   useDidShow(() => void reload());
   if (state.status === 'loading') return <Loading />;
@@ -33,6 +46,7 @@ function Case({ id }: { id: string }) {
         <Text className="muted">申请人 {a.applicant} · {a.department}</Text>
         <Text className={`text ${a.overdue ? 'overdue' : ''}`}>承诺 {formatDate(a.dueOn)} 前办结{a.overdue ? '（已超期）' : ''}</Text>
         {a.helper ? <Text className="muted">帮办人：{a.helper.name}</Text> : null}
+        {a.mine && a.status !== 'completed' && a.status !== 'rejected' ? <RemindMe communityId={communityId} /> : null}
       </View>
       {a.status === 'returned' && (a.mine || a.helper?.isMe) ? <Resubmit a={a} reload={reload} /> : null}
       {a.canProcess ? <ClerkActions a={a} reload={reload} /> : null}
