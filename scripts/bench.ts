@@ -85,7 +85,7 @@ try {
   const N = 400;
   const people = await benchResidents(url, N);
   const tokens = people.map((sub) => ({ sub, caller: { kind: 'user' as const, sub, token: '', claims: { sub, role: 'authenticated' } } }));
-  const httpTokens = await Promise.all(people.map((sub) => deps.tokens.sign(sub)));
+  const httpTokens = await Promise.all(people.map((sub) => deps.tokens.sign(sub, 1)));
   const [goodsHttp, goodsPg] = [await benchGoods(url, N), await benchGoods(url, N)];
   rows.push(await measure('POST /api/mall/redemptions over HTTP', N, 16, async (i) => {
     const r = await fetch(`${server.url}/api/mall/redemptions`, {

@@ -30,7 +30,7 @@ export async function startServer(deps: Deps, port: number, host = '127.0.0.1', 
     timer = setInterval(() => {
       if (running) return;
       running = true;
-      Promise.all([drainOutbox(deps), deps.db.rpc<{ expired: number }>('expire_redemptions', {}, { kind: 'service' })])
+      Promise.all([drainOutbox(deps), deps.db.rpc('expire_redemptions', {}, { kind: 'service' }) as Promise<{ expired: number }>])
         .then(([r, e]) => (r.sent + r.skipped + r.retry + e.expired > 0) && deps.log('info', 'scheduled jobs', { ...r, ...e }))
         .catch((err) => deps.log('error', 'outbox failed', { error: String(err) }))
         .finally(() => (running = false));

@@ -24,6 +24,7 @@ export async function testApi(env: Record<string, string | undefined> = {}) {
     WECHAT_SECRET: FAKE_SECRET,
     WECHAT_API_BASE: wechat.url,
     AUTH_RATE_LIMIT: '1000',
+    VALIDATE_RESPONSES: 'on',
     ...env,
   });
   const app = createApp(deps);

@@ -14,7 +14,7 @@ export const screenshots = path.join(repoRoot, '.test-output/screenshots');
 export async function startJourney() {
   mkdirSync(screenshots, { recursive: true });
   const db = await testDb();
-  const server = await startServer(depsFromEnv({ NODE_ENV: 'test', DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', DEV_LOGIN: 'on' }), 0);
+  const server = await startServer(depsFromEnv({ NODE_ENV: 'test', DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', DEV_LOGIN: 'on', VALIDATE_RESPONSES: 'on' }), 0);
   const browser = await launchChromium();
   return {
     db, server, browser,

@@ -2,9 +2,14 @@ import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { inject, expect } from 'vitest';
 import { createPgDb } from '../api/_lib/db-pg.js';
-import type { Caller } from '../api/_lib/db.js';
+import type { Caller, DbFunction } from '../api/_lib/db.js';
 import { ApiError } from '../api/_lib/errors.js';
 import { persona, type PersonaName } from './personas.js';
+
+/** The claims PostgREST would see for a person signed in under session version 1 (every profile's first). */
+export function userClaims(sub: string) {
+  return { sub, role: 'authenticated', sv: 1 };
+}
 
 /** A database of its own for one test file, cloned from the migrated and seeded template. */
 export async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -40,11 +45,11 @@ export async function testDb() {
     /** Call a public function as a seeded persona (or any profile id). */
     as(who: PersonaName | string) {
       const sub = who in persona ? persona[who as PersonaName] : who;
-      const caller: Caller = { kind: 'user', sub, token: '', claims: { sub, role: 'authenticated' } };
-      return <T = any>(fn: string, args: Record<string, unknown> = {}) => db.rpc<T>(fn, args, caller);
+      const caller: Caller = { kind: 'user', sub, token: '', claims: userClaims(sub) };
+      return <T = any>(fn: string, args: Record<string, unknown> = {}) => db.rpc(fn as DbFunction, args as never, caller) as Promise<T>;
     },
     service<T = any>(fn: string, args: Record<string, unknown> = {}) {
-      return db.rpc<T>(fn, args, { kind: 'service' });
+      return db.rpc(fn as DbFunction, args as never, { kind: 'service' }) as Promise<T>;
     },
     /** Run raw SQL as the table owner (to look at state or to try what the API would never do). */
     sql<T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []) {
@@ -56,7 +61,7 @@ export async function testDb() {
       try {
         await client.query('begin');
         await client.query(`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`, [
-          JSON.stringify({ sub: persona[who], role: 'authenticated' }),
+          JSON.stringify(userClaims(persona[who])),
         ]);
         const res = await client.query<T>(text, values);
         await client.query('commit');

@@ -10,7 +10,10 @@ import { createWechatClient, createWechatServerApi } from './wechat.js';
 import { recordingContentCheck, wechatContentCheck } from './content-check.js';
 import { createLogger } from './log.js';
 import type { Db } from './db.js';
-import { rateLimit } from './ratelimit.js';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { HTTPException } from 'hono/http-exception';
+import { trustedProxies } from './client-address.js';
 import { coreRoutes } from '../_modules/core/routes.js';
 import { authRoutes } from '../_modules/auth/routes.js';
 import { meRoutes } from '../_modules/me/routes.js';
@@ -30,6 +33,8 @@ export function createApp(deps: Deps) {
     const requestId = incoming && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID();
     c.set('requestId', requestId);
     for (const [k, v] of Object.entries(deps)) c.set(k as keyof Deps, v as never);
+    c.set('caller', null);
+    c.set('limits', []);
     const started = performance.now();
     await next();
     c.header('x-request-id', requestId);
@@ -39,7 +44,17 @@ export function createApp(deps: Deps) {
     });
   });
 
-  app.use('/api/auth/*', rateLimit('auth', deps.env.AUTH_RATE_LIMIT, deps.env.AUTH_RATE_WINDOW_SECONDS));
+  // Answers are about people: never cached by a browser or proxy unless a route says otherwise.
+  app.use('/api/*', secureHeaders({ crossOriginResourcePolicy: 'same-site', referrerPolicy: 'no-referrer' }));
+  app.use('/api/*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store');
+  });
+  // JSON bodies are small; files have their own routes and limits.
+  app.use('/api/*', async (c, next) => {
+    if (c.req.path.startsWith('/api/files/')) return next();
+    return bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (c) => c.json(errorBody('request.too_large'), 413) })(c, next);
+  });
 
   app.route('/api', coreRoutes());
   app.route('/api/auth', authRoutes(deps.env));
@@ -61,11 +76,15 @@ export function createApp(deps: Deps) {
   app.onError((err, c) => {
     if (err instanceof ApiError) {
       for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
+      if (err.status >= 500) deps.log('warn', 'unavailable', { requestId: c.var.requestId, code: err.code });
       return c.json(errorBody(err.code, err.fields), err.status);
     }
-    // Malformed JSON bodies reach here from the validator.
-    if (err instanceof SyntaxError || (err as { status?: number }).status === 400) {
-      return c.json(errorBody('request.invalid', { _: '请求内容不是有效的 JSON' }), 400);
+    // Malformed JSON bodies and content types the validators refused.
+    if (err instanceof HTTPException || err instanceof SyntaxError) {
+      const status = err instanceof HTTPException ? err.status : 400;
+      if (status === 415) return c.json(errorBody('request.unsupported_media_type'), 415);
+      if (status === 413) return c.json(errorBody('request.too_large'), 413);
+      if (status < 500) return c.json(errorBody('request.invalid', { _: '请求内容不是有效的 JSON' }), 400);
     }
     deps.log('error', 'unhandled', { requestId: c.var.requestId, error: String((err as Error).stack ?? err) });
     return c.json(errorBody('internal'), 500);
@@ -74,6 +93,9 @@ export function createApp(deps: Deps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** Largest JSON request body (uploads go to their own routes). */
+export const JSON_BODY_LIMIT = 64 * 1024;
 
 /** Builds the dependencies from the environment (Vercel function and local server). */
 export function depsFromEnv(source: Record<string, string | undefined> = process.env, overrides: Partial<Deps> = {}): Deps {
@@ -93,6 +115,7 @@ export function depsFromEnv(source: Record<string, string | undefined> = process
     contentCheck: env.contentCheck === 'wechat' ? wechatContentCheck(wechatServer) : recordingContentCheck(),
     outbox: { templates: { notice: env.WECHAT_TEMPLATE_NOTICE, whistle: env.WECHAT_TEMPLATE_WHISTLE, case: env.WECHAT_TEMPLATE_CASE } },
     log: createLogger(env.LOG_LEVEL),
+    proxies: trustedProxies(env.TRUSTED_PROXIES),
     ...overrides,
   };
 }

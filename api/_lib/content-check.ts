@@ -1,5 +1,8 @@
 import type { WechatServerApi } from './wechat.js';
+import type { Context } from 'hono';
 import { ApiError } from './errors.js';
+import type { DbFunction } from './db.js';
+import { callDbAsService, type AppEnv } from './router.js';
 
 /**
  * Every piece of resident-written text passes this before anyone else sees it.
@@ -34,29 +37,34 @@ export function recordingContentCheck(): ContentCheck & { seen: string[] } {
   };
 }
 
+/** Where each kind of resident text records its verdict (service role only). */
+const SETTLE = {
+  question: ['settle_question_check', 'p_question_id'],
+  comment: ['settle_comment_check', 'p_comment_id'],
+} as const satisfies Record<string, readonly [DbFunction, string]>;
+
 /**
  * The whole flow for resident-written text stored as 'pending': check it, record the verdict with the
  * service role, and refuse the request when the check says no. Used by every place residents write.
  */
 export async function checkAndSettle(
-  deps: { db: import('./db.js').Db; env: { contentCheck: 'wechat' | 'record' }; contentCheck: ContentCheck; log: import('./log.js').Logger },
-  caller: { sub: string },
+  c: Context<AppEnv>,
   text: string,
-  settle: { fn: string; idArg: string; id: string },
+  kind: keyof typeof SETTLE,
+  id: string,
 ): Promise<{ id: string; checkStatus: string }> {
   let passed: boolean;
   try {
-    const openid = deps.env.contentCheck === 'wechat'
-      ? await deps.db.rpc<string | null>('get_wechat_openid', { p_profile_id: caller.sub }, { kind: 'service' })
+    const openid = c.var.env.contentCheck === 'wechat'
+      ? ((await callDbAsService(c, 'get_wechat_openid', { p_profile_id: c.var.caller!.sub })) as string | null)
       : null;
-    passed = await deps.contentCheck.check(text, openid);
+    passed = await c.var.contentCheck.check(text, openid);
   } catch (err) {
-    deps.log('warn', 'content check unavailable', { error: String(err) });
+    c.var.log('warn', 'content check unavailable', { error: String(err) });
     throw new ApiError('content.check_unavailable');
   }
-  const settled = await deps.db.rpc<{ id: string; checkStatus: string }>(settle.fn, {
-    [settle.idArg]: settle.id, p_passed: passed, p_provider: deps.contentCheck.provider,
-  }, { kind: 'service' });
+  const [fn, idArg] = SETTLE[kind];
+  const settled = await callDbAsService(c, fn, { [idArg]: id, p_passed: passed, p_provider: c.var.contentCheck.provider } as never);
   if (!passed) throw new ApiError('content.rejected');
-  return settled;
+  return settled as { id: string; checkStatus: string };
 }

@@ -26,8 +26,14 @@ beforeAll(async () => {
       };
       if (fn === 'get_me') return send(200, { profile: { id: 'p1' } });
       if (fn === 'redeem_goods') return send(400, { code: 'P0001', message: 'core.forbidden', details: null, hint: null });
-      if (fn === 'expired') return send(401, { code: 'PGRST301', message: 'JWT expired', details: null, hint: null });
-      if (fn === 'broken') return send(500, { code: '42P01', message: 'relation "app.x" does not exist', details: null, hint: null });
+      if (fn === 'enforce_rate_limits') {
+        const over = body.includes('"limit":0');
+        return over
+          ? send(400, { code: 'P0001', message: 'request.rate_limited', details: 'retry:42', hint: null })
+          : send(200, null);
+      }
+      if (fn === 'dev_login_profile') return send(401, { code: 'PGRST301', message: 'JWT expired', details: null, hint: null });
+      if (fn === 'get_health') return send(500, { code: '42P01', message: 'relation "app.x" does not exist', details: null, hint: null });
       send(404, { code: 'PGRST202', message: 'Could not find the function' });
     });
   });
@@ -62,7 +68,7 @@ describe('supabase-js adapter', () => {
 
   it('maps a rule violation (P0001 + key) to the same ApiError as the pg adapter', async () => {
     const db = createSupabaseDb(base, ANON, SERVICE);
-    const err = await db.rpc('redeem_goods', {}, { kind: 'service' }).catch((e: unknown) => e);
+    const err = await db.rpc('redeem_goods', { p_goods_id: null, p_idempotency_key: null }, { kind: 'service' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).code).toBe('core.forbidden');
     expect((err as ApiError).status).toBe(403);
@@ -70,10 +76,30 @@ describe('supabase-js adapter', () => {
 
   it('maps an expired JWT to 401 and anything else to an internal error without its text', async () => {
     const db = createSupabaseDb(base, ANON, SERVICE);
-    const expired = await db.rpc('expired', {}, { kind: 'service' }).catch((e: unknown) => e);
+    const expired = await db.rpc('dev_login_profile', { p_persona: 'x' }, { kind: 'service' }).catch((e: unknown) => e);
     expect((expired as ApiError).code).toBe('auth.invalid_token');
-    const broken = await db.rpc('broken', {}, { kind: 'service' }).catch((e: unknown) => e);
+    const broken = await db.rpc('get_health', {}, { kind: 'service' }).catch((e: unknown) => e);
     expect(broken).not.toBeInstanceOf(ApiError);
     expect(String(broken)).toContain('42P01');
+  });
+
+  it('counts rate limits with the service role before the call, and answers 429 with Retry-After past them', async () => {
+    const db = createSupabaseDb(base, ANON, SERVICE);
+    const user = { kind: 'user' as const, sub: 'p1', token: 'user.jwt.token', claims: {} };
+    const before = seen.length;
+    await db.rpc('get_me', {}, user, { limits: [{ bucket: 'write:p1', limit: 5, window: 60 }] });
+    expect(seen.slice(before).map((r) => r.url)).toEqual(['/rest/v1/rpc/enforce_rate_limits', '/rest/v1/rpc/get_me']);
+    expect(seen.at(-2)!.headers.authorization).toBe(`Bearer ${SERVICE}`);
+    const err = await db.rpc('get_me', {}, user, { limits: [{ bucket: 'write:p1', limit: 0, window: 60 }] }).catch((e: unknown) => e);
+    expect((err as ApiError).code).toBe('request.rate_limited');
+    expect((err as ApiError).headers).toEqual({ 'Retry-After': '42' });
+    expect(seen.at(-1)!.url).toBe('/rest/v1/rpc/enforce_rate_limits');
+  });
+
+  it('answers 503 when the database service cannot be reached', async () => {
+    const db = createSupabaseDb('http://127.0.0.1:9', ANON, SERVICE);
+    const err = await db.rpc('get_me', {}, { kind: 'service' }).catch((e: unknown) => e);
+    expect((err as ApiError).code).toBe('db.unavailable');
+    expect((err as ApiError).status).toBe(503);
   });
 });

@@ -1,11 +1,14 @@
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { createClient } from '@supabase/supabase-js';
 import ws from 'ws';
+import { ApiError } from './errors.js';
 import { type Caller, type Db, FUNCTION_NAME, mapDbError } from './db.js';
 
 /**
  * The production adapter: `.rpc()` through PostgREST. A signed-in caller's own JWT is forwarded, so
- * PostgREST sets the role and claims and the same RLS applies; the service role key is used only for
- * the server's own calls (auth, rate limits, health).
+ * PostgREST sets the role and claims, runs the pre-request check (public.check_request) and the same RLS
+ * applies; the service role key is used only for the server's own calls (auth, rate limits, health).
+ * Two clients are made once and reused across requests of a warm serverless instance; a caller's token is
+ * a per-request header.
  */
 export function createSupabaseDb(url: string, anonKey: string, serviceRoleKey: string, fetchImpl?: typeof fetch): Db {
   const options = {
@@ -17,24 +20,26 @@ export function createSupabaseDb(url: string, anonKey: string, serviceRoleKey: s
   const service = createClient(url, serviceRoleKey, options);
   const anon = createClient(url, anonKey, options);
 
-  function clientFor(caller: Caller): SupabaseClient {
-    if (caller.kind === 'service') return service;
-    if (caller.kind === 'anon') return anon;
-    return createClient(url, anonKey, {
-      ...options,
-      global: { ...options.global, headers: { Authorization: `Bearer ${caller.token}` } },
-    });
+  async function call(fn: string, args: Record<string, unknown>, caller: Caller): Promise<unknown> {
+    if (!FUNCTION_NAME.test(fn)) throw new Error(`bad function name ${fn}`);
+    const clean = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
+    let query = (caller.kind === 'service' ? service : anon).rpc(fn, clean);
+    if (caller.kind === 'user') query = query.setHeader('Authorization', `Bearer ${caller.token}`);
+    const { data, error } = await query;
+    if (error) {
+      const mapped = mapDbError(error.code, error.message, error.details);
+      if (mapped) throw mapped;
+      // No status from PostgREST at all: the database service could not be reached.
+      if (!error.code && /fetch failed|network|ECONNREFUSED|ETIMEDOUT/i.test(error.message)) throw new ApiError('db.unavailable');
+      throw new Error(`rpc ${fn} failed: ${error.code ?? ''} ${error.message}`);
+    }
+    return data;
   }
 
   return {
-    async rpc<T>(fn: string, args: Record<string, unknown>, caller: Caller): Promise<T> {
-      if (!FUNCTION_NAME.test(fn)) throw new Error(`bad function name ${fn}`);
-      const clean = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
-      const { data, error } = await clientFor(caller).rpc(fn, clean);
-      if (error) {
-        throw mapDbError(error.code, error.message, error.details) ?? new Error(`rpc ${fn} failed: ${error.code ?? ''} ${error.message}`);
-      }
-      return data as T;
+    async rpc(fn, args, caller, opts) {
+      if (opts?.limits?.length) await call('enforce_rate_limits', { p_limits: opts.limits }, { kind: 'service' });
+      return call(fn, args as Record<string, unknown>, caller);
     },
     async close() {},
   };

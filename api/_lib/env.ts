@@ -40,6 +40,19 @@ const EnvSchema = z
     CRON_SECRET: z.string().min(16).optional(),
     AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
     AUTH_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    /** Writes (POST/PUT/DELETE) per person per window: far above what a person does by hand. */
+    WRITE_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+    WRITE_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    /**
+     * Proxies in front of a Node host whose X-Forwarded-For may be believed: comma-separated addresses or
+     * CIDR ranges (e.g. `127.0.0.1,10.0.0.0/8`). Unset: the socket address is the client. On Vercel the
+     * platform's own `x-vercel-forwarded-for` is used.
+     */
+    TRUSTED_PROXIES: z.string().regex(/^[0-9a-fA-F:.,/\s]*$/, 'comma-separated IP addresses or CIDR ranges').default(''),
+    /** Set by Vercel on its functions. */
+    VERCEL: z.string().optional(),
+    /** Tests only: check every response against its declared schema. */
+    VALIDATE_RESPONSES: flag.default(false),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .superRefine((e, ctx) => {
@@ -54,12 +67,21 @@ const EnvSchema = z
     if (!e.JWT_SECRET && !e.JWT_PRIVATE_KEY) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'set JWT_SECRET or JWT_PRIVATE_KEY' });
     }
+    if (e.NODE_ENV === 'production' && e.DEV_LOGIN) {
+      // Persona sign-in on a production database would let anyone act as any seeded person.
+      ctx.addIssue({ code: 'custom', path: ['DEV_LOGIN'], message: 'demo persona sign-in cannot be switched on in production' });
+    }
     if (e.JWT_PRIVATE_KEY && !e.JWT_KID) {
       ctx.addIssue({ code: 'custom', path: ['JWT_KID'], message: 'required with JWT_PRIVATE_KEY' });
     }
   });
 
-export type Env = z.infer<typeof EnvSchema> & { devLogin: boolean; contentCheck: 'wechat' | 'record' };
+export type Env = z.infer<typeof EnvSchema> & { production: boolean; devLogin: boolean; contentCheck: 'wechat' | 'record' };
+
+/** The one answer to "is this production?" for every script and the server. */
+export function isProduction(source: Record<string, string | undefined> = process.env): boolean {
+  return source.NODE_ENV === 'production';
+}
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = EnvSchema.safeParse(source);
@@ -68,8 +90,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  // Dev login is on by default except in production, where it must be switched on explicitly.
-  const devLogin = e.DEV_LOGIN ?? e.NODE_ENV !== 'production';
-  const contentCheck = e.CONTENT_CHECK ?? (e.NODE_ENV === 'production' ? 'wechat' : 'record');
-  return { ...e, devLogin, contentCheck };
+  const production = e.NODE_ENV === 'production';
+  // Dev login is on by default except in production, where it cannot be switched on at all.
+  const devLogin = e.DEV_LOGIN ?? !production;
+  const contentCheck = e.CONTENT_CHECK ?? (production ? 'wechat' : 'record');
+  return { ...e, production, devLogin, contentCheck };
 }

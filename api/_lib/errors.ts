@@ -11,7 +11,12 @@ export const errorCatalog = {
   'request.not_found': [404, '没有找到这个页面或接口'],
   'request.rate_limited': [429, '操作太频繁了，请稍等一会儿再试'],
   'request.idempotency_key_required': [400, '请求缺少幂等键，请刷新后重试'],
+  'request.body_required': [400, '请求缺少内容，请填写后再提交'],
+  'request.unsupported_media_type': [415, '请求格式不对，应为 JSON'],
+  'request.too_large': [413, '提交的内容太大了，请删减后再试'],
+  'request.method_not_allowed': [405, '不支持这种请求方式'],
   'internal': [500, '系统开小差了，请稍后再试；着急的话请拨打社区服务电话'],
+  'db.unavailable': [503, '系统正在恢复，请稍等几秒再试；着急的话请拨打社区服务电话'],
   // auth
   'auth.required': [401, '请先登录'],
   'auth.invalid_token': [401, '登录已失效，请重新登录'],
@@ -24,6 +29,8 @@ export const errorCatalog = {
   // core
   'core.forbidden': [403, '您没有这项操作的权限'],
   'core.invalid_input': [400, '填写的内容有误，请检查后再试'],
+  'core.not_found': [404, '没有找到相关的记录，请刷新后再试'],
+  'core.conflict': [409, '这条记录已经存在了'],
   'core.append_only': [409, '已记录的内容不能修改或删除'],
   'core.building_not_found': [404, '没有找到这个楼栋，请重新选择'],
   'core.already_verified': [409, '您已经是本社区认证居民了'],

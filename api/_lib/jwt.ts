@@ -8,13 +8,15 @@ import type { Env } from './env.js';
  * whose public half Supabase publishes in its JWKS).
  */
 export interface TokenService {
-  sign(profileId: string): Promise<string>;
+  /** A token for the profile under its current session version (claim `sv`, checked on every request). */
+  sign(profileId: string, sessionVersion: number): Promise<string>;
   verify(token: string): Promise<{ sub: string; claims: Record<string, unknown> }>;
   /** Public keys for a JWKS endpoint; empty for HS256. */
   publicJwks(): Promise<JWK[]>;
 }
 
 const AUDIENCE = 'authenticated';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISSUER = 'cunju';
 
 export function createTokenService(env: Pick<Env, 'JWT_SECRET' | 'JWT_PRIVATE_KEY' | 'JWT_KID' | 'JWT_ALG' | 'JWT_TTL_SECONDS'>): TokenService {
@@ -39,9 +41,9 @@ export function createTokenService(env: Pick<Env, 'JWT_SECRET' | 'JWT_PRIVATE_KE
   }
 
   return {
-    async sign(profileId) {
+    async sign(profileId, sessionVersion) {
       const k = await keys;
-      return new SignJWT({ role: 'authenticated' })
+      return new SignJWT({ role: 'authenticated', sv: sessionVersion })
         .setProtectedHeader({ alg: k.alg, typ: 'JWT', ...(k.kid ? { kid: k.kid } : {}) })
         .setSubject(profileId)
         .setAudience(AUDIENCE)
@@ -53,8 +55,13 @@ export function createTokenService(env: Pick<Env, 'JWT_SECRET' | 'JWT_PRIVATE_KE
     async verify(token) {
       const k = await keys;
       try {
-        const { payload } = await jwtVerify(token, k.verify, { algorithms: [k.alg], audience: AUDIENCE, issuer: ISSUER });
-        if (typeof payload.sub !== 'string' || payload.role !== 'authenticated') throw new ApiError('auth.invalid_token');
+        // A token without an expiry would be valid forever: refuse it.
+        const { payload } = await jwtVerify(token, k.verify, {
+          algorithms: [k.alg], audience: AUDIENCE, issuer: ISSUER, requiredClaims: ['exp', 'iat', 'sub'],
+        });
+        if (typeof payload.sub !== 'string' || !UUID.test(payload.sub) || payload.role !== 'authenticated' || !Number.isInteger(payload.sv)) {
+          throw new ApiError('auth.invalid_token');
+        }
         return { sub: payload.sub, claims: payload as Record<string, unknown> };
       } catch (err) {
         if (err instanceof errors.JWTExpired) throw new ApiError('auth.expired_token');

@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { shanghaiDateTime } from '../_contracts/time.js';
 import type { Logger } from './log.js';
 import type { WechatServerApi } from './wechat.js';
 
@@ -19,7 +20,7 @@ interface Claimed {
 
 export async function drainOutbox(deps: { db: Db; wechatServer: WechatServerApi; log: Logger; outbox: OutboxConfig }, limit = 20) {
   const counts = { sent: 0, skipped: 0, retry: 0 };
-  const batch = await deps.db.rpc<Claimed[]>('claim_outbox', { p_limit: limit }, { kind: 'service' });
+  const batch = (await deps.db.rpc('claim_outbox', { p_limit: limit }, { kind: 'service' })) as Claimed[];
   for (const m of batch) {
     const templateId = deps.outbox.templates[m.payload.template];
     let status: 'sent' | 'skipped' | 'retry';
@@ -37,7 +38,7 @@ export async function drainOutbox(deps: { db: Db; wechatServer: WechatServerApi;
           data: {
             thing1: { value: clip(m.payload.title, 20) },
             thing2: { value: clip(m.payload.community, 20) },
-            time3: { value: formatShanghai(m.payload.publishedAt) },
+            time3: { value: shanghaiDateTime(m.payload.publishedAt) },
           },
         });
         status = 'sent';
@@ -55,10 +56,4 @@ export async function drainOutbox(deps: { db: Db; wechatServer: WechatServerApi;
 
 function clip(s: string, n: number) {
   return [...s].length > n ? [...s].slice(0, n - 1).join('') + '…' : s;
-}
-
-function formatShanghai(iso: string) {
-  const d = new Date(new Date(iso).getTime() + 8 * 3600 * 1000);
-  const p = (x: number) => String(x).padStart(2, '0');
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
 }

@@ -33,16 +33,19 @@ export async function migrate(databaseUrl: string, log: (m: string) => void = ()
       create table if not exists supabase_migrations.schema_migrations (version text not null primary key);
       alter table supabase_migrations.schema_migrations add column if not exists statements text[];
       alter table supabase_migrations.schema_migrations add column if not exists name text;`);
-    const done = new Set(
-      (await client.query<{ version: string }>('select version from supabase_migrations.schema_migrations')).rows.map((r) => r.version),
+    const recorded = new Map(
+      (await client.query<{ version: string; statements: string[] | null }>('select version, statements from supabase_migrations.schema_migrations'))
+        .rows.map((r) => [r.version, r.statements]),
     );
+    const files = sqlFiles(path.join(root, 'supabase/migrations'));
+    // A landed migration never changes: refuse to run against a database whose recorded migrations differ
+    // from the files, before applying anything. Every change is a new dated migration.
+    assertNoDrift(files, recorded);
     const applied: string[] = [];
     const skipped: string[] = [];
-    for (const file of sqlFiles(path.join(root, 'supabase/migrations'))) {
-      const m = MIGRATION_FILE.exec(path.basename(file));
-      if (!m) throw new Error(`migration file name must be <YYYYMMDDHHMMSS>_<name>.sql: ${file}`);
-      const [, version, name] = m as unknown as [string, string, string];
-      if (done.has(version)) {
+    for (const file of files) {
+      const [version, name] = parseMigrationName(file);
+      if (recorded.has(version)) {
         skipped.push(version);
         continue;
       }
@@ -87,6 +90,46 @@ export async function seed(databaseUrl: string, log: (m: string) => void = () =>
   } finally {
     await client.end();
   }
+}
+
+function parseMigrationName(file: string): [version: string, name: string] {
+  const m = MIGRATION_FILE.exec(path.basename(file));
+  if (!m) throw new Error(`migration file name must be <YYYYMMDDHHMMSS>_<name>.sql: ${file}`);
+  return [m[1]!, m[2]!];
+}
+
+export class MigrationDriftError extends Error {}
+
+/**
+ * Compares what the database recorded for each applied migration with the file of that version.
+ * Statements recorded by the Supabase CLI are split per statement; ours are the whole file. Either way,
+ * the joined text with whitespace normalised must equal the file's.
+ */
+export function assertNoDrift(files: string[], recorded: Map<string, string[] | null>): void {
+  const problems: string[] = [];
+  const byVersion = new Map(files.map((f) => [parseMigrationName(f)[0], f]));
+  for (const [version, statements] of recorded) {
+    const file = byVersion.get(version);
+    if (!file) {
+      problems.push(`  ${version}: applied to this database, but there is no supabase/migrations/${version}_*.sql`);
+      continue;
+    }
+    if (!statements) continue; // recorded without statements (older CLI): nothing to compare
+    if (normalise(statements.join(';\n')) !== normalise(readFileSync(file, 'utf8'))) {
+      problems.push(`  ${path.relative(root, file)}: changed after it was applied to this database`);
+    }
+  }
+  if (problems.length) {
+    throw new MigrationDriftError(
+      `Migrations differ from what this database recorded:\n${problems.join('\n')}\n` +
+        'A landed migration never changes: restore the file from git and put the change in a new dated migration. ' +
+        '(A local demo database can be started over with `npm run db:reset`.)',
+    );
+  }
+}
+
+function normalise(sql: string): string {
+  return sql.replace(/\s+/g, ' ').replace(/;\s*$/g, '').trim().replace(/ ?; ?/g, ';');
 }
 
 function sqlFiles(dir: string): string[] {

@@ -164,7 +164,7 @@ describe('polls', () => {
   });
 
   it('refuse people outside the electorate, other communities, bad choices and closed polls', async () => {
-    const stranger = (await t.service('upsert_wechat_profile', { p_openid: 'o_unverified_voter' })) as { id: string };
+    const stranger = ((await t.service('upsert_wechat_profile', { p_openid: 'o_unverified_voter' })) as { profile: { id: string } }).profile;
     await expectRefused(t.as(stranger.id)('cast_vote', { p_poll_id: open, p_choices: [1], p_idempotency_key: 'unverified-1' }), 'affairs.poll_not_found');
     await expectRefused(t.as('clerk')('cast_vote', { p_poll_id: open, p_choices: [1], p_idempotency_key: 'clerk-vote-1' }), 'affairs.not_in_electorate');
     await expectRefused(t.as('villager')('cast_vote', { p_poll_id: open, p_choices: [1], p_idempotency_key: 'village-vote-1' }), 'affairs.poll_not_found');

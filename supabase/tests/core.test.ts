@@ -58,7 +58,7 @@ describe('auth.uid()', () => {
 
 describe('resident verification', () => {
   it('lets a person ask to join a community and household', async () => {
-    const stranger = (await t.service('upsert_wechat_profile', { p_openid: 'o_test_stranger_1' })) as { id: string };
+    const stranger = ((await t.service('upsert_wechat_profile', { p_openid: 'o_test_stranger_1' })) as { profile: { id: string } }).profile;
     const r = await t.as(stranger.id)('request_verification', {
       p_community_id: community.chunhui, p_building_id: building.chunhui3, p_room: '2单元402',
       p_real_name: '钱小梅', p_relation: '租户',
@@ -84,7 +84,7 @@ describe('resident verification', () => {
   });
 
   it('refuses a building of another community', async () => {
-    const s = (await t.service('upsert_wechat_profile', { p_openid: 'o_test_stranger_2' })) as { id: string };
+    const s = ((await t.service('upsert_wechat_profile', { p_openid: 'o_test_stranger_2' })) as { profile: { id: string } }).profile;
     await expectRefused(t.as(s.id)('request_verification', {
       p_community_id: community.chunhui, p_building_id: building.liutangEast, p_room: '1号',
       p_real_name: '孙小明', p_relation: '户主',
@@ -92,7 +92,7 @@ describe('resident verification', () => {
   });
 
   it('stores a phone number only after its separate consent', async () => {
-    const s = (await t.service('upsert_wechat_profile', { p_openid: 'o_test_stranger_3' })) as { id: string };
+    const s = ((await t.service('upsert_wechat_profile', { p_openid: 'o_test_stranger_3' })) as { profile: { id: string } }).profile;
     const args = {
       p_community_id: community.chunhui, p_building_id: building.chunhui3, p_room: '3单元101',
       p_real_name: '冯志强', p_relation: '户主', p_phone: '13912345678',
@@ -141,7 +141,7 @@ describe('resident verification', () => {
   });
 
   it("lets the grid worker decide for buildings in their grid, and not in another grid", async () => {
-    const s = (await t.service('upsert_wechat_profile', { p_openid: 'o_test_stranger_4' })) as { id: string };
+    const s = ((await t.service('upsert_wechat_profile', { p_openid: 'o_test_stranger_4' })) as { profile: { id: string } }).profile;
     const other = await t.as(s.id)('request_verification', {
       p_community_id: community.chunhui, p_building_id: building.chunhui3, p_room: '1单元101',
       p_real_name: '卫红', p_relation: '户主',

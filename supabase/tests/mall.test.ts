@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shanghaiDate } from '../../api/_contracts/time.js';
 import { randomUUID } from 'node:crypto';
-import { expectRefused, testDb } from '../../test/db.js';
+import { expectRefused, testDb, userClaims } from '../../test/db.js';
+import type { DbFunction } from '../../api/_lib/db.js';
 import { createPgDb } from '../../api/_lib/db-pg.js';
 import { community, persona } from '../../test/personas.js';
 
@@ -20,7 +22,7 @@ afterAll(async () => {
 
 const chunhui = community.chunhui;
 const asWide = (who: string) => (fn: string, args: Record<string, unknown>) =>
-  wide.rpc<any>(fn, args, { kind: 'user', sub: who, token: '', claims: { sub: who, role: 'authenticated' } });
+  wide.rpc(fn as DbFunction, args as never, { kind: 'user', sub: who, token: '', claims: userClaims(who) }) as Promise<any>;
 
 /** Residents of 春晖社区 with `points` available each. */
 async function residentsWithPoints(n: number, points: number): Promise<string[]> {
@@ -186,7 +188,7 @@ describe('goods and reports', () => {
   });
 
   it('reports what was handed out and what is outstanding, for staff only', async () => {
-    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const today = shanghaiDate();
     const rep = await t.as('committee')('get_mall_report', { p_community_id: chunhui, p_from: today, p_to: today });
     expect(rep.handedOverCount).toBeGreaterThanOrEqual(1);
     expect(rep.pointsConsumed).toBeGreaterThanOrEqual(10);

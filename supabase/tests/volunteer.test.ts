@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shanghaiMonth } from '../../api/_contracts/time.js';
 import { randomUUID } from 'node:crypto';
 import { expectRefused, testDb } from '../../test/db.js';
 import { community, persona } from '../../test/personas.js';
@@ -219,7 +220,7 @@ describe('the ledger', () => {
     await t.sql(`insert into app.point_entries (profile_id, community_id, delta, kind, reason, idempotency_key, month) values
                  ($1, $2, 12, 'service', '九月服务', 'sept-1', '2026-09-01'), ($1, $2, 8, 'award', '九月奖励', 'sept-2', '2026-09-01')`, [p, chunhui]);
     await t.sql(`update app.point_accounts set balance = 20 where profile_id = $1`, [p]);
-    await expectRefused(t.as('committee')('publish_points_month', { p_community_id: chunhui, p_month: new Date().toISOString().slice(0, 7) + '-01' }), 'points.month_not_over');
+    await expectRefused(t.as('committee')('publish_points_month', { p_community_id: chunhui, p_month: shanghaiMonth() + '-01' }), 'points.month_not_over');
     await expectRefused(t.as('resident')('publish_points_month', { p_community_id: chunhui, p_month: '2026-09-01' }), 'core.forbidden');
     const pub = await t.as('committee')('publish_points_month', { p_community_id: chunhui, p_month: '2026-09-01' });
     expect(pub.open).toBe(true);

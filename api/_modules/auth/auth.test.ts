@@ -88,15 +88,14 @@ describe('POST /api/auth/dev', () => {
     expect(r.status).toBe(404);
     expect(r.body.error.code).toBe('auth.unknown_persona');
   });
-  it('does not exist in production unless explicitly switched on', async () => {
+  it('does not exist in production, and cannot be switched on there', async () => {
     const prod = createApp(depsFromEnv({ NODE_ENV: 'production', DATABASE_URL: api.db.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' }));
     const r = await prod.request('/api/auth/dev', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"persona":"resident"}' });
     expect(r.status).toBe(404);
     const personas = await prod.request('/api/auth/dev/personas');
     expect(personas.status).toBe(404);
-    const on = createApp(depsFromEnv({ NODE_ENV: 'production', DEV_LOGIN: 'on', DATABASE_URL: api.db.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' }));
-    const r2 = await on.request('/api/auth/dev', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"persona":"resident"}' });
-    expect(r2.status).toBe(200);
+    expect(() => depsFromEnv({ NODE_ENV: 'production', DEV_LOGIN: 'on', DATABASE_URL: api.db.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' }))
+      .toThrow(/DEV_LOGIN/);
   });
 });
 
@@ -167,20 +166,40 @@ describe('rate limits on auth routes', () => {
     const a = await testApi(env);
     try {
       const second = createApp(depsFromEnv({ NODE_ENV: 'test', DATABASE_URL: a.db.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', ...env }));
-      const headers = { 'x-forwarded-for': '203.0.113.7', 'content-type': 'application/json' };
+      const from = (addr: string) => ({ incoming: { socket: { remoteAddress: addr } } });
       const body = JSON.stringify({ persona: 'resident' });
+      const post = (app: typeof second, xff: string, addr = '203.0.113.7') =>
+        app.request('/api/auth/dev', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': xff }, body }, from(addr));
       const codes: number[] = [];
-      codes.push((await a.app.request('/api/auth/dev', { method: 'POST', headers, body })).status);
-      codes.push((await second.request('/api/auth/dev', { method: 'POST', headers, body })).status);
-      codes.push((await a.app.request('/api/auth/dev', { method: 'POST', headers, body })).status);
-      const fourth = await second.request('/api/auth/dev', { method: 'POST', headers, body });
+      // Rotating a forwarded header from a client that is not a trusted proxy changes nothing.
+      codes.push((await post(a.app, '1.1.1.1')).status);
+      codes.push((await post(second, '2.2.2.2')).status);
+      codes.push((await post(a.app, '3.3.3.3')).status);
+      const fourth = await post(second, '4.4.4.4');
       codes.push(fourth.status);
       expect(codes).toEqual([200, 200, 200, 429]);
       expect(Number(fourth.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(((await fourth.json()) as any).error.code).toBe('request.rate_limited');
       // Another address is not affected.
-      const other = await a.app.request('/api/auth/dev', { method: 'POST', headers: { ...headers, 'x-forwarded-for': '198.51.100.9' }, body });
-      expect(other.status).toBe(200);
+      expect((await post(a.app, '4.4.4.4', '198.51.100.9')).status).toBe(200);
+    } finally {
+      await a.close();
+    }
+  });
+
+  it('believe X-Forwarded-For only from a trusted proxy, and only its nearest untrusted hop', async () => {
+    const env = { AUTH_RATE_LIMIT: '2', AUTH_RATE_WINDOW_SECONDS: '60', TRUSTED_PROXIES: '10.0.0.0/8' };
+    const a = await testApi(env);
+    try {
+      const viaProxy = (xff: string) => a.app.request('/api/auth/dev', {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': xff }, body: '{"persona":"resident"}',
+      }, { incoming: { socket: { remoteAddress: '10.0.0.2' } } });
+      expect((await viaProxy('203.0.113.7')).status).toBe(200);
+      // A client that prepends a fake address to the chain is still known by the address the proxy saw.
+      expect((await viaProxy('9.9.9.9, 203.0.113.7')).status).toBe(200);
+      expect((await viaProxy('8.8.8.8, 203.0.113.7, 10.1.2.3')).status).toBe(429);
+      // Different real clients behind the same proxy have their own limits.
+      expect((await viaProxy('198.51.100.9')).status).toBe(200);
     } finally {
       await a.close();
     }

@@ -1,46 +1,37 @@
-import { createRoute } from '@hono/zod-openapi';
-import { createRouter, json, errors } from '../../_lib/router.js';
 import type { Env } from '../../_lib/env.js';
-import { AuthResponse, WechatLoginBody, DevLoginBody, DevPersonaList, type Profile, type DevPersona } from '../../_contracts/core.js';
+import { callDbAsService, domainRouter, enforceLimits, requestAddress, type RouteInput } from '../../_lib/router.js';
+import { AuthResponse, DevLoginBody, DevPersonaList, WechatLoginBody, type DevPersona, type Profile } from '../../_contracts/core.js';
 
-const wechatRoute = createRoute({
-  method: 'post', path: '/wechat', tags: ['auth'], summary: '微信登录：用 wx.login 的 code 换取令牌',
-  request: { body: { content: { 'application/json': { schema: WechatLoginBody } }, required: true } },
-  responses: { 200: json(AuthResponse, '登录成功'), ...errors(400, 401, 429, 503) },
-});
-
-const devRoute = createRoute({
-  method: 'post', path: '/dev', tags: ['auth'], summary: '演示登录（仅在开启演示登录时存在）',
-  request: { body: { content: { 'application/json': { schema: DevLoginBody } }, required: true } },
-  responses: { 200: json(AuthResponse, '登录成功'), ...errors(400, 404, 429) },
-});
-
-const personasRoute = createRoute({
-  method: 'get', path: '/dev/personas', tags: ['auth'], summary: '演示身份列表（仅在开启演示登录时存在）',
-  responses: { 200: json(DevPersonaList, '演示身份'), ...errors(429) },
-});
+/** Sign-in answers carry the profile and the session version the token is signed under. */
+type SignedIn = { profile: Profile; sessionVersion: number };
 
 export function authRoutes(env: Env) {
-  const r = createRouter();
+  const r = domainRouter('auth');
+  // Per client address; the address is believed from a forwarded header only behind a trusted proxy.
+  const limits = (i: RouteInput<unknown, unknown, unknown>) => [
+    { bucket: `auth:${requestAddress(i.c)}`, limit: env.AUTH_RATE_LIMIT, window: env.AUTH_RATE_WINDOW_SECONDS },
+  ];
 
-  r.openapi(wechatRoute, async (c) => {
-    const { code } = c.req.valid('json');
-    const { openid, unionid } = await c.var.wechat.code2session(code);
-    const profile = await c.var.db.rpc<Profile>('upsert_wechat_profile', { p_openid: openid, p_unionid: unionid ?? null }, { kind: 'service' });
-    return c.json({ token: await c.var.tokens.sign(profile.id), profile }, 200);
+  r.handle({ method: 'post', path: '/wechat', public: true, summary: '微信登录：用 wx.login 的 code 换取令牌', body: WechatLoginBody,
+    response: AuthResponse, errors: [502], limits }, async ({ c, body }) => {
+    // Counted before WeChat is asked, so guessing codes is limited too.
+    await enforceLimits(c);
+    const { openid, unionid } = await c.var.wechat.code2session(body.code);
+    const s = (await callDbAsService(c, 'upsert_wechat_profile', { p_openid: openid, p_unionid: unionid ?? null })) as SignedIn;
+    return { token: await c.var.tokens.sign(s.profile.id, s.sessionVersion), profile: s.profile };
   });
 
-  // Dev login does not exist at all unless switched on (never by default in production).
+  // Dev login does not exist at all unless switched on (never in production).
   if (env.devLogin) {
-    r.openapi(devRoute, async (c) => {
-      const { persona } = c.req.valid('json');
-      const profile = await c.var.db.rpc<Profile>('dev_login_profile', { p_persona: persona }, { kind: 'service' });
-      return c.json({ token: await c.var.tokens.sign(profile.id), profile }, 200);
+    r.handle({ method: 'post', path: '/dev', public: true, summary: '演示登录（仅在开启演示登录时存在）', body: DevLoginBody,
+      response: AuthResponse, errors: [404], limits }, async ({ c, body }) => {
+      const s = (await callDbAsService(c, 'dev_login_profile', { p_persona: body.persona })) as SignedIn;
+      return { token: await c.var.tokens.sign(s.profile.id, s.sessionVersion), profile: s.profile };
     });
-    r.openapi(personasRoute, async (c) => {
-      const personas = await c.var.db.rpc<DevPersona[]>('list_dev_personas', {}, { kind: 'service' });
-      return c.json({ personas }, 200);
-    });
+    r.handle({ method: 'get', path: '/dev/personas', public: true, summary: '演示身份列表（仅在开启演示登录时存在）',
+      response: DevPersonaList, limits }, async ({ c }) => ({
+      personas: (await callDbAsService(c, 'list_dev_personas', {})) as DevPersona[],
+    }));
   }
-  return r;
+  return r.router;
 }

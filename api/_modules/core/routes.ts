@@ -1,77 +1,51 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter, json, errors, requireUser, bearer } from '../../_lib/router.js';
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { callDbAsService, domainRouter, type AppEnv } from '../../_lib/router.js';
 import { Health, CommunityList, AuditLog } from '../../_contracts/core.js';
 import { CommunityQuery } from '../../_contracts/common.js';
 import { ApiError } from '../../_lib/errors.js';
 import { drainOutbox } from '../../_lib/outbox.js';
 
-const healthRoute = createRoute({
-  method: 'get', path: '/health', tags: ['core'], summary: '服务与数据库状态',
-  responses: { 200: json(Health, '正常'), 503: json(Health, '数据库不可用') },
-});
-
-const jwksRoute = createRoute({
-  method: 'get', path: '/jwks.json', tags: ['core'], summary: '验证本服务签发令牌的公钥（非对称密钥时）',
-  responses: { 200: json(z.object({ keys: z.array(z.record(z.string(), z.unknown())) }), '公钥集') },
-});
-
-const communitiesRoute = createRoute({
-  method: 'get', path: '/communities', tags: ['core'], summary: '可选择的社区/村和楼栋', security: bearer,
-  responses: { 200: json(CommunityList, '社区列表'), ...errors(401) },
-});
-
-const auditRoute = createRoute({
-  method: 'get', path: '/staff/audit-log', tags: ['core'], summary: '本社区操作记录（监督委员会、街道管理员）',
-  security: bearer, request: { query: CommunityQuery },
-  responses: { 200: json(AuditLog, '最近的操作记录'), ...errors(400, 401) },
-});
-
-const outboxRoute = createRoute({
-  method: 'get', path: '/cron/outbox', tags: ['core'], summary: '发送待发的订阅消息（定时任务调用，需 CRON_SECRET）',
-  responses: { 200: json(z.object({ sent: z.number(), skipped: z.number(), retry: z.number() }), '本次发送结果'), ...errors(403) },
-});
-
-const expireRoute = createRoute({
-  method: 'get', path: '/cron/expire-redemptions', tags: ['core'], summary: '让逾期未领的兑换过期并退回积分（定时任务调用，需 CRON_SECRET）',
-  responses: { 200: json(z.object({ expired: z.number() }), '本次过期数量'), ...errors(403) },
-});
-
 export function coreRoutes() {
-  const r = createRouter();
+  const r = domainRouter('core');
 
-  r.openapi(healthRoute, async (c) => {
+  r.handle({ method: 'get', path: '/health', public: true, summary: '服务与数据库状态', response: Health }, async ({ c }) => {
     try {
-      const h = await c.var.db.rpc<{ engine: string; version: string; migrations: string[] }>('get_health', {}, { kind: 'service' });
-      return c.json({ ok: true, database: { engine: h.engine, version: h.version }, migrations: h.migrations }, 200);
+      const h = (await callDbAsService(c, 'get_health', {})) as { engine: string; version: string; migrations: string[] };
+      return { ok: true, database: { engine: h.engine, version: h.version }, migrations: h.migrations };
     } catch (err) {
       c.var.log('error', 'health check failed', { error: String(err) });
-      return c.json({ ok: false, database: { engine: 'unknown', version: 'unknown' }, migrations: [] }, 503);
+      throw new ApiError('db.unavailable');
     }
   });
 
-  r.openapi(jwksRoute, async (c) => c.json({ keys: (await c.var.tokens.publicJwks()) as Record<string, unknown>[] }, 200));
-
-  r.openapi(communitiesRoute, async (c) => {
-    const caller = await requireUser(c);
-    const communities = await c.var.db.rpc<z.infer<typeof CommunityList>['communities']>('list_communities', {}, caller);
-    return c.json({ communities }, 200);
+  r.handle({ method: 'get', path: '/jwks.json', public: true, summary: '验证本服务签发令牌的公钥（非对称密钥时）',
+    response: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) }, async ({ c }) => {
+    c.header('Cache-Control', 'public, max-age=300');
+    return { keys: (await c.var.tokens.publicJwks()) as Record<string, unknown>[] };
   });
 
-  r.openapi(auditRoute, async (c) => {
-    const caller = await requireUser(c);
-    const { communityId } = c.req.valid('query');
-    const entries = await c.var.db.rpc<z.infer<typeof AuditLog>['entries']>('list_audit_log', { p_community_id: communityId }, caller);
-    return c.json({ entries }, 200);
-  });
+  r.rpc({ method: 'get', path: '/communities', summary: '可选择的社区/村和楼栋', response: CommunityList,
+    fn: 'list_communities', args: () => ({}), map: (communities) => ({ communities }) });
+
+  r.rpc({ method: 'get', path: '/staff/audit-log', summary: '本社区操作记录（监督委员会、街道管理员）', query: CommunityQuery,
+    response: AuditLog, fn: 'list_audit_log', args: ({ query }) => ({ p_community_id: query.communityId }), map: (entries) => ({ entries }) });
 
   // Vercel Cron calls these with `Authorization: Bearer $CRON_SECRET`; the local server uses a timer instead.
-  r.use('/cron/*', async (c, next) => {
+  const cron = (c: Context<AppEnv>) => {
     const secret = c.var.env.CRON_SECRET;
     if (!secret || c.req.header('authorization') !== `Bearer ${secret}`) throw new ApiError('cron.forbidden');
-    await next();
+  };
+  r.handle({ method: 'get', path: '/cron/outbox', public: true, summary: '发送待发的订阅消息（定时任务调用，需 CRON_SECRET）',
+    response: z.object({ sent: z.number(), skipped: z.number(), retry: z.number() }), errors: [403] }, async ({ c }) => {
+    cron(c);
+    return drainOutbox(c.var);
   });
-  r.openapi(outboxRoute, async (c) => c.json(await drainOutbox(c.var), 200));
-  r.openapi(expireRoute, async (c) => c.json(await c.var.db.rpc<{ expired: number }>('expire_redemptions', {}, { kind: 'service' }), 200));
+  r.handle({ method: 'get', path: '/cron/expire-redemptions', public: true, summary: '让逾期未领的兑换过期并退回积分（定时任务调用，需 CRON_SECRET）',
+    response: z.object({ expired: z.number() }), errors: [403] }, async ({ c }) => {
+    cron(c);
+    return (await callDbAsService(c, 'expire_redemptions', {})) as { expired: number };
+  });
 
-  return r;
+  return r.router;
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shanghaiDate } from '../../_contracts/time.js';
 import { testApi } from '../../../test/api.js';
 import { community } from '../../../test/personas.js';
 import { Goods, MallReport, Redemption } from '../../_contracts/mall.js';
@@ -73,7 +74,7 @@ describe('mall API', () => {
     const goods = await api.call('GET', `/api/mall/goods?communityId=${community.chunhui}`, { token: volunteer });
     const list = goods.body.goods.map((g: unknown) => Goods.parse(g));
     expect(list.find((g: { id: string }) => g.id === rice)?.myCountThisPeriod).toBe(1);
-    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const today = shanghaiDate();
     const rep = MallReport.parse((await api.call('GET', `/api/mall/reports?communityId=${community.chunhui}&from=${today}&to=${today}`, { token: clerk })).body);
     expect(rep.handedOverCount).toBe(1);
     expect(rep.pointsConsumed).toBe(60);

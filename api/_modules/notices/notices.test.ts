@@ -79,7 +79,7 @@ describe('notices API', () => {
   });
 
   it('uses WeChat msgSecCheck in production mode: risky text is refused and never shown', async () => {
-    const prod = await testApi({ NODE_ENV: 'production', DEV_LOGIN: 'on' });
+    const prod = await testApi({ NODE_ENV: 'production' });
     try {
       // A WeChat user who became a resident.
       const login = await prod.call('POST', '/api/auth/wechat', { body: { code: 'good:oCheck_1' } });
@@ -97,7 +97,7 @@ describe('notices API', () => {
         { body: '这里有违禁内容', check_status: 'rejected', check_provider: 'wechat.msgSecCheck' },
         { body: '支出凭证在哪里看？', check_status: 'passed', check_provider: 'wechat.msgSecCheck' },
       ]);
-      const seen = Notice.parse((await prod.call('GET', `/api/notices/${financeId}`, { token: await prod.login('resident2') })).body);
+      const seen = Notice.parse((await prod.call('GET', `/api/notices/${financeId}`, { token: await prod.deps.tokens.sign(persona.resident2, 1) })).body);
       expect(seen.questions?.map((q) => q.body)).not.toContain('这里有违禁内容');
     } finally {
       await prod.close();

@@ -1,3 +1,4 @@
+import { shanghai, shanghaiMonth, shanghaiTime } from '@contracts/time';
 /** Display helpers: dates in Asia/Shanghai, role names in Chinese. */
 export const roleLabel: Record<string, string> = {
   resident: '居民',
@@ -16,13 +17,9 @@ export const verificationLabel: Record<string, string> = {
 };
 
 export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  // Shift to UTC+8 and read the UTC fields, so the result does not depend on the phone's time zone.
-  const s = new Date(d.getTime() + 8 * 3600 * 1000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${s.getUTCFullYear()}年${s.getUTCMonth() + 1}月${s.getUTCDate()}日 ${pad(s.getUTCHours())}:${pad(s.getUTCMinutes())}`;
+  if (!iso || Number.isNaN(new Date(iso).getTime())) return '';
+  const s = shanghai(iso);
+  return `${s.year}年${s.month}月${s.day}日 ${shanghaiTime(iso)}`;
 }
 
 export function communityKindLabel(kind: string): string {
@@ -67,11 +64,8 @@ export function formatDate(iso: string | null | undefined): string {
 
 /** "11月25日 周二 09:00–11:30" in Asia/Shanghai. */
 export function formatSpan(startIso: string, endIso: string): string {
-  const s = new Date(new Date(startIso).getTime() + 8 * 3600 * 1000);
-  const e = new Date(new Date(endIso).getTime() + 8 * 3600 * 1000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const week = '日一二三四五六'[s.getUTCDay()];
-  return `${s.getUTCMonth() + 1}月${s.getUTCDate()}日 周${week} ${pad(s.getUTCHours())}:${pad(s.getUTCMinutes())}–${pad(e.getUTCHours())}:${pad(e.getUTCMinutes())}`;
+  const s = shanghai(startIso);
+  return `${s.month}月${s.day}日 周${'日一二三四五六'[s.weekday]} ${shanghaiTime(startIso)}–${shanghaiTime(endIso)}`;
 }
 
 export function formatMinutes(min: number): string {
@@ -82,10 +76,7 @@ export function formatMinutes(min: number): string {
 
 /** The previous month as YYYY-MM, in Asia/Shanghai. */
 export function previousMonth(): string {
-  const d = new Date(Date.now() + 8 * 3600 * 1000);
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() - 1);
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  return shanghaiMonth(Date.now(), -1);
 }
 
 export const entryKindLabel: Record<string, string> = {

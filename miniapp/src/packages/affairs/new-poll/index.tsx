@@ -1,3 +1,4 @@
+import { shanghaiDate } from '@contracts/time';
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button, Input, Picker, Switch } from '@tarojs/components';
@@ -6,7 +7,7 @@ import { affairsApi } from '../../../api/affairs';
 import { ApiError } from '../../../api/client';
 import { currentCommunity } from '../../../lib/session';
 
-const inDays = (n: number) => new Date(Date.now() + 8 * 3600_000 + n * 86400_000).toISOString().slice(0, 10);
+const inDays = (n: number) => shanghaiDate(Date.now(), n);
 
 export default function NewPollPage() {
   return <Page>{({ me }) => <NewPoll communityId={currentCommunity(me)?.id ?? ''} />}</Page>;

@@ -1,3 +1,4 @@
+import { shanghaiDate } from '@contracts/time';
 import { useState } from 'react';
 import { View, Text, Picker, Button } from '@tarojs/components';
 import { Page } from '../../../components/Page';
@@ -6,7 +7,7 @@ import { mallApi } from '../../../api/mall';
 import { useLoad } from '../../../lib/useLoad';
 import { currentCommunity } from '../../../lib/session';
 
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const today = () => shanghaiDate();
 const monthStart = () => `${today().slice(0, 7)}-01`;
 
 /** For the committee's accounts and the 财务公开 of goods bought with public money. */

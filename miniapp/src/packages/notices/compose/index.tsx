@@ -1,3 +1,4 @@
+import { shanghaiDate } from '@contracts/time';
 import { useEffect, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input, Textarea, Picker, Switch } from '@tarojs/components';
@@ -13,7 +14,7 @@ const CATEGORIES: NoticeCategory[] = ['policy', 'routine', 'major', 'temporary',
 
 interface Line { occurredOn: string; item: string; direction: 'income' | 'expense'; yuan: string; counterparty: string }
 // Today in Asia/Shanghai, whatever the phone's time zone.
-const today = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+const today = () => shanghaiDate();
 const emptyLine = (): Line => ({ occurredOn: today(), item: '', direction: 'expense', yuan: '', counterparty: '' });
 
 export default function ComposePage() {

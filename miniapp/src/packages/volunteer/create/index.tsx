@@ -1,3 +1,4 @@
+import { shanghaiDate } from '@contracts/time';
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button, Input, Textarea, Picker, Switch } from '@tarojs/components';
@@ -6,7 +7,7 @@ import { volunteerApi } from '../../../api/volunteer';
 import { ApiError } from '../../../api/client';
 import { currentCommunity } from '../../../lib/session';
 
-const tomorrow = () => new Date(Date.now() + 8 * 3600_000 + 86400_000).toISOString().slice(0, 10);
+const tomorrow = () => shanghaiDate(Date.now(), 1);
 
 export default function CreateActivityPage() {
   return <Page>{({ me }) => <CreateForm communityId={currentCommunity(me)?.id ?? ''} />}</Page>;
