@@ -1,6 +1,10 @@
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
+import { secureHeaders } from 'hono/secure-headers';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/_lib/app.js';
@@ -16,9 +20,22 @@ import { repoRoot } from './lib/migrate.js';
 export async function startServer(deps: Deps, port: number, host = '127.0.0.1', opts: { jobs?: boolean } = {}) {
   const api = createApp(deps);
   const root = new Hono();
+  root.use('*', compress());
   root.route('/', api);
   root.all('/api/*', (c) => c.json(errorBody('request.not_found'), 404));
   const h5 = path.relative(process.cwd(), path.join(repoRoot, 'miniapp/dist-h5'));
+  root.use('/*', secureHeaders({
+    contentSecurityPolicy: h5Policy(path.join(h5, 'index.html')),
+    xFrameOptions: 'DENY',
+    referrerPolicy: 'same-origin',
+    crossOriginEmbedderPolicy: false,
+  }));
+  // Hashed file names never change content: cache them for a year; the page itself is always revalidated.
+  root.use('/*', async (c, next) => {
+    await next();
+    if (c.res.status !== 200) return;
+    c.header('Cache-Control', /^\/(js|css|static)\//.test(c.req.path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+  });
   root.use('/*', serveStatic({ root: h5 }));
   root.get('*', serveStatic({ path: path.join(h5, 'index.html') }));
 
@@ -51,4 +68,26 @@ export async function startServer(deps: Deps, port: number, host = '127.0.0.1', 
     });
     server.on('error', reject);
   });
+}
+
+/**
+ * Content-Security-Policy of the H5 app: scripts only from this origin plus the page's own inline script
+ * (Taro's rem sizing), allowed by its hash; nothing may frame the page.
+ */
+function h5Policy(indexHtml: string) {
+  const html = existsSync(indexHtml) ? readFileSync(indexHtml, 'utf8') : '';
+  const inline = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`);
+  return {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'", ...inline],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
+    connectSrc: ["'self'"],
+    fontSrc: ["'self'", 'data:'],
+    mediaSrc: ["'self'", 'blob:'],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    frameAncestors: ["'none'"],
+    formAction: ["'self'"],
+  };
 }
