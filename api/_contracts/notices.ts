@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { Uuid } from './common.js';
+import { CommunityPageQuery, Page, Uuid } from './common.js';
 
 export const NoticeCategory = z.enum(['policy', 'routine', 'major', 'temporary', 'hotspot', 'party', 'affairs', 'finance', 'emergency'], {
   error: '请选择公告类别',
@@ -139,7 +139,7 @@ export const NoticeSummary = z
   .openapi('NoticeSummary');
 export type NoticeSummary = z.infer<typeof NoticeSummary>;
 
-export const NoticeList = z.object({ notices: z.array(NoticeSummary) });
+export const NoticeList = Page(NoticeSummary).openapi('NoticeList');
 export const NoticeHome = z.object({ emergencies: z.array(NoticeSummary), pinned: z.array(NoticeSummary), latest: z.array(NoticeSummary) }).openapi('NoticeHome');
 export type NoticeHome = z.infer<typeof NoticeHome>;
 
@@ -155,7 +155,7 @@ export const NoticeWorkItem = z.object({
   correctionNote: z.string().nullable(),
   financePeriod: z.string().nullable(),
 });
-export const NoticeWork = z.object({ items: z.array(NoticeWorkItem) }).openapi('NoticeWork');
+export const NoticeWork = Page(NoticeWorkItem).openapi('NoticeWork');
 export type NoticeWorkItem = z.infer<typeof NoticeWorkItem>;
 
 export const ReadStats = z
@@ -165,14 +165,14 @@ export const ReadStats = z
     readers: z.number(),
     households: z.number(),
     householdsRead: z.number(),
+    /** One page of the households that have not read it; `nextCursor` fetches the next. */
     unreadHouseholds: z.array(z.object({ householdId: Uuid, address: z.string(), gridName: z.string(), residents: z.array(z.string()).nullable() })),
+    nextCursor: z.string().nullable(),
   })
   .openapi('ReadStats');
 export type ReadStats = z.infer<typeof ReadStats>;
 
-export const ListQuery = z.object({
-  communityId: Uuid,
+export const ListQuery = CommunityPageQuery.extend({
   category: NoticeCategory.optional(),
-  before: z.iso.datetime({ offset: true }).optional(),
   includeExpired: z.enum(['true', 'false']).optional(),
 });

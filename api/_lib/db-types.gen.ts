@@ -47,7 +47,7 @@ export interface DbFunctions {
   get_my_points: { Args: { p_community_id?: string | null }; Returns: Json };
   get_notice: { Args: { p_notice_id: string | null; p_version?: number | null }; Returns: Json };
   get_notice_home: { Args: { p_community_id: string | null }; Returns: Json };
-  get_notice_read_stats: { Args: { p_notice_id: string | null }; Returns: Json };
+  get_notice_read_stats: { Args: { p_notice_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   get_points_publication: { Args: { p_community_id: string | null; p_month: string | null }; Returns: Json };
   get_points_rankings: { Args: { p_community_id: string | null; p_month: string | null }; Returns: Json };
   get_poll: { Args: { p_poll_id: string | null }; Returns: Json };
@@ -72,8 +72,8 @@ export interface DbFunctions {
   list_my_appointments: { Args: { }; Returns: Json };
   list_my_proxy_requests: { Args: { }; Returns: Json };
   list_my_redemptions: { Args: { p_community_id?: string | null }; Returns: Json };
-  list_notice_work: { Args: { p_community_id: string | null }; Returns: Json };
-  list_notices: { Args: { p_community_id: string | null; p_category?: string | null; p_limit?: number | null; p_before?: string | null; p_include_expired?: boolean | null }; Returns: Json };
+  list_notice_work: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_notices: { Args: { p_community_id: string | null; p_category?: string | null; p_include_expired?: boolean | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_notifications: { Args: { }; Returns: Json };
   list_point_deductions: { Args: { p_community_id: string | null }; Returns: Json };
   list_points_publications: { Args: { p_community_id: string | null }; Returns: Json };
@@ -170,7 +170,7 @@ export const dbParamTypes = {
   get_my_points: { p_community_id: 'uuid' },
   get_notice: { p_notice_id: 'uuid', p_version: 'integer' },
   get_notice_home: { p_community_id: 'uuid' },
-  get_notice_read_stats: { p_notice_id: 'uuid' },
+  get_notice_read_stats: { p_notice_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   get_points_publication: { p_community_id: 'uuid', p_month: 'date' },
   get_points_rankings: { p_community_id: 'uuid', p_month: 'date' },
   get_poll: { p_poll_id: 'uuid' },
@@ -195,8 +195,8 @@ export const dbParamTypes = {
   list_my_appointments: { },
   list_my_proxy_requests: { },
   list_my_redemptions: { p_community_id: 'uuid' },
-  list_notice_work: { p_community_id: 'uuid' },
-  list_notices: { p_community_id: 'uuid', p_category: 'text', p_limit: 'integer', p_before: 'timestamp with time zone', p_include_expired: 'boolean' },
+  list_notice_work: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
+  list_notices: { p_community_id: 'uuid', p_category: 'text', p_include_expired: 'boolean', p_limit: 'integer', p_cursor: 'text' },
   list_notifications: { },
   list_point_deductions: { p_community_id: 'uuid' },
   list_points_publications: { p_community_id: 'uuid' },

@@ -21,7 +21,7 @@ async function createNotice(category: string, title: string, extra: Record<strin
   return t.as('committee')('create_notice', { p_community_id: community.chunhui, p_category: category, p_content: content(title, extra.content as Record<string, unknown>), ...(extra.args as Record<string, unknown>) });
 }
 const ids = async (who: string, category: string | null = null) =>
-  ((await t.as(who)('list_notices', { p_community_id: community.chunhui, p_category: category })) as { id: string }[]).map((n) => n.id);
+  ((await t.as(who)('list_notices', { p_community_id: community.chunhui, p_category: category, p_limit: 100 })) as { items: { id: string }[] }).items.map((n) => n.id);
 
 describe('writing notices', () => {
   it('lets committee create a draft that only committee members see', async () => {
@@ -31,8 +31,8 @@ describe('writing notices', () => {
     await expectRefused(t.as('resident')('get_notice', { p_notice_id: n.id }), 'notices.not_found');
     await expectRefused(t.as('supervisor')('get_notice', { p_notice_id: n.id }), 'notices.not_found');
     const work = await t.as('committee')('list_notice_work', { p_community_id: community.chunhui });
-    expect(work.map((w: { id: string }) => w.id)).toContain(n.id);
-    expect(await t.as('resident')('list_notice_work', { p_community_id: community.chunhui })).toEqual([]);
+    expect(work.items.map((w: { id: string }) => w.id)).toContain(n.id);
+    expect(await t.as('resident')('list_notice_work', { p_community_id: community.chunhui })).toEqual({ items: [], nextCursor: null });
   });
 
   it('refuses residents, clerks, supervisors and another community’s committee', async () => {
@@ -75,7 +75,7 @@ describe('disclosures under review (财务公开, 村(居)务公开)', () => {
     expect(s.version.status).toBe('submitted');
     await expectRefused(t.as('resident')('get_notice', { p_notice_id: id }), 'notices.not_found');
     const work = await t.as('supervisor')('list_notice_work', { p_community_id: community.chunhui });
-    expect(work.map((w: { id: string }) => w.id)).toContain(id);
+    expect(work.items.map((w: { id: string }) => w.id)).toContain(id);
   });
 
   it('cannot be approved by committee, by a resident, or by another community’s supervisor', async () => {

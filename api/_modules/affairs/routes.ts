@@ -41,7 +41,7 @@ export function affairsRoutes() {
     return checkAndSettle(c, body.body, 'comment', cm.id);
   });
   r.rpc({ method: 'post', path: '/comments/{id}/hide', summary: '隐藏评论（写明原因）', params: IdParam, body: z.object({ reason: Text(2, '请写明原因') }),
-    response: z.object({ id: Uuid, hidden: z.boolean() }), errors: [403], fn: 'hide_topic_comment',
+    response: z.object({ id: Uuid, hidden: z.boolean() }), errors: [403, 404], fn: 'hide_topic_comment',
     args: ({ params, body }) => ({ p_comment_id: params.id, p_reason: body.reason }) });
   r.rpc({ method: 'get', path: '/publications', summary: '已公示的决议和实施结果', query: CommunityQuery, response: z.object({ publications: z.array(Publication) }),
     fn: 'list_affairs_publications', args: ({ query }) => ({ p_community_id: query.communityId }), map: (publications) => ({ publications }) });

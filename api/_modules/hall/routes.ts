@@ -36,12 +36,12 @@ export function hallRoutes() {
     errors: [403], fn: 'get_hall_workbench', args: ({ query }) => ({ p_community_id: query.communityId }) });
   r.rpc({ method: 'post', path: '/rectifications/{id}/close', summary: '整改完成（写明整改情况）', params: IdParam,
     body: z.object({ note: z.string().trim().min(2, { error: '请写明整改情况' }).max(300) }),
-    response: z.object({ id: Uuid, status: z.string(), closedNote: z.string() }), errors: [403, 409], fn: 'close_rectification',
+    response: z.object({ id: Uuid, status: z.string(), closedNote: z.string() }), errors: [403, 404, 409], fn: 'close_rectification',
     args: ({ params, body }) => ({ p_rectification_id: params.id, p_note: body.note }) });
   r.rpc({ method: 'get', path: '/items/{id}/slots', summary: '可预约时段', params: IdParam, response: z.object({ slots: z.array(Slot) }),
     fn: 'list_appointment_slots', args: ({ params }) => ({ p_item_id: params.id }), map: (slots) => ({ slots }) });
   r.rpc({ method: 'post', path: '/slots', status: 201, summary: '开放预约时段（工作人员）', body: SlotsBody, response: z.object({ created: z.number() }),
-    errors: [403], fn: 'create_appointment_slots',
+    errors: [403, 404], fn: 'create_appointment_slots',
     args: ({ body: b }) => ({ p_item_id: b.itemId, p_day: b.day, p_times: b.times, p_minutes: b.minutes, p_capacity: b.capacity }) });
   r.rpc({ method: 'post', path: '/slots/{id}/appointments', status: 201, idempotent: true, summary: '预约（不会超约）', params: IdParam,
     response: z.object({ id: Uuid, slotId: Uuid, status: z.string(), startsAt: z.string().optional() }), errors: [404, 409], fn: 'book_appointment',
@@ -50,14 +50,14 @@ export function hallRoutes() {
     fn: 'list_my_appointments', args: () => ({}), map: (appointments) => ({ appointments }) });
   r.rpc({ method: 'post', path: '/appointments/{id}/cancel', summary: '取消预约（开始前 2 小时以前）', params: IdParam, response: ok, errors: [404, 409],
     fn: 'cancel_appointment', args: ({ params }) => ({ p_appointment_id: params.id }) });
-  r.rpc({ method: 'post', path: '/appointments/{id}/arrival', summary: '窗口登记到场', params: IdParam, response: ok, errors: [403, 409],
+  r.rpc({ method: 'post', path: '/appointments/{id}/arrival', summary: '窗口登记到场', params: IdParam, response: ok, errors: [403, 404, 409],
     fn: 'mark_arrival', args: ({ params }) => ({ p_appointment_id: params.id }) });
   r.rpc({ method: 'post', path: '/proxy-requests', status: 201, summary: '请人帮办代办', body: z.object({ itemId: Uuid, note: z.string().max(300).default('') }),
     response: ok, errors: [404, 409], fn: 'request_proxy', args: ({ body }) => ({ p_item_id: body.itemId, p_note: body.note }) });
   r.rpc({ method: 'get', path: '/proxy-requests/mine', summary: '我的帮办（我请的、我帮的）', response: z.object({ requests: z.array(ProxyRequest) }),
     fn: 'list_my_proxy_requests', args: () => ({}), map: (requests) => ({ requests }) });
   r.rpc({ method: 'post', path: '/proxy-requests/{id}/assign', summary: '工作人员指派帮办人', params: IdParam, body: z.object({ helperId: Uuid }),
-    response: ok, errors: [403, 409], fn: 'assign_proxy', args: ({ params, body }) => ({ p_request_id: params.id, p_helper_id: body.helperId }) });
+    response: ok, errors: [403, 404, 409], fn: 'assign_proxy', args: ({ params, body }) => ({ p_request_id: params.id, p_helper_id: body.helperId }) });
   r.rpc({ method: 'post', path: '/proxy-requests/{id}/consent', summary: '居民同意由帮办人代办', params: IdParam, response: ok, errors: [404],
     fn: 'consent_proxy', args: ({ params }) => ({ p_request_id: params.id }) });
   r.rpc({ method: 'get', path: '/helpers', summary: '可指派的帮办人（网格员、志愿者）', query: CommunityQuery,

@@ -58,7 +58,7 @@ describe('notices API', () => {
     const seen = Notice.parse((await api.call('GET', `/api/notices/${id}`, { token: resident })).body);
     expect(seen.finance?.balanceFen).toBe(487655);
     const list = NoticeList.parse((await api.call('GET', `/api/notices?communityId=${community.chunhui}&category=finance`, { token: resident })).body);
-    expect(list.notices.map((n) => n.id)).toContain(id);
+    expect(list.items.map((n) => n.id)).toContain(id);
     const home = NoticeHome.parse((await api.call('GET', `/api/notices/home?communityId=${community.chunhui}`, { token: resident })).body);
     expect(home.emergencies.map((n) => n.title)).toContain('今晚22点至明早6点3号楼、5号楼停水');
     const read = await api.call('POST', `/api/notices/${id}/read`, { token: resident });

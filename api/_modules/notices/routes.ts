@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { callDb, domainRouter } from '../../_lib/router.js';
 import { checkAndSettle } from '../../_lib/content-check.js';
-import { IdParam, CommunityQuery, Uuid } from '../../_contracts/common.js';
+import { IdParam, CommunityPageQuery, CommunityQuery, PageQuery, Uuid } from '../../_contracts/common.js';
 import {
   AnswerBody, CorrectNoticeBody, CreateNoticeBody, HideBody, ListQuery, Notice, NoticeHome, NoticeList, NoticeWork,
   PinBody, QuestionBody, ReadStats, ReviewNoticeBody, UpdateNoticeBody,
@@ -16,12 +16,12 @@ export function noticeRoutes() {
   const r = domainRouter('notices');
 
   r.rpc({ method: 'get', path: '/', summary: '公告列表（可按类别筛选）', query: ListQuery, response: NoticeList, fn: 'list_notices',
-    args: ({ query: q }) => ({ p_community_id: q.communityId, p_category: q.category ?? null, p_before: q.before ?? null, p_include_expired: q.includeExpired === 'true' }),
-    map: (notices) => ({ notices }) });
+    args: ({ query: q }) => ({ p_community_id: q.communityId, p_category: q.category ?? null, p_include_expired: q.includeExpired === 'true',
+      p_limit: q.limit, p_cursor: q.cursor ?? null }) });
   r.rpc({ method: 'get', path: '/home', summary: '首页：未读应急通知、置顶、最新', query: CommunityQuery, response: NoticeHome,
     fn: 'get_notice_home', args: ({ query }) => ({ p_community_id: query.communityId }) });
-  r.rpc({ method: 'get', path: '/work', summary: '草稿、待审核和被退回的公告（两委、监督委员会）', query: CommunityQuery, response: NoticeWork,
-    fn: 'list_notice_work', args: ({ query }) => ({ p_community_id: query.communityId }), map: (items) => ({ items }) });
+  r.rpc({ method: 'get', path: '/work', summary: '草稿、待审核和被退回的公告（两委、监督委员会）', query: CommunityPageQuery, response: NoticeWork,
+    fn: 'list_notice_work', args: ({ query: q }) => ({ p_community_id: q.communityId, p_limit: q.limit, p_cursor: q.cursor ?? null }) });
   r.rpc({ method: 'post', path: '/subscriptions', status: 201, summary: '订阅一次新公告提醒（用户在微信里同意后调用）',
     body: z.object({ communityId: Uuid }), response: z.object({ topic: z.string(), credits: z.number() }), errors: [403],
     fn: 'subscribe_notices', args: ({ body }) => ({ p_community_id: body.communityId }) });
@@ -48,8 +48,9 @@ export function noticeRoutes() {
   r.rpc({ method: 'post', path: '/{id}/read', summary: '记录已读（每人一次）', params: IdParam,
     response: z.object({ noticeId: Uuid, firstRead: z.boolean() }), errors: [404], fn: 'record_notice_read',
     args: ({ params }) => ({ p_notice_id: params.id }) });
-  r.rpc({ method: 'get', path: '/{id}/read-stats', summary: '阅读情况与未读户（两委、网格员）', params: IdParam, response: ReadStats,
-    errors: [403, 404], fn: 'get_notice_read_stats', args: ({ params }) => ({ p_notice_id: params.id }) });
+  r.rpc({ method: 'get', path: '/{id}/read-stats', summary: '阅读情况与未读户（两委、网格员；未读户分页）', params: IdParam, query: PageQuery,
+    response: ReadStats, errors: [403, 404], fn: 'get_notice_read_stats',
+    args: ({ params, query }) => ({ p_notice_id: params.id, p_limit: query.limit, p_cursor: query.cursor ?? null }) });
 
   // The question is stored invisible, checked, then released (or rejected): unchecked text is never shown.
   r.handle({ method: 'post', path: '/{id}/questions', status: 201, summary: '在公开事项下提问（经内容审核后显示）', params: IdParam,

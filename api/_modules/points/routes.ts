@@ -20,7 +20,7 @@ export function pointsRoutes() {
     args: ({ body: b }) => ({ p_profile_id: b.profileId, p_community_id: b.communityId, p_points: b.points, p_reason: b.reason }) });
   r.rpc({ method: 'post', path: '/deductions/{id}/decision', summary: '审批扣分（不能审批自己提出的）', params: IdParam,
     body: z.object({ approve: z.boolean() }), response: z.object({ id: Uuid, status: z.string(), entryId: z.number().nullable() }),
-    errors: [403, 409], fn: 'decide_point_deduction', args: ({ params, body }) => ({ p_request_id: params.id, p_approve: body.approve }) });
+    errors: [403, 404, 409], fn: 'decide_point_deduction', args: ({ params, body }) => ({ p_request_id: params.id, p_approve: body.approve }) });
   r.rpc({ method: 'get', path: '/publications', summary: '积分公示月份', query: CommunityQuery,
     response: z.object({ publications: z.array(PublicationSummary) }), fn: 'list_points_publications',
     args: ({ query }) => ({ p_community_id: query.communityId }), map: (publications) => ({ publications }) });
@@ -33,7 +33,7 @@ export function pointsRoutes() {
     response: z.object({ id: Uuid, status: z.string() }), errors: [404, 409], fn: 'object_to_points',
     args: ({ body }) => ({ p_entry_id: body.entryId, p_reason: body.reason }) });
   r.rpc({ method: 'post', path: '/objections/{id}/resolution', summary: '处理异议（成立则冲销该条积分）', params: IdParam, body: ResolutionBody,
-    response: z.object({ id: Uuid, status: z.string() }), errors: [403, 409], fn: 'resolve_points_objection',
+    response: z.object({ id: Uuid, status: z.string() }), errors: [403, 404, 409], fn: 'resolve_points_objection',
     args: ({ params, body }) => ({ p_objection_id: params.id, p_uphold: body.uphold, p_resolution: body.resolution }) });
   r.rpc({ method: 'get', path: '/rankings', summary: '月度积分榜（个人、服务队）', query: CommunityQuery.extend({ month: Month }), response: Rankings,
     errors: [403], fn: 'get_points_rankings', args: ({ query }) => ({ p_community_id: query.communityId, p_month: monthStart(query.month) }) });

@@ -61,7 +61,7 @@ export function volunteerRoutes() {
   r.rpc({ method: 'get', path: '/whistles', summary: '吹哨报到：进行中的呼叫', query: CommunityQuery, response: z.object({ calls: z.array(WhistleCall) }),
     fn: 'list_whistle_calls', args: ({ query }) => ({ p_community_id: query.communityId }), map: (calls) => ({ calls }) });
   r.rpc({ method: 'post', path: '/whistles', status: 201, summary: '吹哨（两委、本网格网格员）', body: WhistleBody,
-    response: z.object({ id: Uuid, closesAt: z.string() }), errors: [403], fn: 'blow_whistle',
+    response: z.object({ id: Uuid, closesAt: z.string() }), errors: [403, 404], fn: 'blow_whistle',
     args: ({ body: b }) => ({ p_community_id: b.communityId, p_title: b.title, p_detail: b.detail, p_place: b.place, p_grid_id: b.gridId, p_team_id: b.teamId, p_hours: b.hours }) });
   r.rpc({ method: 'post', path: '/whistles/{id}/respond', summary: '报到', params: IdParam,
     body: z.object({ etaMinutes: z.number().int().min(0).max(240).nullable().default(null) }),

@@ -1,9 +1,9 @@
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
 import { Page } from '../../components/Page';
 import { Empty, ErrorState, Loading } from '../../components/StateView';
 import { affairsApi } from '../../api/affairs';
-import { useLoad } from '../../lib/useLoad';
+import { usePageData } from '../../lib/pageData';
 import { formatDate } from '../../lib/format';
 import { currentCommunity, hasRole } from '../../lib/session';
 import type { Me } from '../../api/core';
@@ -18,11 +18,10 @@ export default function AffairsPage() {
 }
 
 function Affairs({ me, communityId }: { me: Me; communityId: string }) {
-  const [state, reload] = useLoad(async () => {
+  const [state, reload] = usePageData(async () => {
     const [t, p, pubs] = await Promise.all([affairsApi.topics(communityId), affairsApi.polls(communityId), affairsApi.publications(communityId)]);
     return { topics: t.topics, polls: p.polls, publications: pubs.publications };
   }, [communityId]);
-  usePullDownRefresh(() => void reload().finally(() => Taro.stopPullDownRefresh()));
   useDidShow(() => void reload());
   const go = (url: string) => Taro.navigateTo({ url });
   if (state.status === 'loading') return <Loading />;

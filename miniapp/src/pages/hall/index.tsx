@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import Taro, { usePullDownRefresh } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import { View, Text, Button, Input, ScrollView } from '@tarojs/components';
 import { Page } from '../../components/Page';
 import { Empty, ErrorState, Loading } from '../../components/StateView';
 import { ServiceCentreCard } from '../../components/ServiceCentreCard';
 import { hallApi } from '../../api/hall';
-import { useLoad } from '../../lib/useLoad';
+import { usePageData } from '../../lib/pageData';
 import { currentCommunity, hasRole } from '../../lib/session';
 import type { Me } from '../../api/core';
 
@@ -27,8 +27,7 @@ function Hall({ me, communityId }: { me: Me; communityId: string }) {
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
   const [theme, setTheme] = useState('');
-  const [state, reload] = useLoad(() => hallApi.items(communityId, search || undefined, theme || undefined), [communityId, search, theme]);
-  usePullDownRefresh(() => void reload().finally(() => Taro.stopPullDownRefresh()));
+  const [state, reload] = usePageData(() => hallApi.items(communityId, search || undefined, theme || undefined), [communityId, search, theme]);
   const go = (url: string) => Taro.navigateTo({ url });
   return (
     <View className="hall">

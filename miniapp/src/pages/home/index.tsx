@@ -6,7 +6,7 @@ import { useElderMode } from '../../lib/elder';
 import { ensureSession, currentCommunity } from '../../lib/session';
 import type { Me } from '../../api/core';
 import { noticesApi, type NoticeHome } from '../../api/notices';
-import { useLoad, type Load } from '../../lib/useLoad';
+import { usePageData, type Load } from '../../lib/pageData';
 import { EmergencyBanner, NoticeItem } from '../../components/NoticeItem';
 import { ErrorState, Loading } from '../../components/StateView';
 
@@ -17,7 +17,7 @@ export default function HomePage() {
 
 function Home({ me, elder }: { me: Me; elder: boolean }) {
   const c = currentCommunity(me);
-  const [notices, reload] = useLoad(() => (c ? noticesApi.home(c.id) : Promise.resolve(null)), [c?.id]);
+  const [notices, reload] = usePageData(() => (c ? noticesApi.home(c.id) : Promise.resolve(null)), [c?.id]);
   usePullDownRefresh(() => {
     void Promise.all([ensureSession(true), reload()]).finally(() => Taro.stopPullDownRefresh());
   });

@@ -1,10 +1,10 @@
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
 import { Page } from '../../components/Page';
 import { ActivityItem } from '../../components/ActivityItem';
 import { Empty, ErrorState, Loading } from '../../components/StateView';
 import { pointsApi, volunteerApi } from '../../api/volunteer';
-import { useLoad } from '../../lib/useLoad';
+import { usePageData } from '../../lib/pageData';
 import { currentCommunity, hasRole } from '../../lib/session';
 import type { Me } from '../../api/core';
 
@@ -16,7 +16,7 @@ export default function VolunteerPage() {
 }
 
 function Volunteer({ me, communityId }: { me: Me; communityId: string }) {
-  const [data, reload] = useLoad(async () => {
+  const [data, reload] = usePageData(async () => {
     const [upcoming, mine, calls, points] = await Promise.all([
       volunteerApi.activities(communityId, 'upcoming'),
       volunteerApi.activities(communityId, 'mine'),
@@ -25,7 +25,6 @@ function Volunteer({ me, communityId }: { me: Me; communityId: string }) {
     ]);
     return { upcoming: upcoming.activities, mine: mine.activities.filter((a) => new Date(a.endsAt) > new Date()), calls: calls.calls, points };
   }, [communityId]);
-  usePullDownRefresh(() => void reload().finally(() => Taro.stopPullDownRefresh()));
   useDidShow(() => void reload());
   const organiser = hasRole(me, communityId, ['committee']);
   const caller = hasRole(me, communityId, ['committee', 'grid_worker']);

@@ -5,7 +5,7 @@ import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { affairsApi } from '../../../api/affairs';
 import { ApiError, newIdempotencyKey } from '../../../api/client';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { formatDateTime } from '../../../lib/format';
 
 export default function PollPage() {
@@ -14,7 +14,7 @@ export default function PollPage() {
 }
 
 function PollView({ id }: { id: string }) {
-  const [state, reload] = useLoad(() => affairsApi.poll(id), [id]);
+  const [state, reload] = usePageData(() => affairsApi.poll(id), [id]);
   const [chosen, setChosen] = useState<number[]>([]);
   const [key, setKey] = useState(newIdempotencyKey);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);

@@ -4,7 +4,7 @@ import { View, Text, Button, Input, Textarea } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { affairsApi, type Topic } from '../../../api/affairs';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { formatDateTime } from '../../../lib/format';
 import { runAction } from '../../../lib/feedback';
 
@@ -16,7 +16,7 @@ export default function TopicPage() {
 const act = runAction;
 
 function TopicView({ id, communityId }: { id: string; communityId: string }) {
-  const [state, reload] = useLoad(() => affairsApi.topic(id), [id]);
+  const [state, reload] = usePageData(() => affairsApi.topic(id), [id]);
   const [comment, setComment] = useState('');
   useDidShow(() => void reload());
   if (state.status === 'loading') return <Loading />;
@@ -92,7 +92,7 @@ function TopicView({ id, communityId }: { id: string; communityId: string }) {
 
 function HandleTopic({ t, communityId, reload }: { t: Topic; communityId: string; reload: () => Promise<void> }) {
   const [answer, setAnswer] = useState('');
-  const [procs] = useLoad(() => affairsApi.procedures(communityId), [communityId]);
+  const [procs] = usePageData(() => affairsApi.procedures(communityId), [communityId]);
   return (
     <View className="card stack handle-topic">
       <Text className="card-title">两委处理</Text>
@@ -133,7 +133,7 @@ function RunStep({ t, communityId, reload }: { t: Topic; communityId: string; re
 }
 
 function MeetingForm({ t, roster, communityId, reload }: { t: Topic; roster: string; communityId: string; reload: () => Promise<void> }) {
-  const [people] = useLoad(() => affairsApi.roster(communityId, roster), [communityId, roster]);
+  const [people] = usePageData(() => affairsApi.roster(communityId, roster), [communityId, roster]);
   const [present, setPresent] = useState<string[]>([]);
   const [motion, setMotion] = useState(t.title);
   const [yes, setYes] = useState('');

@@ -5,7 +5,7 @@ import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { hallApi } from '../../../api/hall';
 import { ApiError, newIdempotencyKey } from '../../../api/client';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { FormFields } from '../components/FormFields';
 
 export default function ApplyPage() {
@@ -14,7 +14,7 @@ export default function ApplyPage() {
 }
 
 function Apply({ id, proxyRequestId }: { id: string; proxyRequestId?: string }) {
-  const [state, reload] = useLoad(() => hallApi.item(id), [id]);
+  const [state, reload] = usePageData(() => hallApi.item(id), [id]);
   const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);

@@ -5,7 +5,7 @@ import { Page } from '../../../components/Page';
 import { Empty, ErrorState, Loading } from '../../../components/StateView';
 import { hallApi } from '../../../api/hall';
 import { ApiError, newIdempotencyKey } from '../../../api/client';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { formatSpan } from '../../../lib/format';
 
 export default function BookPage() {
@@ -14,7 +14,7 @@ export default function BookPage() {
 }
 
 function Book({ itemId }: { itemId: string }) {
-  const [state, reload] = useLoad(() => hallApi.slots(itemId), [itemId]);
+  const [state, reload] = usePageData(() => hallApi.slots(itemId), [itemId]);
   const [key, setKey] = useState(newIdempotencyKey);
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;

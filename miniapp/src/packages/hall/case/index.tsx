@@ -5,7 +5,7 @@ import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { hallApi, type Application } from '../../../api/hall';
 import { ApiError } from '../../../api/client';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { formatDate, formatDateTime } from '../../../lib/format';
 import { FormFields } from '../components/FormFields';
 import { currentCommunity } from '../../../lib/session';
@@ -30,7 +30,7 @@ function RemindMe({ communityId }: { communityId: string }) {
 
 
 function Case({ id, communityId }: { id: string; communityId: string }) {
-  const [state, reload] = useLoad(() => hallApi.get(id), [id]);
+  const [state, reload] = usePageData(() => hallApi.get(id), [id]);
   useDidShow(() => void reload());
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') {

@@ -1,9 +1,9 @@
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text, Button, Picker } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, Loading } from '../../../components/StateView';
 import { hallApi } from '../../../api/hall';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { formatDate, formatDateTime } from '../../../lib/format';
 import { currentCommunity } from '../../../lib/session';
 import { runAction } from '../../../lib/feedback';
@@ -17,11 +17,10 @@ export default function DeskPage() {
 
 
 function Desk({ communityId }: { communityId: string }) {
-  const [state, reload] = useLoad(async () => {
+  const [state, reload] = usePageData(async () => {
     const [w, h] = await Promise.all([hallApi.workbench(communityId), hallApi.helpers(communityId).catch(() => ({ helpers: [] }))]);
     return { ...w, helpers: h.helpers };
   }, [communityId]);
-  usePullDownRefresh(() => void reload().finally(() => Taro.stopPullDownRefresh()));
   useDidShow(() => void reload());
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;

@@ -5,7 +5,7 @@ import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { hallApi } from '../../../api/hall';
 import { ApiError } from '../../../api/client';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 
 export default function ItemPage() {
   const { params } = useRouter();
@@ -13,7 +13,7 @@ export default function ItemPage() {
 }
 
 function Item({ id }: { id: string }) {
-  const [state, reload] = useLoad(() => hallApi.item(id), [id]);
+  const [state, reload] = usePageData(() => hallApi.item(id), [id]);
   const [asking, setAsking] = useState(false);
   const [note, setNote] = useState('');
   if (state.status === 'loading') return <Loading />;

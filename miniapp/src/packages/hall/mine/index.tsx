@@ -1,9 +1,9 @@
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { hallApi } from '../../../api/hall';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { formatDate, formatDateTime } from '../../../lib/format';
 import { runAction } from '../../../lib/feedback';
 
@@ -13,11 +13,10 @@ export default function MyHallPage() {
 
 
 function Mine() {
-  const [state, reload] = useLoad(async () => {
+  const [state, reload] = usePageData(async () => {
     const [cases, proxies, appointments, notes] = await Promise.all([hallApi.mine(), hallApi.myProxy(), hallApi.myAppointments(), hallApi.notifications()]);
     return { cases: cases.applications, proxies: proxies.requests, appointments: appointments.appointments, notes: notes.notifications };
   }, []);
-  usePullDownRefresh(() => void reload().finally(() => Taro.stopPullDownRefresh()));
   useDidShow(() => void reload());
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;

@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text, Button, Image } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, Loading } from '../../../components/StateView';
 import { mallApi, type Goods } from '../../../api/mall';
 import { pointsApi } from '../../../api/volunteer';
 import { ApiError, newIdempotencyKey } from '../../../api/client';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { currentCommunity, hasRole } from '../../../lib/session';
 
 const periodLabel: Record<string, string> = { week: '每周', month: '每月', year: '每年' };
@@ -19,7 +19,7 @@ export default function GoodsPage() {
 }
 
 function Mall({ communityId, staff }: { communityId: string; staff: boolean }) {
-  const [state, reload] = useLoad(async () => {
+  const [state, reload] = usePageData(async () => {
     const [g, p] = await Promise.all([mallApi.goods(communityId), pointsApi.me(communityId)]);
     return { goods: g.goods, points: p };
   }, [communityId]);
@@ -27,7 +27,6 @@ function Mall({ communityId, staff }: { communityId: string; staff: boolean }) {
   const [key, setKey] = useState(newIdempotencyKey);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  usePullDownRefresh(() => void reload().finally(() => Taro.stopPullDownRefresh()));
   useDidShow(() => void reload());
 
   async function redeem(g: Goods) {

@@ -5,7 +5,7 @@ import { Page } from '../../../components/Page';
 import { Empty, ErrorState, Loading } from '../../../components/StateView';
 import { mallApi, type Goods } from '../../../api/mall';
 import { ApiError } from '../../../api/client';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { currentCommunity } from '../../../lib/session';
 import { toast } from '../../../lib/feedback';
 
@@ -18,7 +18,7 @@ export default function ManageGoodsPage() {
 }
 
 function Manage({ communityId }: { communityId: string }) {
-  const [state, reload] = useLoad(() => mallApi.goods(communityId, true), [communityId]);
+  const [state, reload] = usePageData(() => mallApi.goods(communityId, true), [communityId]);
   const [form, setForm] = useState({ name: '', price: '', stock: '', limit: '' });
   const [restock, setRestock] = useState<Record<string, { qty: string; reason: string }>>({});
   async function create() {

@@ -1,11 +1,11 @@
-import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
+import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { QrCode } from '../../../components/QrCode';
 import { Empty, ErrorState, Loading } from '../../../components/StateView';
 import { mallApi, type Redemption } from '../../../api/mall';
 import { ApiError } from '../../../api/client';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { formatDateTime } from '../../../lib/format';
 
 const statusLabel: Record<Redemption['status'], string> = { reserved: '待领取', handed_over: '已领取', cancelled: '已取消，积分已退回', expired: '已过期，积分已退回' };
@@ -16,8 +16,7 @@ export default function MyRedemptionsPage() {
 }
 
 function Mine({ highlight }: { highlight?: string }) {
-  const [state, reload] = useLoad(() => mallApi.mine(), []);
-  usePullDownRefresh(() => void reload().finally(() => Taro.stopPullDownRefresh()));
+  const [state, reload] = usePageData(() => mallApi.mine(), []);
   useDidShow(() => void reload());
   async function cancel(r: Redemption) {
     const ok = await Taro.showModal({ title: '取消兑换', content: `取消后 ${r.pointsSpent} 积分会退回。`, confirmText: '取消兑换', cancelText: '不取消' });

@@ -4,7 +4,7 @@ import { View, Text, Picker, Button } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, Loading } from '../../../components/StateView';
 import { mallApi } from '../../../api/mall';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { currentCommunity } from '../../../lib/session';
 
 const today = () => shanghaiDate();
@@ -21,7 +21,7 @@ export default function MallReportPage() {
 function Report({ communityId }: { communityId: string }) {
   const [from, setFrom] = useState(monthStart());
   const [to, setTo] = useState(today());
-  const [state, reload] = useLoad(() => mallApi.report(communityId, from, to), [communityId, from, to]);
+  const [state, reload] = usePageData(() => mallApi.report(communityId, from, to), [communityId, from, to]);
   return (
     <View>
       <View className="card btn-row">

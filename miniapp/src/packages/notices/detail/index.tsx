@@ -4,7 +4,7 @@ import { View, Text, Button, Image, Textarea, Input } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { noticesApi, type Notice } from '../../../api/notices';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { categoryLabel, formatDate, formatDateTime, formatFen } from '../../../lib/format';
 import { toast, errorMessage } from '../../../lib/feedback';
 
@@ -16,7 +16,7 @@ export default function NoticeDetailPage() {
 
 function Detail({ id }: { id: string }) {
   const [version, setVersion] = useState<number | undefined>(undefined);
-  const [state, reload] = useLoad(() => noticesApi.get(id, version), [id, version]);
+  const [state, reload] = usePageData(() => noticesApi.get(id, version), [id, version]);
 
   // Opening a published notice counts as reading it (once per person; the server makes sure).
   useEffect(() => {

@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro';
-import { View, Text, ScrollView, Button } from '@tarojs/components';
+import { useRouter } from '@tarojs/taro';
+import { View, Text, ScrollView } from '@tarojs/components';
 import { Page } from '../../../components/Page';
-import { Empty, ErrorState, Loading } from '../../../components/StateView';
+import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { NoticeItem } from '../../../components/NoticeItem';
-import { noticesApi, type NoticeSummary } from '../../../api/notices';
-import { useLoad } from '../../../lib/useLoad';
+import { noticesApi } from '../../../api/notices';
+import { usePagedList } from '../../../lib/pageData';
 import { categoryLabel } from '../../../lib/format';
 import { currentCommunity } from '../../../lib/session';
 
@@ -21,23 +21,8 @@ export default function NoticeListPage() {
 
 function NoticeList({ communityId, initial }: { communityId: string; initial: string }) {
   const [category, setCategory] = useState(initial);
-  const [more, setMore] = useState<NoticeSummary[]>([]);
-  const [end, setEnd] = useState(false);
-  const [state, reload] = useLoad(async () => {
-    setMore([]);
-    const r = await noticesApi.list(communityId, category || undefined);
-    setEnd(r.notices.length < 20);
-    return r.notices;
-  }, [communityId, category]);
-  usePullDownRefresh(() => void reload().finally(() => Taro.stopPullDownRefresh()));
-
-  async function loadMore(items: NoticeSummary[]) {
-    const last = [...items, ...more].at(-1);
-    if (!last) return;
-    const r = await noticesApi.list(communityId, category || undefined, last.publishedAt);
-    setMore((m) => [...m, ...r.notices]);
-    setEnd(r.notices.length < 20);
-  }
+  const list = usePagedList((cursor) => noticesApi.list(communityId, category || undefined, cursor), [communityId, category]);
+  const { state } = list;
 
   return (
     <View>
@@ -49,12 +34,12 @@ function NoticeList({ communityId, initial }: { communityId: string; initial: st
         ))}
       </ScrollView>
       {state.status === 'loading' ? <Loading /> : null}
-      {state.status === 'error' ? <ErrorState message={state.message} onRetry={() => void reload()} /> : null}
+      {state.status === 'error' ? <ErrorState message={state.message} onRetry={() => void list.reload()} /> : null}
       {state.status === 'ready' && state.data.length === 0 ? <Empty text={category ? `还没有${categoryLabel[category]}` : '还没有公告'} /> : null}
       {state.status === 'ready' && state.data.length > 0 ? (
         <View className="card">
-          {[...state.data, ...more].map((n) => <NoticeItem key={n.id} n={n} />)}
-          {!end ? <Button className="btn plain" onClick={() => void loadMore(state.data)}>加载更多</Button> : <Text className="muted" style={{ textAlign: 'center' }}>没有更多了</Text>}
+          {state.data.map((n) => <NoticeItem key={n.id} n={n} />)}
+          <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />
         </View>
       ) : null}
     </View>

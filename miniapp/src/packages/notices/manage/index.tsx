@@ -1,9 +1,9 @@
-import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
+import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
 import { Page } from '../../../components/Page';
-import { Empty, ErrorState, Loading } from '../../../components/StateView';
+import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { noticesApi } from '../../../api/notices';
-import { useLoad } from '../../../lib/useLoad';
+import { usePagedList } from '../../../lib/pageData';
 import { categoryLabel, formatDateTime } from '../../../lib/format';
 import { hasRole } from '../../../lib/session';
 
@@ -19,8 +19,8 @@ export default function NoticeWorkPage() {
 }
 
 function Work({ communityId, isCommittee }: { communityId: string; isCommittee: boolean }) {
-  const [state, reload] = useLoad(() => noticesApi.work(communityId), [communityId]);
-  usePullDownRefresh(() => void reload().finally(() => Taro.stopPullDownRefresh()));
+  const list = usePagedList((cursor) => noticesApi.work(communityId, cursor), [communityId]);
+  const { state, reload } = list;
   useDidShow(() => void reload());
   return (
     <View>
@@ -34,10 +34,10 @@ function Work({ communityId, isCommittee }: { communityId: string; isCommittee: 
       )}
       {state.status === 'loading' ? <Loading /> : null}
       {state.status === 'error' ? <ErrorState message={state.message} onRetry={() => void reload()} /> : null}
-      {state.status === 'ready' && state.data.items.length === 0 ? <Empty text={isCommittee ? '没有草稿或待处理的公告' : '没有待审核的公开事项'} /> : null}
-      {state.status === 'ready' && state.data.items.length > 0 ? (
+      {state.status === 'ready' && state.data.length === 0 ? <Empty text={isCommittee ? '没有草稿或待处理的公告' : '没有待审核的公开事项'} /> : null}
+      {state.status === 'ready' && state.data.length > 0 ? (
         <View className="card">
-          {state.data.items.map((i) => (
+          {state.data.map((i) => (
             <View key={`${i.id}-${i.version}`} className="list-item work-item" onClick={() => Taro.navigateTo({ url: `/packages/notices/detail/index?id=${i.id}` })}>
               <View>
                 <Text className="tag">{categoryLabel[i.category]}</Text>
@@ -49,6 +49,7 @@ function Work({ communityId, isCommittee }: { communityId: string; isCommittee: 
               {i.reviewComment && i.status === 'returned' ? <Text className="muted">退回意见：{i.reviewComment}</Text> : null}
             </View>
           ))}
+          <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />
         </View>
       ) : null}
     </View>

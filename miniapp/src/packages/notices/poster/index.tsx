@@ -5,7 +5,7 @@ import QRCode from 'qrcode';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { noticesApi } from '../../../api/notices';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { categoryLabel, formatDateTime, formatFen } from '../../../lib/format';
 
 /**
@@ -18,7 +18,7 @@ export default function PosterPage() {
 }
 
 function Poster({ id, community }: { id: string; community: string }) {
-  const [state, reload] = useLoad(() => noticesApi.get(id), [id]);
+  const [state, reload] = usePageData(() => noticesApi.get(id), [id]);
   const [svg, setSvg] = useState('');
   const url = process.env.TARO_ENV === 'h5' ? `${window.location.origin}/#/packages/notices/detail/index?id=${id}` : '';
   useEffect(() => {

@@ -1,9 +1,10 @@
+import { useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Page } from '../../../components/Page';
-import { Empty, ErrorState, Loading } from '../../../components/StateView';
-import { noticesApi } from '../../../api/notices';
-import { useLoad } from '../../../lib/useLoad';
+import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
+import { noticesApi, type ReadStats } from '../../../api/notices';
+import { usePagedList } from '../../../lib/pageData';
 
 export default function ReadStatsPage() {
   const { params } = useRouter();
@@ -11,10 +12,16 @@ export default function ReadStatsPage() {
 }
 
 function Stats({ id }: { id: string }) {
-  const [state, reload] = useLoad(() => noticesApi.stats(id), [id]);
-  if (state.status === 'loading') return <Loading />;
-  if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;
-  const s = state.data;
+  // The counts come with the first page; later pages only add households.
+  const [s, setSummary] = useState<ReadStats | null>(null);
+  const list = usePagedList(async (cursor) => {
+    const r = await noticesApi.stats(id, cursor);
+    if (!cursor) setSummary(r);
+    return { items: r.unreadHouseholds, nextCursor: r.nextCursor };
+  }, [id]);
+  const { state } = list;
+  if (state.status === 'loading' || (state.status === 'ready' && !s)) return <Loading />;
+  if (state.status === 'error' || !s) return <ErrorState message={state.status === 'error' ? state.message : '加载失败'} onRetry={() => void list.reload()} />;
   return (
     <View>
       <View className="card stack">
@@ -22,14 +29,15 @@ function Stats({ id }: { id: string }) {
         <Text className="text">覆盖 {s.householdsRead} / {s.households} 户</Text>
         {s.important ? <Text className="muted">这是重要公告：下面这些户还没人看过，请网格员上门或电话告知。</Text> : <Text className="muted">未读户名单仅供网格员联系居民使用，不得外传。</Text>}
       </View>
-      {s.unreadHouseholds.length === 0 ? <Empty text="每一户都有人看过了" /> : (
+      {state.data.length === 0 ? <Empty text="每一户都有人看过了" /> : (
         <View className="card unread-households">
-          {s.unreadHouseholds.map((h) => (
+          {state.data.map((h) => (
             <View key={h.householdId} className="list-item">
               <Text className="text">{h.address}</Text>
               <Text className="muted">{h.gridName}{h.residents?.length ? ` · ${h.residents.join('、')}` : ''}</Text>
             </View>
           ))}
+          <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />
         </View>
       )}
     </View>

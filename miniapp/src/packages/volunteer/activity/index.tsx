@@ -5,7 +5,7 @@ import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { volunteerApi, type Activity } from '../../../api/volunteer';
 import { newIdempotencyKey } from '../../../api/client';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { formatDateTime, formatMinutes, formatSpan } from '../../../lib/format';
 import { toast, errorMessage } from '../../../lib/feedback';
 
@@ -16,7 +16,7 @@ export default function ActivityPage() {
 
 
 function ActivityDetail({ id }: { id: string }) {
-  const [state, reload] = useLoad(() => volunteerApi.activity(id), [id]);
+  const [state, reload] = usePageData(() => volunteerApi.activity(id), [id]);
   useDidShow(() => void reload());
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={state.code === 'volunteer.activity_not_found' ? undefined : () => void reload()} />;

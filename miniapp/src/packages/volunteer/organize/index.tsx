@@ -5,7 +5,7 @@ import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { volunteerApi, type Activity } from '../../../api/volunteer';
 import { ApiError } from '../../../api/client';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { formatDateTime, formatMinutes } from '../../../lib/format';
 import { QrCode } from '../../../components/QrCode';
 import { toast } from '../../../lib/feedback';
@@ -17,7 +17,7 @@ export default function OrganizePage() {
 
 
 function Organize({ id }: { id: string }) {
-  const [state, reload] = useLoad(() => volunteerApi.activity(id), [id]);
+  const [state, reload] = usePageData(() => volunteerApi.activity(id), [id]);
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;
   const a = state.data;

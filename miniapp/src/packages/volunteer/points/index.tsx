@@ -1,9 +1,8 @@
-import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, Loading } from '../../../components/StateView';
 import { pointsApi } from '../../../api/volunteer';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { entryKindLabel, formatDateTime } from '../../../lib/format';
 import { currentCommunity } from '../../../lib/session';
 
@@ -12,8 +11,7 @@ export default function PointsPage() {
 }
 
 function Points({ communityId }: { communityId?: string }) {
-  const [state, reload] = useLoad(() => pointsApi.me(communityId), [communityId]);
-  usePullDownRefresh(() => void reload().finally(() => Taro.stopPullDownRefresh()));
+  const [state, reload] = usePageData(() => pointsApi.me(communityId), [communityId]);
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;
   const p = state.data;

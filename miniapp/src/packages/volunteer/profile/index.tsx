@@ -3,7 +3,7 @@ import { View, Text, Button, Input, Switch } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, Loading } from '../../../components/StateView';
 import { volunteerApi } from '../../../api/volunteer';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { currentCommunity } from '../../../lib/session';
 import { runAction } from '../../../lib/feedback';
 
@@ -17,7 +17,7 @@ export default function VolunteerProfilePage() {
 }
 
 function Profile({ communityId }: { communityId: string }) {
-  const [state, reload] = useLoad(() => volunteerApi.profile(communityId), [communityId]);
+  const [state, reload] = usePageData(() => volunteerApi.profile(communityId), [communityId]);
   const [skills, setSkills] = useState('');
   const [availability, setAvailability] = useState('');
   const [showName, setShowName] = useState(false);

@@ -5,7 +5,7 @@ import { Page } from '../../../components/Page';
 import { Empty, ErrorState, Loading } from '../../../components/StateView';
 import { pointsApi, type Publication } from '../../../api/volunteer';
 import { ApiError } from '../../../api/client';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { entryKindLabel, formatDateTime, previousMonth } from '../../../lib/format';
 import { currentCommunity, hasRole } from '../../../lib/session';
 import { toast } from '../../../lib/feedback';
@@ -20,8 +20,8 @@ export default function PublicityPage() {
 
 function Publicity({ communityId, committee }: { communityId: string; committee: boolean }) {
   const [month, setMonth] = useState<string | null>(null);
-  const [list, reloadList] = useLoad(() => pointsApi.publications(communityId), [communityId]);
-  const [ranking] = useLoad(() => pointsApi.rankings(communityId, month ?? previousMonth()), [communityId, month]);
+  const [list, reloadList] = usePageData(() => pointsApi.publications(communityId), [communityId]);
+  const [ranking] = usePageData(() => pointsApi.rankings(communityId, month ?? previousMonth()), [communityId, month]);
 
   async function publish() {
     const m = previousMonth();
@@ -63,7 +63,7 @@ function Publicity({ communityId, committee }: { communityId: string; committee:
 }
 
 function MonthView({ communityId, month }: { communityId: string; month: string }) {
-  const [state, reload] = useLoad(() => pointsApi.publication(communityId, month), [communityId, month]);
+  const [state, reload] = usePageData(() => pointsApi.publication(communityId, month), [communityId, month]);
   const [objecting, setObjecting] = useState<number | null>(null);
   const [reason, setReason] = useState('');
   if (state.status === 'loading') return <Loading />;

@@ -2,7 +2,7 @@ import { View, Text, Button } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, Loading } from '../../../components/StateView';
 import { volunteerApi } from '../../../api/volunteer';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { formatDate, formatMinutes } from '../../../lib/format';
 import { currentCommunity } from '../../../lib/session';
 
@@ -15,7 +15,7 @@ export default function RecordPage() {
 }
 
 function Record({ communityId }: { communityId: string }) {
-  const [state, reload] = useLoad(() => volunteerApi.record(communityId), [communityId]);
+  const [state, reload] = usePageData(() => volunteerApi.record(communityId), [communityId]);
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;
   const r = state.data;

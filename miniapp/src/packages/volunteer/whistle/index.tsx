@@ -1,11 +1,10 @@
 import { useState } from 'react';
-import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { View, Text, Button, Input } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, Loading } from '../../../components/StateView';
 import { volunteerApi } from '../../../api/volunteer';
 import { ApiError } from '../../../api/client';
-import { useLoad } from '../../../lib/useLoad';
+import { usePageData } from '../../../lib/pageData';
 import { formatDateTime } from '../../../lib/format';
 import { currentCommunity, hasRole } from '../../../lib/session';
 import type { Me } from '../../../api/core';
@@ -20,8 +19,7 @@ export default function WhistlePage() {
 }
 
 function Whistle({ me, communityId }: { me: Me; communityId: string }) {
-  const [state, reload] = useLoad(() => volunteerApi.whistles(communityId), [communityId]);
-  usePullDownRefresh(() => void reload().finally(() => Taro.stopPullDownRefresh()));
+  const [state, reload] = usePageData(() => volunteerApi.whistles(communityId), [communityId]);
   const canCall = hasRole(me, communityId, ['committee', 'grid_worker']);
   const grids = me.communities.find((c) => c.id === communityId)?.grids ?? [];
   const [form, setForm] = useState({ title: '', place: '', detail: '' });
