@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { Uuid } from './common.js';
+import { CommunityPageQuery, Page, Uuid } from './common.js';
 
-export const Themes = ['社保', '医保', '养老', '就业', '证明开具', '困难救助', '证照办理', '计生', '残疾人', '其他'] as const;
+import { SERVICE_THEMES } from './vocab.js';
+
+export const Themes = SERVICE_THEMES;
 
 export const FormField = z.object({
   key: z.string(), label: z.string(), type: z.enum(['text', 'number', 'date', 'phone', 'idcard', 'select']),
@@ -20,8 +22,7 @@ export const ServiceItem = ItemSummary.extend({
 }).openapi('ServiceItem');
 export type ServiceItem = z.infer<typeof ServiceItem>;
 
-export const ItemsQuery = z.object({
-  communityId: Uuid,
+export const ItemsQuery = CommunityPageQuery.extend({
   q: z.string().trim().max(40, { error: '搜索词太长' }).optional(),
   theme: z.enum(Themes).optional(),
 });
@@ -59,15 +60,26 @@ export const MyApplication = z.object({ id: Uuid, itemName: z.string(), status: 
   createdAt: z.string(), updatedAt: z.string(), rating: z.number().nullable(), forMe: z.boolean() });
 export type MyApplication = z.infer<typeof MyApplication>;
 
+export const WorkCase = z.object({ id: Uuid, itemName: z.string(), status: z.string(), statusLabel: z.string(), applicant: z.string().nullable(),
+  dueOn: z.string(), overdue: z.boolean(), updatedAt: z.string() });
+export const WorkRectification = z.object({ id: Uuid, applicationId: Uuid, itemName: z.string(), rating: z.number(), comment: z.string().nullable(),
+  dueOn: z.string(), overdue: z.boolean() });
+export const WorkAppointment = z.object({ id: Uuid, itemName: z.string(), startsAt: z.string(), name: z.string().nullable(), status: z.string() });
+export const WorkProxyRequest = z.object({ id: Uuid, itemName: z.string(), resident: z.string().nullable(), note: z.string(), status: z.string(),
+  helper: z.string().nullable(), createdAt: z.string() });
+export type WorkCase = z.infer<typeof WorkCase>;
+export type WorkRectification = z.infer<typeof WorkRectification>;
+export type WorkAppointment = z.infer<typeof WorkAppointment>;
+export type WorkProxyRequest = z.infer<typeof WorkProxyRequest>;
+
+/** The counts on the clerk's workbench tabs; each tab's list is a page of its own. */
 export const Workbench = z.object({
-  cases: z.array(z.object({ id: Uuid, itemName: z.string(), status: z.string(), statusLabel: z.string(), applicant: z.string().nullable(),
-    dueOn: z.string(), overdue: z.boolean(), updatedAt: z.string() })),
-  rectifications: z.array(z.object({ id: Uuid, applicationId: Uuid, itemName: z.string(), rating: z.number(), comment: z.string().nullable(),
-    dueOn: z.string(), overdue: z.boolean() })),
-  appointments: z.array(z.object({ id: Uuid, itemName: z.string(), startsAt: z.string(), name: z.string().nullable(), status: z.string() })),
-  proxyRequests: z.array(z.object({ id: Uuid, itemName: z.string(), resident: z.string().nullable(), note: z.string(), status: z.string(),
-    helper: z.string().nullable(), createdAt: z.string() })),
+  cases: z.number(), overdueCases: z.number(), appointmentsToday: z.number(), proxyRequests: z.number(),
+  rectifications: z.number(), overdueRectifications: z.number(),
 }).openapi('HallWorkbench');
+export const WorkTab = z.enum(['cases', 'appointments', 'proxy', 'rectifications']);
+export type WorkTab = z.infer<typeof WorkTab>;
+export const WorkPage = Page(z.union([WorkCase, WorkAppointment, WorkProxyRequest, WorkRectification])).openapi('HallWorkPage');
 export type Workbench = z.infer<typeof Workbench>;
 
 export const Slot = z.object({ id: Uuid, startsAt: z.string(), endsAt: z.string(), capacity: z.number(), booked: z.number(), mine: z.boolean() });

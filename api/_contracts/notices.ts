@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { CommunityPageQuery, Page, Uuid } from './common.js';
+import { NOTICE_CATEGORIES } from './vocab.js';
 
-export const NoticeCategory = z.enum(['policy', 'routine', 'major', 'temporary', 'hotspot', 'party', 'affairs', 'finance', 'emergency'], {
+export const NoticeCategory = z.enum(NOTICE_CATEGORIES, {
   error: '请选择公告类别',
 });
 export type NoticeCategory = z.infer<typeof NoticeCategory>;

@@ -62,19 +62,20 @@ export interface DbFunctions {
   hide_topic_comment: { Args: { p_comment_id: string | null; p_reason: string | null }; Returns: Json };
   list_activities: { Args: { p_community_id: string | null; p_scope?: string | null }; Returns: Json };
   list_affairs_publications: { Args: { p_community_id: string | null }; Returns: Json };
-  list_appointment_slots: { Args: { p_item_id: string | null }; Returns: Json };
+  list_appointment_slots: { Args: { p_item_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_audit_log: { Args: { p_community_id: string | null; p_limit?: number | null }; Returns: Json };
   list_communities: { Args: { }; Returns: Json };
   list_dev_personas: { Args: { }; Returns: Json };
   list_goods: { Args: { p_community_id: string | null; p_include_off_shelf?: boolean | null }; Returns: Json };
-  list_helpers: { Args: { p_community_id: string | null }; Returns: Json };
-  list_my_applications: { Args: { }; Returns: Json };
-  list_my_appointments: { Args: { }; Returns: Json };
-  list_my_proxy_requests: { Args: { }; Returns: Json };
+  list_hall_work: { Args: { p_community_id: string | null; p_tab: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_helpers: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_my_applications: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_my_appointments: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_my_proxy_requests: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_my_redemptions: { Args: { p_community_id?: string | null }; Returns: Json };
   list_notice_work: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_notices: { Args: { p_community_id: string | null; p_category?: string | null; p_include_expired?: boolean | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
-  list_notifications: { Args: { }; Returns: Json };
+  list_notifications: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_point_deductions: { Args: { p_community_id: string | null }; Returns: Json };
   list_points_publications: { Args: { p_community_id: string | null }; Returns: Json };
   list_polls: { Args: { p_community_id: string | null }; Returns: Json };
@@ -106,7 +107,7 @@ export interface DbFunctions {
   revoke_my_sessions: { Args: { }; Returns: Json };
   run_topic_step: { Args: { p_topic_id: string | null; p_minutes: string | null }; Returns: Json };
   save_goods: { Args: { p_community_id: string | null; p_goods_id: string | null; p_name: string | null; p_description: string | null; p_picture_url: string | null; p_price_points: number | null; p_per_person_limit: number | null; p_limit_period: string | null; p_available_from: string | null; p_available_until: string | null; p_on_shelf: boolean | null; p_pickup_days?: number | null; p_initial_stock?: number | null }; Returns: Json };
-  search_service_items: { Args: { p_community_id: string | null; p_q?: string | null; p_theme?: string | null }; Returns: Json };
+  search_service_items: { Args: { p_community_id: string | null; p_q?: string | null; p_theme?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   send_topic_back: { Args: { p_topic_id: string | null; p_to_step: number | null; p_reason: string | null }; Returns: Json };
   set_affairs_settings: { Args: { p_community_id: string | null; p_cosign_threshold: number | null; p_quorum_num: number | null; p_quorum_den: number | null; p_pass_num: number | null; p_pass_den: number | null }; Returns: Json };
   set_holiday: { Args: { p_community_id: string | null; p_day: string | null; p_kind: string | null; p_name: string | null }; Returns: Json };
@@ -185,19 +186,20 @@ export const dbParamTypes = {
   hide_topic_comment: { p_comment_id: 'uuid', p_reason: 'text' },
   list_activities: { p_community_id: 'uuid', p_scope: 'text' },
   list_affairs_publications: { p_community_id: 'uuid' },
-  list_appointment_slots: { p_item_id: 'uuid' },
+  list_appointment_slots: { p_item_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_audit_log: { p_community_id: 'uuid', p_limit: 'integer' },
   list_communities: { },
   list_dev_personas: { },
   list_goods: { p_community_id: 'uuid', p_include_off_shelf: 'boolean' },
-  list_helpers: { p_community_id: 'uuid' },
-  list_my_applications: { },
-  list_my_appointments: { },
-  list_my_proxy_requests: { },
+  list_hall_work: { p_community_id: 'uuid', p_tab: 'text', p_limit: 'integer', p_cursor: 'text' },
+  list_helpers: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
+  list_my_applications: { p_limit: 'integer', p_cursor: 'text' },
+  list_my_appointments: { p_limit: 'integer', p_cursor: 'text' },
+  list_my_proxy_requests: { p_limit: 'integer', p_cursor: 'text' },
   list_my_redemptions: { p_community_id: 'uuid' },
   list_notice_work: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_notices: { p_community_id: 'uuid', p_category: 'text', p_include_expired: 'boolean', p_limit: 'integer', p_cursor: 'text' },
-  list_notifications: { },
+  list_notifications: { p_limit: 'integer', p_cursor: 'text' },
   list_point_deductions: { p_community_id: 'uuid' },
   list_points_publications: { p_community_id: 'uuid' },
   list_polls: { p_community_id: 'uuid' },
@@ -229,7 +231,7 @@ export const dbParamTypes = {
   revoke_my_sessions: { },
   run_topic_step: { p_topic_id: 'uuid', p_minutes: 'text' },
   save_goods: { p_community_id: 'uuid', p_goods_id: 'uuid', p_name: 'text', p_description: 'text', p_picture_url: 'text', p_price_points: 'integer', p_per_person_limit: 'integer', p_limit_period: 'text', p_available_from: 'timestamp with time zone', p_available_until: 'timestamp with time zone', p_on_shelf: 'boolean', p_pickup_days: 'integer', p_initial_stock: 'integer' },
-  search_service_items: { p_community_id: 'uuid', p_q: 'text', p_theme: 'text' },
+  search_service_items: { p_community_id: 'uuid', p_q: 'text', p_theme: 'text', p_limit: 'integer', p_cursor: 'text' },
   send_topic_back: { p_topic_id: 'uuid', p_to_step: 'integer', p_reason: 'text' },
   set_affairs_settings: { p_community_id: 'uuid', p_cosign_threshold: 'integer', p_quorum_num: 'integer', p_quorum_den: 'integer', p_pass_num: 'integer', p_pass_den: 'integer' },
   set_holiday: { p_community_id: 'uuid', p_day: 'date', p_kind: 'text', p_name: 'text' },

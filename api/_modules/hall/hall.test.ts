@@ -38,7 +38,7 @@ describe('hall API', () => {
   });
 
   it('GET /api/hall/applications/{id}: applicant and clerks only; anyone else gets 404', async () => {
-    const mine = (await api.call('GET', '/api/hall/applications/mine', { token: resident })).body.applications[0];
+    const mine = (await api.call('GET', '/api/hall/applications/mine', { token: resident })).body.items[0];
     expect((await api.call('GET', `/api/hall/applications/${mine.id}`, { token: resident })).status).toBe(200);
     expect((await api.call('GET', `/api/hall/applications/${mine.id}`, { token: clerk })).status).toBe(200);
     for (const who of ['resident2', 'villager', 'grid_worker']) {
@@ -49,14 +49,17 @@ describe('hall API', () => {
   });
 
   it('steps with notes, refuses bad edges with 409, and shows the clerk workbench', async () => {
-    const mine = (await api.call('GET', '/api/hall/applications/mine', { token: resident })).body.applications[0];
+    const mine = (await api.call('GET', '/api/hall/applications/mine', { token: resident })).body.items[0];
     const noNote = await api.call('POST', `/api/hall/applications/${mine.id}/steps`, { token: clerk, body: { to: 'returned' } });
     expect(noNote.status).toBe(400);
     const jump = await api.call('POST', `/api/hall/applications/${mine.id}/steps`, { token: clerk, body: { to: 'completed' } });
     expect(jump.status).toBe(409);
     expect((await api.call('POST', `/api/hall/applications/${mine.id}/steps`, { token: resident, body: { to: 'accepted' } })).status).toBe(403);
     const w = Workbench.parse((await api.call('GET', `/api/hall/workbench?communityId=${community.chunhui}`, { token: clerk })).body);
-    expect(w.cases.map((x) => x.id)).toContain(mine.id);
+    expect(w.cases).toBeGreaterThanOrEqual(1);
+    const cases = (await api.call('GET', `/api/hall/workbench/cases?communityId=${community.chunhui}&limit=100`, { token: clerk })).body;
+    expect(cases.items.map((x: { id: string }) => x.id)).toContain(mine.id);
+    expect((await api.call('GET', `/api/hall/workbench/nope?communityId=${community.chunhui}`, { token: clerk })).status).toBe(400);
     expect((await api.call('GET', `/api/hall/workbench?communityId=${community.chunhui}`, { token: resident })).status).toBe(403);
   });
 });

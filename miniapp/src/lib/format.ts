@@ -1,20 +1,9 @@
+import { NOTICE_CATEGORY_LABEL, POINT_ENTRY_LABEL, REVIEWED_NOTICE_CATEGORIES, ROLE_LABEL, VERIFICATION_LABEL } from '@contracts/vocab';
 import { shanghai, shanghaiMonth, shanghaiTime } from '@contracts/time';
 /** Display helpers: dates in Asia/Shanghai, role names in Chinese. */
-export const roleLabel: Record<string, string> = {
-  resident: '居民',
-  grid_worker: '网格员',
-  clerk: '便民服务中心工作人员',
-  committee: '两委成员',
-  supervisor: '监督委员会成员',
-  admin: '街道管理员',
-};
+export const roleLabel: Record<string, string> = ROLE_LABEL;
 
-export const verificationLabel: Record<string, string> = {
-  pending: '审核中',
-  approved: '已通过',
-  refused: '未通过',
-  withdrawn: '已撤回',
-};
+export const verificationLabel: Record<string, string> = VERIFICATION_LABEL;
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso || Number.isNaN(new Date(iso).getTime())) return '';
@@ -26,20 +15,10 @@ export function communityKindLabel(kind: string): string {
   return kind === 'village' ? '村' : '社区';
 }
 
-export const categoryLabel: Record<string, string> = {
-  policy: '惠民政策',
-  routine: '常规事务',
-  major: '重大事项',
-  temporary: '临时通知',
-  hotspot: '热点回应',
-  party: '党务公开',
-  affairs: '村(居)务公开',
-  finance: '财务公开',
-  emergency: '应急通知',
-};
+export const categoryLabel: Record<string, string> = NOTICE_CATEGORY_LABEL;
 
 /** Disclosures that the supervisory committee reviews before residents see them. */
-export const reviewedCategories = ['affairs', 'finance'];
+export const reviewedCategories: readonly string[] = REVIEWED_NOTICE_CATEGORIES;
 
 /** Fen (integer) to 元 with thousands separators: 360000 → "3,600.00". */
 export function formatFen(fen: number): string {
@@ -79,6 +58,4 @@ export function previousMonth(): string {
   return shanghaiMonth(Date.now(), -1);
 }
 
-export const entryKindLabel: Record<string, string> = {
-  service: '志愿服务', award: '奖励', deduction: '扣分', correction: '更正', objection: '异议冲销', redemption: '兑换', refund: '退回',
-};
+export const entryKindLabel: Record<string, string> = POINT_ENTRY_LABEL;

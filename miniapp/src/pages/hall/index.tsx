@@ -2,14 +2,14 @@ import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button, Input, ScrollView } from '@tarojs/components';
 import { Page } from '../../components/Page';
-import { Empty, ErrorState, Loading } from '../../components/StateView';
+import { Empty, ErrorState, ListFooter, Loading } from '../../components/StateView';
 import { ServiceCentreCard } from '../../components/ServiceCentreCard';
 import { hallApi } from '../../api/hall';
-import { usePageData } from '../../lib/pageData';
+import { usePagedList } from '../../lib/pageData';
+import { SERVICE_THEMES } from '@contracts/vocab';
 import { currentCommunity, hasRole } from '../../lib/session';
 import type { Me } from '../../api/core';
 
-const THEMES = ['社保', '医保', '养老', '就业', '证明开具', '困难救助', '证照办理', '残疾人'];
 
 export default function HallPage() {
   return <Page>{({ me }) => {
@@ -27,7 +27,8 @@ function Hall({ me, communityId }: { me: Me; communityId: string }) {
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
   const [theme, setTheme] = useState('');
-  const [state, reload] = usePageData(() => hallApi.items(communityId, search || undefined, theme || undefined), [communityId, search, theme]);
+  const list = usePagedList((cursor) => hallApi.items(communityId, search || undefined, theme || undefined, cursor), [communityId, search, theme]);
+  const { state, reload } = list;
   const go = (url: string) => Taro.navigateTo({ url });
   return (
     <View className="hall">
@@ -36,7 +37,7 @@ function Hall({ me, communityId }: { me: Me; communityId: string }) {
           onInput={(e) => setQ(e.detail.value)} onConfirm={() => setSearch(q.trim())} />
         <Button className="btn hall-search-go" onClick={() => setSearch(q.trim())}>搜索</Button>
         <ScrollView scrollX style={{ whiteSpace: 'nowrap' }}>
-          {['', ...THEMES].map((t) => (
+          {['', ...SERVICE_THEMES].map((t) => (
             <Text key={t || 'all'} className={`tag ${theme === t ? 'ok' : ''}`} style={{ padding: '10px 18px' }} onClick={() => setTheme(t)}>{t || '全部'}</Text>
           ))}
         </ScrollView>
@@ -47,16 +48,17 @@ function Hall({ me, communityId }: { me: Me; communityId: string }) {
       </View>
       {state.status === 'loading' ? <Loading /> : null}
       {state.status === 'error' ? <ErrorState message={state.message} onRetry={() => void reload()} /> : null}
-      {state.status === 'ready' && state.data.items.length === 0 ? <Empty text={`没有找到“${search || theme}”相关的事项。可以换个说法，或打社区电话问问。`} /> : null}
-      {state.status === 'ready' && state.data.items.length ? (
+      {state.status === 'ready' && state.data.length === 0 ? <Empty text={`没有找到“${search || theme}”相关的事项。可以换个说法，或打社区电话问问。`} /> : null}
+      {state.status === 'ready' && state.data.length ? (
         <View className="card">
-          {state.data.items.map((i) => (
+          {state.data.map((i) => (
             <View key={i.id} className="list-item service-item" onClick={() => go(`/packages/hall/item/index?id=${i.id}`)}>
               <View><Text className="tag">{i.theme}</Text>{i.online ? <Text className="tag ok">可网上办</Text> : null}{i.appointment ? <Text className="tag warn">可预约</Text> : null}</View>
               <Text className="text" style={{ fontWeight: 600 }}>{i.name}</Text>
               <Text className="muted">{i.department} · {i.timeLimitDays ? `${i.timeLimitDays} 个工作日` : '即办'} · {i.fee}</Text>
             </View>
           ))}
+          <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />
         </View>
       ) : null}
       <ServiceCentreCard me={me} />

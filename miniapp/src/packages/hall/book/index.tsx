@@ -2,10 +2,10 @@ import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
 import { Page } from '../../../components/Page';
-import { Empty, ErrorState, Loading } from '../../../components/StateView';
+import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { hallApi } from '../../../api/hall';
 import { ApiError, newIdempotencyKey } from '../../../api/client';
-import { usePageData } from '../../../lib/pageData';
+import { usePagedList } from '../../../lib/pageData';
 import { formatSpan } from '../../../lib/format';
 
 export default function BookPage() {
@@ -14,11 +14,12 @@ export default function BookPage() {
 }
 
 function Book({ itemId }: { itemId: string }) {
-  const [state, reload] = usePageData(() => hallApi.slots(itemId), [itemId]);
+  const list = usePagedList((cursor) => hallApi.slots(itemId, cursor), [itemId]);
+  const { state, reload } = list;
   const [key, setKey] = useState(newIdempotencyKey);
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;
-  if (state.data.slots.length === 0) return <Empty text="最近没有可预约的时段，请打社区电话预约。" />;
+  if (state.data.length === 0) return <Empty text="最近没有可预约的时段，请打社区电话预约。" />;
   async function book(slotId: string) {
     try {
       await hallApi.book(slotId, key);
@@ -33,12 +34,13 @@ function Book({ itemId }: { itemId: string }) {
   return (
     <View className="card">
       <Text className="muted">选一个时段，按时到窗口，不用排队。开始前 2 小时以前可以在“我的办事”里取消。</Text>
-      {state.data.slots.map((s) => (
+      {state.data.map((s) => (
         <View key={s.id} className="list-item row">
           <View><Text className="text">{formatSpan(s.startsAt, s.endsAt)}</Text><Text className="muted">剩 {s.capacity - s.booked} 个</Text></View>
           {s.mine ? <Text className="tag ok">已约</Text> : <Button className="btn" disabled={s.booked >= s.capacity} onClick={() => void book(s.id)}>{s.booked >= s.capacity ? '约满' : '预约'}</Button>}
         </View>
       ))}
+      <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />
     </View>
   );
 }

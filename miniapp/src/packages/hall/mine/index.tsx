@@ -1,9 +1,9 @@
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
 import { Page } from '../../../components/Page';
-import { ErrorState, Loading } from '../../../components/StateView';
+import { ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { hallApi } from '../../../api/hall';
-import { usePageData } from '../../../lib/pageData';
+import { usePageData, usePagedList } from '../../../lib/pageData';
 import { formatDate, formatDateTime } from '../../../lib/format';
 import { runAction } from '../../../lib/feedback';
 
@@ -13,14 +13,18 @@ export default function MyHallPage() {
 
 
 function Mine() {
-  const [state, reload] = usePageData(async () => {
-    const [cases, proxies, appointments, notes] = await Promise.all([hallApi.mine(), hallApi.myProxy(), hallApi.myAppointments(), hallApi.notifications()]);
-    return { cases: cases.applications, proxies: proxies.requests, appointments: appointments.appointments, notes: notes.notifications };
+  // My cases scroll page by page; help, bookings and messages show their latest page.
+  const cases = usePagedList((cursor) => hallApi.mine(cursor), []);
+  const [state, reloadRest] = usePageData(async () => {
+    const [proxies, appointments, notes] = await Promise.all([hallApi.myProxy(), hallApi.myAppointments(), hallApi.notifications()]);
+    return { proxies: proxies.items, appointments: appointments.items, notes: notes.items };
   }, []);
+  const reload = async () => { await Promise.all([cases.reload(), reloadRest()]); };
   useDidShow(() => void reload());
-  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'loading' || cases.state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;
-  const d = state.data;
+  if (cases.state.status === 'error') return <ErrorState message={cases.state.message} onRetry={() => void reload()} />;
+  const d = { ...state.data, cases: cases.state.data };
   const go = (url: string) => Taro.navigateTo({ url });
   const act = (fn: () => Promise<unknown>, done: string) => runAction(fn, done, reload);
   return (
@@ -33,6 +37,7 @@ function Mine() {
             <Text className="muted">提交于 {formatDate(c.createdAt)} · 承诺 {formatDate(c.dueOn)} 前办结</Text>
           </View>
         ))}
+        {d.cases.length ? <ListFooter hasMore={cases.hasMore} loadingMore={cases.loadingMore} moreError={cases.moreError} onMore={() => void cases.loadMore()} /> : null}
       </View>
       {d.proxies.length ? (
         <View className="card">

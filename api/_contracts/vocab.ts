@@ -1,0 +1,46 @@
+/**
+ * The product's vocabularies, written once: contracts build their enums from these arrays, the
+ * mini-program shows these labels, and a catalog test checks that the database's enums and CHECK lists
+ * hold exactly the same values. Zod-free, so the mini-program imports it without zod.
+ */
+
+/** 事项主题 (service hall themes), in the order residents browse them. */
+export const SERVICE_THEMES = ['社保', '医保', '养老', '就业', '证明开具', '困难救助', '证照办理', '计生', '残疾人', '其他'] as const;
+export type ServiceTheme = (typeof SERVICE_THEMES)[number];
+
+/** 公告类别 and how residents read them. */
+export const NOTICE_CATEGORIES = ['policy', 'routine', 'major', 'temporary', 'hotspot', 'party', 'affairs', 'finance', 'emergency'] as const;
+export type NoticeCategoryId = (typeof NOTICE_CATEGORIES)[number];
+export const NOTICE_CATEGORY_LABEL: Record<NoticeCategoryId, string> = {
+  policy: '惠民政策', routine: '常规事务', major: '重大事项', temporary: '临时通知', hotspot: '热点回应',
+  party: '党务公开', affairs: '村(居)务公开', finance: '财务公开', emergency: '应急通知',
+};
+/** Disclosures the supervisory committee reviews before residents see them (app.notice_needs_review). */
+export const REVIEWED_NOTICE_CATEGORIES: readonly NoticeCategoryId[] = ['affairs', 'finance'];
+/** Disclosures residents may ask questions under (app.notice_is_disclosure). */
+export const DISCLOSURE_CATEGORIES: readonly NoticeCategoryId[] = ['party', 'affairs', 'finance'];
+
+/** Roles held per community (app.role). */
+export const ROLES = ['resident', 'grid_worker', 'clerk', 'committee', 'supervisor', 'admin'] as const;
+export type RoleId = (typeof ROLES)[number];
+export const ROLE_LABEL: Record<RoleId, string> = {
+  resident: '居民', grid_worker: '网格员', clerk: '便民服务中心工作人员', committee: '两委成员', supervisor: '监督委员会成员', admin: '街道管理员',
+};
+
+/** A case's states (app.application_status) as residents read them. */
+export const APPLICATION_STATUSES = ['submitted', 'accepted', 'processing', 'completed', 'returned', 'rejected'] as const;
+export type ApplicationStatusId = (typeof APPLICATION_STATUSES)[number];
+
+export const VERIFICATION_STATUSES = ['pending', 'approved', 'refused', 'withdrawn'] as const;
+export const VERIFICATION_LABEL: Record<(typeof VERIFICATION_STATUSES)[number], string> = {
+  pending: '审核中', approved: '已通过', refused: '未通过', withdrawn: '已撤回',
+};
+
+/** 与户主关系. */
+export const RELATIONS = ['户主', '配偶', '子女', '父母', '其他亲属', '租户'] as const;
+
+/** Kinds of points ledger entries. */
+export const POINT_ENTRY_KINDS = ['service', 'award', 'deduction', 'correction', 'objection', 'redemption', 'refund'] as const;
+export const POINT_ENTRY_LABEL: Record<(typeof POINT_ENTRY_KINDS)[number], string> = {
+  service: '志愿服务', award: '奖励', deduction: '扣分', correction: '更正', objection: '异议冲销', redemption: '兑换', refund: '退回',
+};
