@@ -3,7 +3,7 @@ import { Uuid } from './common.js';
 
 export const PointsSummary = z.object({ balance: z.number(), available: z.number(), pending: z.number() });
 export const PointEntry = z.object({ id: z.number(), delta: z.number(), kind: z.string(), reason: z.string(), month: z.string(), createdAt: z.string() });
-export const MyPoints = PointsSummary.extend({ communityId: Uuid.nullable(), entries: z.array(PointEntry) }).openapi('MyPoints');
+export const MyPoints = PointsSummary.extend({ communityId: Uuid.nullable(), entries: z.array(PointEntry), nextCursor: z.string().nullable() }).openapi('MyPoints');
 export type MyPoints = z.infer<typeof MyPoints>;
 
 export const AwardBody = z.object({
@@ -29,6 +29,7 @@ export const Publication = z.object({
     id: z.number(), name: z.string().nullable(), delta: z.number(), kind: z.string(), reason: z.string(), createdAt: z.string(), mine: z.boolean(),
     objections: z.array(z.object({ id: Uuid, reason: z.string(), status: z.string(), resolution: z.string().nullable(), mine: z.boolean() })),
   })),
+  nextCursor: z.string().nullable(),
 }).openapi('PointsPublication');
 export type Publication = z.infer<typeof Publication>;
 export const PublicationSummary = z.object({ id: Uuid, month: z.string(), publishedAt: z.string(), windowClosesAt: z.string(), open: z.boolean() });

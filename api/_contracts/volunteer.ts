@@ -71,6 +71,7 @@ export const VolunteerRecord = z.object({
   name: z.string(), community: z.string(), totalMinutes: z.number(), totalPoints: z.number(), activities: z.number(),
   items: z.array(z.object({ title: z.string(), place: z.string(), startsAt: z.string(), minutes: z.number().nullable(), points: z.number().nullable() })),
   points: z.object({ balance: z.number(), available: z.number(), pending: z.number() }),
+  nextCursor: z.string().nullable(),
 }).openapi('VolunteerRecord');
 export type VolunteerRecord = z.infer<typeof VolunteerRecord>;
 

@@ -44,23 +44,23 @@ export interface DbFunctions {
   get_health: { Args: { }; Returns: Json };
   get_mall_report: { Args: { p_community_id: string | null; p_from: string | null; p_to: string | null }; Returns: Json };
   get_me: { Args: { }; Returns: Json };
-  get_my_points: { Args: { p_community_id?: string | null }; Returns: Json };
+  get_my_points: { Args: { p_community_id?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   get_notice: { Args: { p_notice_id: string | null; p_version?: number | null }; Returns: Json };
   get_notice_home: { Args: { p_community_id: string | null }; Returns: Json };
   get_notice_read_stats: { Args: { p_notice_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
-  get_points_publication: { Args: { p_community_id: string | null; p_month: string | null }; Returns: Json };
+  get_points_publication: { Args: { p_community_id: string | null; p_month: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   get_points_rankings: { Args: { p_community_id: string | null; p_month: string | null }; Returns: Json };
   get_poll: { Args: { p_poll_id: string | null }; Returns: Json };
   get_redemption_by_code: { Args: { p_pickup_code: string | null }; Returns: Json };
   get_service_item: { Args: { p_item_id: string | null }; Returns: Json };
   get_topic: { Args: { p_topic_id: string | null }; Returns: Json };
   get_volunteer_profile: { Args: { p_community_id: string | null }; Returns: Json };
-  get_volunteer_record: { Args: { p_community_id: string | null }; Returns: Json };
+  get_volunteer_record: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   get_wechat_openid: { Args: { p_profile_id: string | null }; Returns: string };
   hand_over_redemption: { Args: { p_pickup_code: string | null }; Returns: Json };
   hide_notice_question: { Args: { p_question_id: string | null; p_reason: string | null }; Returns: Json };
   hide_topic_comment: { Args: { p_comment_id: string | null; p_reason: string | null }; Returns: Json };
-  list_activities: { Args: { p_community_id: string | null; p_scope?: string | null }; Returns: Json };
+  list_activities: { Args: { p_community_id: string | null; p_scope?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_affairs_publications: { Args: { p_community_id: string | null }; Returns: Json };
   list_appointment_slots: { Args: { p_item_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_audit_log: { Args: { p_community_id: string | null; p_limit?: number | null }; Returns: Json };
@@ -76,14 +76,14 @@ export interface DbFunctions {
   list_notice_work: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_notices: { Args: { p_community_id: string | null; p_category?: string | null; p_include_expired?: boolean | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_notifications: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
-  list_point_deductions: { Args: { p_community_id: string | null }; Returns: Json };
-  list_points_publications: { Args: { p_community_id: string | null }; Returns: Json };
+  list_point_deductions: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_points_publications: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_polls: { Args: { p_community_id: string | null }; Returns: Json };
   list_procedures: { Args: { p_community_id: string | null }; Returns: Json };
   list_roster: { Args: { p_community_id: string | null; p_tag: string | null }; Returns: Json };
   list_topics: { Args: { p_community_id: string | null }; Returns: Json };
   list_verification_requests: { Args: { p_community_id: string | null; p_status?: string | null }; Returns: Json };
-  list_whistle_calls: { Args: { p_community_id: string | null }; Returns: Json };
+  list_whistle_calls: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   mark_arrival: { Args: { p_appointment_id: string | null }; Returns: Json };
   object_to_points: { Args: { p_entry_id: number | null; p_reason: string | null }; Returns: Json };
   publish_points_month: { Args: { p_community_id: string | null; p_month: string | null }; Returns: Json };
@@ -168,23 +168,23 @@ export const dbParamTypes = {
   get_health: { },
   get_mall_report: { p_community_id: 'uuid', p_from: 'date', p_to: 'date' },
   get_me: { },
-  get_my_points: { p_community_id: 'uuid' },
+  get_my_points: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   get_notice: { p_notice_id: 'uuid', p_version: 'integer' },
   get_notice_home: { p_community_id: 'uuid' },
   get_notice_read_stats: { p_notice_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
-  get_points_publication: { p_community_id: 'uuid', p_month: 'date' },
+  get_points_publication: { p_community_id: 'uuid', p_month: 'date', p_limit: 'integer', p_cursor: 'text' },
   get_points_rankings: { p_community_id: 'uuid', p_month: 'date' },
   get_poll: { p_poll_id: 'uuid' },
   get_redemption_by_code: { p_pickup_code: 'text' },
   get_service_item: { p_item_id: 'uuid' },
   get_topic: { p_topic_id: 'uuid' },
   get_volunteer_profile: { p_community_id: 'uuid' },
-  get_volunteer_record: { p_community_id: 'uuid' },
+  get_volunteer_record: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   get_wechat_openid: { p_profile_id: 'uuid' },
   hand_over_redemption: { p_pickup_code: 'text' },
   hide_notice_question: { p_question_id: 'uuid', p_reason: 'text' },
   hide_topic_comment: { p_comment_id: 'uuid', p_reason: 'text' },
-  list_activities: { p_community_id: 'uuid', p_scope: 'text' },
+  list_activities: { p_community_id: 'uuid', p_scope: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_affairs_publications: { p_community_id: 'uuid' },
   list_appointment_slots: { p_item_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_audit_log: { p_community_id: 'uuid', p_limit: 'integer' },
@@ -200,14 +200,14 @@ export const dbParamTypes = {
   list_notice_work: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_notices: { p_community_id: 'uuid', p_category: 'text', p_include_expired: 'boolean', p_limit: 'integer', p_cursor: 'text' },
   list_notifications: { p_limit: 'integer', p_cursor: 'text' },
-  list_point_deductions: { p_community_id: 'uuid' },
-  list_points_publications: { p_community_id: 'uuid' },
+  list_point_deductions: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
+  list_points_publications: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_polls: { p_community_id: 'uuid' },
   list_procedures: { p_community_id: 'uuid' },
   list_roster: { p_community_id: 'uuid', p_tag: 'text' },
   list_topics: { p_community_id: 'uuid' },
   list_verification_requests: { p_community_id: 'uuid', p_status: 'text' },
-  list_whistle_calls: { p_community_id: 'uuid' },
+  list_whistle_calls: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   mark_arrival: { p_appointment_id: 'uuid' },
   object_to_points: { p_entry_id: 'bigint', p_reason: 'text' },
   publish_points_month: { p_community_id: 'uuid', p_month: 'date' },

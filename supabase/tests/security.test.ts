@@ -154,7 +154,7 @@ describe('point deductions', () => {
       p_profile_id: persona.resident2, p_community_id: chunhui, p_points: 5, p_reason: '不是本村的' }), 'core.forbidden', requests);
     await refusedUnchanged(() => t.as('clerk')('request_point_deduction', {
       p_profile_id: persona.resident2, p_community_id: chunhui, p_points: 5, p_reason: '窗口人员' }), 'core.forbidden', requests);
-    const names = (await t.as('committee')('list_point_deductions', { p_community_id: chunhui })).map((r: { name: string }) => r.name);
+    const names = (await t.as('committee')('list_point_deductions', { p_community_id: chunhui, p_limit: 100 })).items.map((r: { name: string }) => r.name);
     expect(names).not.toContain('赵*仓');
 
     const r = await t.as('committee')('request_point_deduction', { p_profile_id: persona.resident2, p_community_id: chunhui, p_points: 5, p_reason: '报名后无故缺席' });

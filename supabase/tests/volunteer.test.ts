@@ -272,16 +272,16 @@ describe('teams and 吹哨报到', () => {
     await expectRefused(t.as('grid_worker')('blow_whistle', { p_community_id: chunhui, p_title: '别的网格', p_detail: '', p_place: '5号楼', p_grid_id: grid2 }), 'core.forbidden');
     await expectRefused(t.as('resident')('blow_whistle', { p_community_id: chunhui, p_title: '我来吹哨', p_detail: '', p_place: '5号楼' }), 'core.forbidden');
     const call = await t.as('committee')('blow_whistle', { p_community_id: chunhui, p_title: '暴雨：5号楼地下室进水', p_detail: '需要帮忙搬沙袋', p_place: '5号楼地下室', p_grid_id: grid2 });
-    const seenByVolunteer = await t.as('volunteer')('list_whistle_calls', { p_community_id: chunhui });
+    const seenByVolunteer = (await t.as('volunteer')('list_whistle_calls', { p_community_id: chunhui })).items;
     expect(seenByVolunteer.map((c: { id: string }) => c.id)).toContain(call.id);
-    const seenByOtherGrid = await t.as('resident2')('list_whistle_calls', { p_community_id: chunhui }); // volunteer of 第一网格
+    const seenByOtherGrid = (await t.as('resident2')('list_whistle_calls', { p_community_id: chunhui })).items; // volunteer of 第一网格
     expect(seenByOtherGrid.map((c: { id: string }) => c.id)).not.toContain(call.id);
     await expectRefused(t.as('resident2')('respond_whistle', { p_call_id: call.id }), 'volunteer.call_not_found');
     await t.as('volunteer')('respond_whistle', { p_call_id: call.id, p_eta_minutes: 10 });
-    const asCaller = await t.as('committee')('list_whistle_calls', { p_community_id: chunhui });
+    const asCaller = (await t.as('committee')('list_whistle_calls', { p_community_id: chunhui })).items;
     const mine = asCaller.find((c: { id: string }) => c.id === call.id);
     expect(mine.responders).toEqual([expect.objectContaining({ name: '陈晓雨', etaMinutes: 10 })]);
-    const asVolunteer = (await t.as('volunteer')('list_whistle_calls', { p_community_id: chunhui })).find((c: { id: string }) => c.id === call.id);
+    const asVolunteer = (await t.as('volunteer')('list_whistle_calls', { p_community_id: chunhui })).items.find((c: { id: string }) => c.id === call.id);
     expect(asVolunteer.responded).toBe(true);
     expect(asVolunteer.responders).toBeNull();
   });

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { domainRouter } from '../../_lib/router.js';
-import { CommunityQuery, IdParam, Uuid } from '../../_contracts/common.js';
+import { CommunityPageQuery, CommunityQuery, IdParam, Page, Uuid } from '../../_contracts/common.js';
 import {
   Activity, ActivitySummary, CheckinBody, CheckinCode, CorrectionBody, CreateActivityBody, SignupResult, TeamDecisionBody,
   VolunteerProfile, VolunteerProfileBody, VolunteerRecord, WhistleBody, WhistleCall,
@@ -24,10 +24,10 @@ export function volunteerRoutes() {
   r.rpc({ method: 'post', path: '/teams/{id}/members/{profileId}/decision', summary: '队长或两委审批入队', params: IdParam.extend({ profileId: Uuid }),
     body: TeamDecisionBody, response: z.object({ teamId: Uuid, profileId: Uuid, status: z.string() }), errors: [403, 404], fn: 'decide_team_join',
     args: ({ params, body }) => ({ p_team_id: params.id, p_profile_id: params.profileId, p_approve: body.approve, p_reason: body.reason ?? null }) });
-  r.rpc({ method: 'get', path: '/activities', summary: '志愿活动',
-    query: CommunityQuery.extend({ scope: z.enum(['upcoming', 'past', 'mine', 'organizing']).default('upcoming') }),
-    response: z.object({ activities: z.array(ActivitySummary) }), fn: 'list_activities',
-    args: ({ query: q }) => ({ p_community_id: q.communityId, p_scope: q.scope }), map: (activities) => ({ activities }) });
+  r.rpc({ method: 'get', path: '/activities', summary: '志愿活动（即将开始、往期、我报名的、我组织的）',
+    query: CommunityPageQuery.extend({ scope: z.enum(['upcoming', 'past', 'mine', 'organizing']).default('upcoming') }),
+    response: Page(ActivitySummary), fn: 'list_activities',
+    args: ({ query: q }) => ({ p_community_id: q.communityId, p_scope: q.scope, p_limit: q.limit, p_cursor: q.cursor ?? null }) });
   r.rpc({ method: 'post', path: '/activities', status: 201, summary: '发布志愿活动（两委、队长）', body: CreateActivityBody, response: Activity, errors: [403],
     fn: 'create_activity', args: ({ body: b }) => ({
       p_community_id: b.communityId, p_title: b.title, p_description: b.description, p_place: b.place, p_starts_at: b.startsAt,
@@ -56,10 +56,10 @@ export function volunteerRoutes() {
   r.rpc({ method: 'post', path: '/signups/{id}/correction', summary: '更正某人的服务时长（需写原因）', params: IdParam, body: CorrectionBody,
     response: Activity, errors: [403, 404, 409], fn: 'correct_attendance',
     args: ({ params, body }) => ({ p_signup_id: params.id, p_minutes: body.minutes, p_reason: body.reason }) });
-  r.rpc({ method: 'get', path: '/record', summary: '我的志愿服务记录', query: CommunityQuery, response: VolunteerRecord,
-    fn: 'get_volunteer_record', args: ({ query }) => ({ p_community_id: query.communityId }) });
-  r.rpc({ method: 'get', path: '/whistles', summary: '吹哨报到：进行中的呼叫', query: CommunityQuery, response: z.object({ calls: z.array(WhistleCall) }),
-    fn: 'list_whistle_calls', args: ({ query }) => ({ p_community_id: query.communityId }), map: (calls) => ({ calls }) });
+  r.rpc({ method: 'get', path: '/record', summary: '我的志愿服务记录（合计与分页的活动）', query: CommunityPageQuery, response: VolunteerRecord,
+    fn: 'get_volunteer_record', args: ({ query: q }) => ({ p_community_id: q.communityId, p_limit: q.limit, p_cursor: q.cursor ?? null }) });
+  r.rpc({ method: 'get', path: '/whistles', summary: '吹哨报到：最近一天的呼叫', query: CommunityPageQuery, response: Page(WhistleCall),
+    fn: 'list_whistle_calls', args: ({ query: q }) => ({ p_community_id: q.communityId, p_limit: q.limit, p_cursor: q.cursor ?? null }) });
   r.rpc({ method: 'post', path: '/whistles', status: 201, summary: '吹哨（两委、本网格网格员）', body: WhistleBody,
     response: z.object({ id: Uuid, closesAt: z.string() }), errors: [403, 404], fn: 'blow_whistle',
     args: ({ body: b }) => ({ p_community_id: b.communityId, p_title: b.title, p_detail: b.detail, p_place: b.place, p_grid_id: b.gridId, p_team_id: b.teamId, p_hours: b.hours }) });

@@ -47,7 +47,7 @@ describe('volunteer API', () => {
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
     const list = await api.call('GET', `/api/volunteer/activities?communityId=${community.chunhui}&scope=mine`, { token: await api.login('resident2') });
-    expect(list.body.activities.map((a: ActivitySummary) => a.id)).toContain(id);
+    expect(list.body.items.map((a: ActivitySummary) => a.id)).toContain(id);
   });
 
   it('validates activities in Chinese and writes nothing on bad input', async () => {

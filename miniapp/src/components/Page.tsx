@@ -6,6 +6,7 @@ import { ensureSession, needsPrivacyConsent, useSessionState, type Session } fro
 import { PrivacyDialog } from './PrivacyDialog';
 import { useWechatPrivacyRequest } from '../lib/privacy';
 import { ErrorState, Loading } from './StateView';
+import { ReasonDialog } from './ReasonDialog';
 
 /**
  * Every page's frame: elder-mode type scale, sign-in, the privacy dialog, and the session's loading and
@@ -47,5 +48,10 @@ export function Page({ children, requireSession = true }: { children: (s: Extrac
   else if (s.status === 'signed_out') body = <Loading text="请先登录…" />;
   else body = <Loading />;
 
-  return <View className={elder ? 'page elder' : 'page'}>{body}</View>;
+  return (
+    <View className={elder ? 'page elder' : 'page'}>
+      {body}
+      {visible && process.env.TARO_ENV !== 'weapp' ? <ReasonDialog /> : null}
+    </View>
+  );
 }

@@ -46,8 +46,12 @@ export interface PageOf<T> {
   nextCursor: string | null;
 }
 
-export interface PagedList<T> {
+type ItemOf<P> = P extends PageOf<infer T> ? T : never;
+
+export interface PagedList<T, P extends PageOf<unknown> = PageOf<T>> {
   state: Load<T[]>;
+  /** The whole first answer: for lists that come with a summary (totals, counts) on their first page. */
+  first: P | null;
   /** Starts over from the first page. */
   reload: () => Promise<void>;
   /** Fetches the next page (also called when the resident scrolls to the bottom). */
@@ -59,8 +63,10 @@ export interface PagedList<T> {
 }
 
 /** A paged list (`{ items, nextCursor }` answers): first page, more on scroll, pull to refresh. */
-export function usePagedList<T>(fetch: (cursor?: string) => Promise<PageOf<T>>, deps: unknown[]): PagedList<T> {
+export function usePagedList<P extends PageOf<unknown>>(fetch: (cursor?: string) => Promise<P>, deps: unknown[]): PagedList<ItemOf<P>, P> {
+  type T = ItemOf<P>;
   const [state, setState] = useState<Load<T[]>>({ status: 'loading' });
+  const [first, setFirst] = useState<P | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreError, setMoreError] = useState<string | null>(null);
@@ -74,7 +80,8 @@ export function usePagedList<T>(fetch: (cursor?: string) => Promise<PageOf<T>>, 
     try {
       const page = await fetchRef.current();
       if (mine !== seq.current) return;
-      setState({ status: 'ready', data: page.items });
+      setFirst(page);
+      setState({ status: 'ready', data: page.items as T[] });
       setCursor(page.nextCursor);
     } catch (err) {
       if (mine === seq.current) setState(failure(err));
@@ -90,7 +97,7 @@ export function usePagedList<T>(fetch: (cursor?: string) => Promise<PageOf<T>>, 
     try {
       const page = await fetchRef.current(cursor);
       if (mine !== seq.current) return; // the list was reloaded meanwhile
-      setState((s) => (s.status === 'ready' ? { status: 'ready', data: [...s.data, ...page.items] } : s));
+      setState((s) => (s.status === 'ready' ? { status: 'ready', data: [...s.data, ...(page.items as T[])] } : s));
       setCursor(page.nextCursor);
     } catch (err) {
       if (mine === seq.current) setMoreError(failure(err).message);
@@ -106,5 +113,5 @@ export function usePagedList<T>(fetch: (cursor?: string) => Promise<PageOf<T>>, 
   }, [reload]);
   usePullDownRefresh(() => void reload().finally(() => Taro.stopPullDownRefresh()));
   useReachBottom(() => void loadMore());
-  return { state, reload, loadMore, hasMore: Boolean(cursor), loadingMore, moreError };
+  return { state, first, reload, loadMore, hasMore: Boolean(cursor), loadingMore, moreError };
 }

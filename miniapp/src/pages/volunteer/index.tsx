@@ -23,7 +23,7 @@ function Volunteer({ me, communityId }: { me: Me; communityId: string }) {
       volunteerApi.whistles(communityId),
       pointsApi.me(communityId),
     ]);
-    return { upcoming: upcoming.activities, mine: mine.activities.filter((a) => new Date(a.endsAt) > new Date()), calls: calls.calls, points };
+    return { upcoming: upcoming.items, mine: mine.items.filter((a) => new Date(a.endsAt) > new Date()), calls: calls.items, points };
   }, [communityId]);
   useDidShow(() => void reload());
   const organiser = hasRole(me, communityId, ['committee']);

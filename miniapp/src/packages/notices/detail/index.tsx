@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Button, Image, Textarea, Input } from '@tarojs/components';
+import { askReason } from '../../../lib/ask';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { noticesApi, type Notice } from '../../../api/notices';
@@ -141,12 +142,7 @@ function Questions({ n, reload }: { n: Notice; reload: () => Promise<void> }) {
     }
   }
   async function hide(qid: string) {
-    let reason: string | null;
-    if (process.env.TARO_ENV === 'h5') reason = window.prompt('隐藏这条提问的原因（居民会看到）');
-    else {
-      const r = await Taro.showModal({ title: '隐藏这条提问', content: '', editable: true, placeholderText: '写明原因，例如：含有人身攻击' } as Taro.showModal.Option);
-      reason = r.confirm ? ((r as unknown as { content?: string }).content ?? '') : null;
-    }
+    const reason = await askReason({ title: '隐藏这条提问', placeholder: '居民会看到，例如：含有人身攻击' });
     if (reason === null) return;
     try {
       await noticesApi.hide(qid, reason);

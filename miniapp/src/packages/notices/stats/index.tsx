@@ -1,9 +1,8 @@
-import { useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { noticesApi, type ReadStats } from '../../../api/notices';
+import { noticesApi } from '../../../api/notices';
 import { usePagedList } from '../../../lib/pageData';
 
 export default function ReadStatsPage() {
@@ -13,13 +12,11 @@ export default function ReadStatsPage() {
 
 function Stats({ id }: { id: string }) {
   // The counts come with the first page; later pages only add households.
-  const [s, setSummary] = useState<ReadStats | null>(null);
   const list = usePagedList(async (cursor) => {
     const r = await noticesApi.stats(id, cursor);
-    if (!cursor) setSummary(r);
-    return { items: r.unreadHouseholds, nextCursor: r.nextCursor };
+    return { ...r, items: r.unreadHouseholds };
   }, [id]);
-  const { state } = list;
+  const { state, first: s } = list;
   if (state.status === 'loading' || (state.status === 'ready' && !s)) return <Loading />;
   if (state.status === 'error' || !s) return <ErrorState message={state.status === 'error' ? state.message : '加载失败'} onRetry={() => void list.reload()} />;
   return (

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { View, Text, Button, Input, Switch } from '@tarojs/components';
+import { askReason } from '../../../lib/ask';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, Loading } from '../../../components/StateView';
 import { volunteerApi } from '../../../api/volunteer';
@@ -60,8 +61,8 @@ function Profile({ communityId }: { communityId: string }) {
               <View key={m.profileId} className="row">
                 <Text className="muted">{m.name} 申请加入{m.skills?.length ? `（${m.skills.join('、')}）` : ''}</Text>
                 <View className="btn-row">
-                  <Button className="btn plain" onClick={() => {
-                    const reason = process.env.TARO_ENV === 'h5' ? window.prompt('不同意的原因') : '暂不需要';
+                  <Button className="btn plain" onClick={async () => {
+                    const reason = await askReason({ title: `不同意${m.name}加入的原因`, placeholder: '对方会看到，例如：本队暂时满员' });
                     if (reason) void run(() => volunteerApi.decideJoin(t.id, m.profileId, false, reason), '已处理', reload);
                   }}>不同意</Button>
                   <Button className="btn" onClick={() => void run(() => volunteerApi.decideJoin(t.id, m.profileId, true), '已同意', reload)}>同意</Button>

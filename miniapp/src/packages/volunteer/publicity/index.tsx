@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button, Input } from '@tarojs/components';
+import { askReason } from '../../../lib/ask';
 import { Page } from '../../../components/Page';
-import { Empty, ErrorState, Loading } from '../../../components/StateView';
+import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { pointsApi, type Publication } from '../../../api/volunteer';
 import { ApiError } from '../../../api/client';
-import { usePageData } from '../../../lib/pageData';
+import { usePageData, usePagedList } from '../../../lib/pageData';
 import { entryKindLabel, formatDateTime, previousMonth } from '../../../lib/format';
 import { currentCommunity, hasRole } from '../../../lib/session';
 import { toast } from '../../../lib/feedback';
@@ -38,7 +39,7 @@ function Publicity({ communityId, committee }: { communityId: string; committee:
 
   if (list.status === 'loading') return <Loading />;
   if (list.status === 'error') return <ErrorState message={list.message} onRetry={() => void reloadList()} />;
-  const months = list.data.publications;
+  const months = list.data.items;
   const shown = month ?? months[0]?.month ?? null;
   return (
     <View>
@@ -63,12 +64,17 @@ function Publicity({ communityId, committee }: { communityId: string; committee:
 }
 
 function MonthView({ communityId, month }: { communityId: string; month: string }) {
-  const [state, reload] = usePageData(() => pointsApi.publication(communityId, month), [communityId, month]);
+  const list = usePagedList(async (cursor) => {
+    const r = await pointsApi.publication(communityId, month, cursor);
+    return { ...r, items: r.entries };
+  }, [communityId, month]);
+  const { state, reload, first } = list;
   const [objecting, setObjecting] = useState<number | null>(null);
   const [reason, setReason] = useState('');
-  if (state.status === 'loading') return <Loading />;
-  if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;
-  const p: Publication = state.data;
+  if (state.status === 'loading' || (state.status === 'ready' && !first)) return <Loading />;
+  if (state.status === 'error' || !first) return <ErrorState message={state.status === 'error' ? state.message : '加载失败'} onRetry={() => void reload()} />;
+  const p: Publication = first;
+  const entries = state.data;
   async function object(entryId: number) {
     try {
       await pointsApi.object(entryId, reason.trim());
@@ -81,7 +87,7 @@ function MonthView({ communityId, month }: { communityId: string; month: string 
     }
   }
   async function resolve(id: string, uphold: boolean) {
-    const text = process.env.TARO_ENV === 'h5' ? window.prompt('处理意见（居民会看到）') : '经核实处理';
+    const text = await askReason({ title: uphold ? '异议成立：处理意见' : '异议不成立：理由', placeholder: '提出异议的居民会看到' });
     if (!text) return;
     try {
       await pointsApi.resolve(id, uphold, text);
@@ -94,8 +100,8 @@ function MonthView({ communityId, month }: { communityId: string; month: string 
     <View className="card stack publication">
       <Text className="card-title">{p.month} 积分公示</Text>
       <Text className="muted">{p.open ? `异议期到 ${formatDateTime(p.windowClosesAt)}。对哪条有疑问，点“提异议”，写明理由。` : `异议期已于 ${formatDateTime(p.windowClosesAt)} 结束。`}</Text>
-      {p.entries.length === 0 ? <Text className="muted">这个月没有积分变动。</Text> : null}
-      {p.entries.map((e) => (
+      {entries.length === 0 ? <Text className="muted">这个月没有积分变动。</Text> : null}
+      {entries.map((e) => (
         <View key={e.id} className="list-item">
           <View className="row"><Text className="text">{e.name}{e.mine ? '（我）' : ''}</Text><Text className="text">{e.delta > 0 ? `+${e.delta}` : e.delta}</Text></View>
           <Text className="muted">{entryKindLabel[e.kind] ?? e.kind} · {e.reason}</Text>
@@ -117,6 +123,7 @@ function MonthView({ communityId, month }: { communityId: string; month: string 
           ) : null}
         </View>
       ))}
+      <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />
     </View>
   );
 }

@@ -4,7 +4,7 @@ import { Page } from '../../../components/Page';
 import { Empty, ErrorState, Loading } from '../../../components/StateView';
 import { volunteerApi } from '../../../api/volunteer';
 import { ApiError } from '../../../api/client';
-import { usePageData } from '../../../lib/pageData';
+import { usePagedList } from '../../../lib/pageData';
 import { formatDateTime } from '../../../lib/format';
 import { currentCommunity, hasRole } from '../../../lib/session';
 import type { Me } from '../../../api/core';
@@ -19,7 +19,8 @@ export default function WhistlePage() {
 }
 
 function Whistle({ me, communityId }: { me: Me; communityId: string }) {
-  const [state, reload] = usePageData(() => volunteerApi.whistles(communityId), [communityId]);
+  const list = usePagedList((cursor) => volunteerApi.whistles(communityId, cursor), [communityId]);
+  const { state, reload } = list;
   const canCall = hasRole(me, communityId, ['committee', 'grid_worker']);
   const grids = me.communities.find((c) => c.id === communityId)?.grids ?? [];
   const [form, setForm] = useState({ title: '', place: '', detail: '' });
@@ -46,8 +47,8 @@ function Whistle({ me, communityId }: { me: Me; communityId: string }) {
       ) : null}
       {state.status === 'loading' ? <Loading /> : null}
       {state.status === 'error' ? <ErrorState message={state.message} onRetry={() => void reload()} /> : null}
-      {state.status === 'ready' && state.data.calls.length === 0 ? <Empty text="现在没有需要报到的呼叫。" /> : null}
-      {state.status === 'ready' ? state.data.calls.map((c) => (
+      {state.status === 'ready' && state.data.length === 0 ? <Empty text="现在没有需要报到的呼叫。" /> : null}
+      {state.status === 'ready' ? state.data.map((c) => (
         <View key={c.id} className="card stack whistle-call">
           <Text className="card-title">{c.title}</Text>
           <Text className="text">地点：{c.place}</Text>
