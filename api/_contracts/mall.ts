@@ -47,5 +47,6 @@ export const MallReport = z.object({
   from: z.string(), to: z.string(), handedOverCount: z.number(), pointsConsumed: z.number(), outstanding: z.number(), outstandingPoints: z.number(),
   goods: z.array(z.object({ id: Uuid, name: z.string(), pricePoints: z.number(), stock: z.number(), reserved: z.number(), handedOver: z.number(),
     totalStocked: z.number(), handedOverInPeriod: z.number(), restockedInPeriod: z.number() })),
+  nextCursor: z.string().nullable(),
 }).openapi('MallReport');
 export type MallReport = z.infer<typeof MallReport>;

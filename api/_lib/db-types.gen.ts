@@ -42,7 +42,7 @@ export interface DbFunctions {
   get_checkin_code: { Args: { p_activity_id: string | null }; Returns: Json };
   get_hall_workbench: { Args: { p_community_id: string | null }; Returns: Json };
   get_health: { Args: { }; Returns: Json };
-  get_mall_report: { Args: { p_community_id: string | null; p_from: string | null; p_to: string | null }; Returns: Json };
+  get_mall_report: { Args: { p_community_id: string | null; p_from: string | null; p_to: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   get_me: { Args: { }; Returns: Json };
   get_my_points: { Args: { p_community_id?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   get_notice: { Args: { p_notice_id: string | null; p_version?: number | null }; Returns: Json };
@@ -66,13 +66,13 @@ export interface DbFunctions {
   list_audit_log: { Args: { p_community_id: string | null; p_limit?: number | null }; Returns: Json };
   list_communities: { Args: { }; Returns: Json };
   list_dev_personas: { Args: { }; Returns: Json };
-  list_goods: { Args: { p_community_id: string | null; p_include_off_shelf?: boolean | null }; Returns: Json };
+  list_goods: { Args: { p_community_id: string | null; p_include_off_shelf?: boolean | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_hall_work: { Args: { p_community_id: string | null; p_tab: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_helpers: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_my_applications: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_my_appointments: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_my_proxy_requests: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
-  list_my_redemptions: { Args: { p_community_id?: string | null }; Returns: Json };
+  list_my_redemptions: { Args: { p_community_id?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_notice_work: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_notices: { Args: { p_community_id: string | null; p_category?: string | null; p_include_expired?: boolean | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_notifications: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
@@ -166,7 +166,7 @@ export const dbParamTypes = {
   get_checkin_code: { p_activity_id: 'uuid' },
   get_hall_workbench: { p_community_id: 'uuid' },
   get_health: { },
-  get_mall_report: { p_community_id: 'uuid', p_from: 'date', p_to: 'date' },
+  get_mall_report: { p_community_id: 'uuid', p_from: 'date', p_to: 'date', p_limit: 'integer', p_cursor: 'text' },
   get_me: { },
   get_my_points: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   get_notice: { p_notice_id: 'uuid', p_version: 'integer' },
@@ -190,13 +190,13 @@ export const dbParamTypes = {
   list_audit_log: { p_community_id: 'uuid', p_limit: 'integer' },
   list_communities: { },
   list_dev_personas: { },
-  list_goods: { p_community_id: 'uuid', p_include_off_shelf: 'boolean' },
+  list_goods: { p_community_id: 'uuid', p_include_off_shelf: 'boolean', p_limit: 'integer', p_cursor: 'text' },
   list_hall_work: { p_community_id: 'uuid', p_tab: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_helpers: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_my_applications: { p_limit: 'integer', p_cursor: 'text' },
   list_my_appointments: { p_limit: 'integer', p_cursor: 'text' },
   list_my_proxy_requests: { p_limit: 'integer', p_cursor: 'text' },
-  list_my_redemptions: { p_community_id: 'uuid' },
+  list_my_redemptions: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_notice_work: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_notices: { p_community_id: 'uuid', p_category: 'text', p_include_expired: 'boolean', p_limit: 'integer', p_cursor: 'text' },
   list_notifications: { p_limit: 'integer', p_cursor: 'text' },

@@ -55,7 +55,7 @@ describe('mall API', () => {
 
   it('hands over once (200, then 409), only for clerks', async () => {
     const mine = await api.call('GET', '/api/mall/redemptions/mine', { token: volunteer });
-    const code = mine.body.redemptions.find((r: { goodsId: string; status: string }) => r.goodsId === rice && r.status === 'reserved').pickupCode;
+    const code = mine.body.items.find((r: { goodsId: string; status: string }) => r.goodsId === rice && r.status === 'reserved').pickupCode;
     expect((await api.call('POST', `/api/mall/redemptions/${code}/handover`, { token: await api.login('committee') })).status).toBe(403);
     const preview = await api.call('GET', `/api/mall/redemptions/by-code/${code.toLowerCase()}`, { token: clerk });
     expect(preview.body).toMatchObject({ goodsName: '东北大米 5kg', resident: '陈*雨', status: 'reserved' });
@@ -72,7 +72,8 @@ describe('mall API', () => {
 
   it('lists goods, reports for staff, and expires through the cron route', async () => {
     const goods = await api.call('GET', `/api/mall/goods?communityId=${community.chunhui}`, { token: volunteer });
-    const list = goods.body.goods.map((g: unknown) => Goods.parse(g));
+    expect(goods.status, goods.text).toBe(200);
+    const list = goods.body.items.map((g: unknown) => Goods.parse(g));
     expect(list.find((g: { id: string }) => g.id === rice)?.myCountThisPeriod).toBe(1);
     const today = shanghaiDate();
     const rep = MallReport.parse((await api.call('GET', `/api/mall/reports?communityId=${community.chunhui}&from=${today}&to=${today}`, { token: clerk })).body);

@@ -2,11 +2,11 @@ import { useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text, Button, Image } from '@tarojs/components';
 import { Page } from '../../../components/Page';
-import { Empty, ErrorState, Loading } from '../../../components/StateView';
+import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { mallApi, type Goods } from '../../../api/mall';
 import { pointsApi } from '../../../api/volunteer';
 import { ApiError, newIdempotencyKey } from '../../../api/client';
-import { usePageData } from '../../../lib/pageData';
+import { usePageData, usePagedList } from '../../../lib/pageData';
 import { currentCommunity, hasRole } from '../../../lib/session';
 
 const periodLabel: Record<string, string> = { week: '每周', month: '每月', year: '每年' };
@@ -19,10 +19,9 @@ export default function GoodsPage() {
 }
 
 function Mall({ communityId, staff }: { communityId: string; staff: boolean }) {
-  const [state, reload] = usePageData(async () => {
-    const [g, p] = await Promise.all([mallApi.goods(communityId), pointsApi.me(communityId)]);
-    return { goods: g.goods, points: p };
-  }, [communityId]);
+  const list = usePagedList((cursor) => mallApi.goods(communityId, false, cursor), [communityId]);
+  const [pointsState, reloadPoints] = usePageData(() => pointsApi.me(communityId, undefined), [communityId]);
+  const reload = async () => { await Promise.all([list.reload(), reloadPoints()]); };
   const [choosing, setChoosing] = useState<Goods | null>(null);
   const [key, setKey] = useState(newIdempotencyKey);
   const [busy, setBusy] = useState(false);
@@ -45,9 +44,11 @@ function Mall({ communityId, staff }: { communityId: string; staff: boolean }) {
     }
   }
 
-  if (state.status === 'loading') return <Loading />;
-  if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;
-  const { goods, points } = state.data;
+  if (list.state.status === 'loading' || pointsState.status === 'loading') return <Loading />;
+  if (list.state.status === 'error') return <ErrorState message={list.state.message} onRetry={() => void reload()} />;
+  if (pointsState.status === 'error') return <ErrorState message={pointsState.message} onRetry={() => void reload()} />;
+  const goods = list.state.data;
+  const points = pointsState.data;
   return (
     <View className="mall">
       <View className="card row">
@@ -79,6 +80,7 @@ function Mall({ communityId, staff }: { communityId: string; staff: boolean }) {
           })}
         </View>
       )}
+      {goods.length ? <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} /> : null}
       {choosing ? (
         <View className="mask">
           <View className="sheet stack redeem-confirm">

@@ -2,10 +2,10 @@ import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button, Input, Switch } from '@tarojs/components';
 import { Page } from '../../../components/Page';
-import { Empty, ErrorState, Loading } from '../../../components/StateView';
+import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { mallApi, type Goods } from '../../../api/mall';
 import { ApiError } from '../../../api/client';
-import { usePageData } from '../../../lib/pageData';
+import { usePagedList } from '../../../lib/pageData';
 import { currentCommunity } from '../../../lib/session';
 import { toast } from '../../../lib/feedback';
 
@@ -18,7 +18,8 @@ export default function ManageGoodsPage() {
 }
 
 function Manage({ communityId }: { communityId: string }) {
-  const [state, reload] = usePageData(() => mallApi.goods(communityId, true), [communityId]);
+  const list = usePagedList((cursor) => mallApi.goods(communityId, true, cursor), [communityId]);
+  const { state, reload } = list;
   const [form, setForm] = useState({ name: '', price: '', stock: '', limit: '' });
   const [restock, setRestock] = useState<Record<string, { qty: string; reason: string }>>({});
   async function create() {
@@ -65,7 +66,7 @@ function Manage({ communityId }: { communityId: string }) {
         <Input className="input" type="number" placeholder="每人每月限兑（不填不限）" value={form.limit} onInput={(e) => setForm({ ...form, limit: e.detail.value })} />
         <Button className="btn" disabled={form.name.trim().length < 2 || !form.price} onClick={() => void create()}>上架</Button>
       </View>
-      {state.data.goods.map((g) => (
+      {state.data.map((g) => (
         <View key={g.id} className="card stack">
           <View className="row"><Text className="card-title">{g.name}</Text><Switch checked={g.onShelf} color="#b83227" onChange={(e) => void toggle(g, e.detail.value)} /></View>
           <Text className="muted">{g.pricePoints} 积分 · 货架 {g.stock} · 待领 {g.reserved} · 已发 {g.handedOver} · 累计入库 {g.totalStocked}</Text>
@@ -76,6 +77,7 @@ function Manage({ communityId }: { communityId: string }) {
           <Button className="btn plain" disabled={!restock[g.id]?.qty} onClick={() => void saveStock(g)}>记录补货 / 更正</Button>
         </View>
       ))}
+      <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />
     </View>
   );
 }

@@ -2,9 +2,9 @@ import { shanghaiDate } from '@contracts/time';
 import { useState } from 'react';
 import { View, Text, Picker, Button } from '@tarojs/components';
 import { Page } from '../../../components/Page';
-import { Empty, ErrorState, Loading } from '../../../components/StateView';
+import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { mallApi } from '../../../api/mall';
-import { usePageData } from '../../../lib/pageData';
+import { usePagedList } from '../../../lib/pageData';
 import { currentCommunity } from '../../../lib/session';
 
 const today = () => shanghaiDate();
@@ -21,7 +21,11 @@ export default function MallReportPage() {
 function Report({ communityId }: { communityId: string }) {
   const [from, setFrom] = useState(monthStart());
   const [to, setTo] = useState(today());
-  const [state, reload] = usePageData(() => mallApi.report(communityId, from, to), [communityId, from, to]);
+  const list = usePagedList(async (cursor) => {
+    const r = await mallApi.report(communityId, from, to, cursor);
+    return { ...r, items: r.goods };
+  }, [communityId, from, to]);
+  const { state, reload, first } = list;
   return (
     <View>
       <View className="card btn-row">
@@ -30,19 +34,20 @@ function Report({ communityId }: { communityId: string }) {
       </View>
       {state.status === 'loading' ? <Loading /> : null}
       {state.status === 'error' ? <ErrorState message={state.message} onRetry={() => void reload()} /> : null}
-      {state.status === 'ready' ? (
+      {state.status === 'ready' && first ? (
         <View>
           <View className="card stack">
-            <Text className="text">发放 {state.data.handedOverCount} 件，消耗积分 {state.data.pointsConsumed}</Text>
-            <Text className="text">未领取 {state.data.outstanding} 件（占用积分 {state.data.outstandingPoints}）</Text>
+            <Text className="text">发放 {first.handedOverCount} 件，消耗积分 {first.pointsConsumed}</Text>
+            <Text className="text">未领取 {first.outstanding} 件（占用积分 {first.outstandingPoints}）</Text>
           </View>
           <View className="card">
-            {state.data.goods.map((g) => (
+            {state.data.map((g) => (
               <View key={g.id} className="list-item">
                 <Text className="text">{g.name}（{g.pricePoints} 分）</Text>
                 <Text className="muted">本期发放 {g.handedOverInPeriod} · 本期入库 {g.restockedInPeriod} · 货架 {g.stock} · 待领 {g.reserved} · 累计发放 {g.handedOver}</Text>
               </View>
             ))}
+            {list.hasMore ? <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} /> : null}
           </View>
           {process.env.TARO_ENV === 'h5' ? <Button className="btn no-print" onClick={() => window.print()}>打印台账</Button> : null}
         </View>
