@@ -47,10 +47,11 @@ select p, '20000000-0000-4000-8000-000000000002'::uuid, t from unnest(array[
   'e2000000-0000-4000-8000-000000000015', 'e2000000-0000-4000-8000-000000000016']::uuid[]) p, (values ('representative')) v(t)
 on conflict do nothing;
 
-insert into app.topics (id, community_id, title, description, raised_by, created_at) values
+-- Demo topics have passed the content check (new ones wait for it).
+insert into app.topics (id, community_id, title, description, raised_by, created_at, check_status, check_provider) values
   ('e3000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '3号楼前健身器材老化，建议更换',
    '3号楼前的漫步机和扭腰器已经生锈，转轴松动，老人锻炼时容易摔倒。建议用公共收益更换，或者先拆除有危险的两件。',
-   '60000000-0000-4000-8000-000000000004', now() - interval '3 days')
+   '60000000-0000-4000-8000-000000000004', now() - interval '3 days', 'passed', 'seed')
 on conflict do nothing;
 insert into app.topic_cosigns (topic_id, profile_id, created_at) values
   ('e3000000-0000-4000-8000-000000000001', '60000000-0000-4000-8000-000000000004', now() - interval '3 days')

@@ -16,6 +16,8 @@ export const Topic = z.object({
   id: Uuid, title: z.string(), description: z.string(), status: z.enum(['collecting', 'answered', 'in_procedure', 'decided', 'rejected']),
   raisedBy: z.string().nullable(), createdAt: z.string(), cosigns: z.number(), threshold: z.number(), thresholdReachedAt: z.string().nullable(),
   cosignedByMe: z.boolean(), answer: z.string().nullable(), currentStep: z.number().nullable(),
+  /** Content check of a new topic: neighbours see it once passed. */
+  checkStatus: z.enum(['pending', 'passed', 'rejected']).optional(),
   procedure: z.object({ id: Uuid, name: z.string(), steps: z.array(Step) }).nullable(),
   history: z.array(z.object({ stepNo: z.number(), name: z.string(), outcome: z.enum(['done', 'sent_back']), sentBackTo: z.number().nullable(),
     minutes: z.string(), runBy: z.string().nullable(), runAt: z.string(), meeting: Meeting.nullable() })),
@@ -27,7 +29,7 @@ export const Topic = z.object({
 }).openapi('Topic');
 export type Topic = z.infer<typeof Topic>;
 export const TopicSummary = z.object({ id: Uuid, title: z.string(), status: z.string(), createdAt: z.string(), cosigns: z.number(), threshold: z.number(),
-  awaitingResponse: z.boolean(), cosignedByMe: z.boolean(), currentStepName: z.string().nullable() });
+  awaitingResponse: z.boolean(), cosignedByMe: z.boolean(), currentStepName: z.string().nullable(), checkStatus: z.enum(['pending', 'passed', 'rejected']) });
 export type TopicSummary = z.infer<typeof TopicSummary>;
 
 export const MeetingBody = z.object({

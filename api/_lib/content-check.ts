@@ -41,6 +41,7 @@ export function recordingContentCheck(): ContentCheck & { seen: string[] } {
 const SETTLE = {
   question: ['settle_question_check', 'p_question_id'],
   comment: ['settle_comment_check', 'p_comment_id'],
+  topic: ['settle_topic_check', 'p_topic_id'],
 } as const satisfies Record<string, readonly [DbFunction, string]>;
 
 /**

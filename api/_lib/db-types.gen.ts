@@ -61,7 +61,7 @@ export interface DbFunctions {
   hide_notice_question: { Args: { p_question_id: string | null; p_reason: string | null }; Returns: Json };
   hide_topic_comment: { Args: { p_comment_id: string | null; p_reason: string | null }; Returns: Json };
   list_activities: { Args: { p_community_id: string | null; p_scope?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
-  list_affairs_publications: { Args: { p_community_id: string | null }; Returns: Json };
+  list_affairs_publications: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_appointment_slots: { Args: { p_item_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_audit_log: { Args: { p_community_id: string | null; p_limit?: number | null }; Returns: Json };
   list_communities: { Args: { }; Returns: Json };
@@ -78,10 +78,10 @@ export interface DbFunctions {
   list_notifications: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_point_deductions: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_points_publications: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
-  list_polls: { Args: { p_community_id: string | null }; Returns: Json };
+  list_polls: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_procedures: { Args: { p_community_id: string | null }; Returns: Json };
-  list_roster: { Args: { p_community_id: string | null; p_tag: string | null }; Returns: Json };
-  list_topics: { Args: { p_community_id: string | null }; Returns: Json };
+  list_roster: { Args: { p_community_id: string | null; p_tag: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_topics: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_verification_requests: { Args: { p_community_id: string | null; p_status?: string | null }; Returns: Json };
   list_whistle_calls: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   mark_arrival: { Args: { p_appointment_id: string | null }; Returns: Json };
@@ -114,6 +114,7 @@ export interface DbFunctions {
   set_notice_pinned: { Args: { p_notice_id: string | null; p_pinned: boolean | null }; Returns: Json };
   settle_comment_check: { Args: { p_comment_id: string | null; p_passed: boolean | null; p_provider: string | null }; Returns: Json };
   settle_question_check: { Args: { p_question_id: string | null; p_passed: boolean | null; p_provider: string | null }; Returns: Json };
+  settle_topic_check: { Args: { p_topic_id: string | null; p_passed: boolean | null; p_provider: string | null }; Returns: Json };
   sign_up_activity: { Args: { p_activity_id: string | null; p_idempotency_key: string | null }; Returns: Json };
   submit_application: { Args: { p_item_id: string | null; p_form_data: Json | null; p_attachments: Json | null; p_idempotency_key: string | null; p_proxy_request_id?: string | null }; Returns: Json };
   submit_notice: { Args: { p_notice_id: string | null }; Returns: Json };
@@ -185,7 +186,7 @@ export const dbParamTypes = {
   hide_notice_question: { p_question_id: 'uuid', p_reason: 'text' },
   hide_topic_comment: { p_comment_id: 'uuid', p_reason: 'text' },
   list_activities: { p_community_id: 'uuid', p_scope: 'text', p_limit: 'integer', p_cursor: 'text' },
-  list_affairs_publications: { p_community_id: 'uuid' },
+  list_affairs_publications: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_appointment_slots: { p_item_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_audit_log: { p_community_id: 'uuid', p_limit: 'integer' },
   list_communities: { },
@@ -202,10 +203,10 @@ export const dbParamTypes = {
   list_notifications: { p_limit: 'integer', p_cursor: 'text' },
   list_point_deductions: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_points_publications: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
-  list_polls: { p_community_id: 'uuid' },
+  list_polls: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_procedures: { p_community_id: 'uuid' },
-  list_roster: { p_community_id: 'uuid', p_tag: 'text' },
-  list_topics: { p_community_id: 'uuid' },
+  list_roster: { p_community_id: 'uuid', p_tag: 'text', p_limit: 'integer', p_cursor: 'text' },
+  list_topics: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_verification_requests: { p_community_id: 'uuid', p_status: 'text' },
   list_whistle_calls: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   mark_arrival: { p_appointment_id: 'uuid' },
@@ -238,6 +239,7 @@ export const dbParamTypes = {
   set_notice_pinned: { p_notice_id: 'uuid', p_pinned: 'boolean' },
   settle_comment_check: { p_comment_id: 'uuid', p_passed: 'boolean', p_provider: 'text' },
   settle_question_check: { p_question_id: 'uuid', p_passed: 'boolean', p_provider: 'text' },
+  settle_topic_check: { p_topic_id: 'uuid', p_passed: 'boolean', p_provider: 'text' },
   sign_up_activity: { p_activity_id: 'uuid', p_idempotency_key: 'text' },
   submit_application: { p_item_id: 'uuid', p_form_data: 'jsonb', p_attachments: 'jsonb', p_idempotency_key: 'text', p_proxy_request_id: 'uuid' },
   submit_notice: { p_notice_id: 'uuid' },

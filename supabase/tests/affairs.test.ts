@@ -20,8 +20,12 @@ async function people(n: number, communityId: string, tag: string | null, househ
   if (household) await t.sql(`insert into app.memberships (profile_id, community_id, role, household_id) select unnest($1::uuid[]), $2, 'resident', $3`, [ids, communityId, household]);
   return ids;
 }
-const raise = (who: string, communityId: string = community.chunhui) =>
-  t.as(who)('raise_topic', { p_community_id: communityId, p_title: '东门外乱停车问题', p_description: '东门外人行道上每天晚上停满了车，老人推轮椅过不去，建议划线管理。' });
+// A raised topic passes the content check (as the API settles it) before neighbours can co-sign.
+const raise = async (who: string, communityId: string = community.chunhui) => {
+  const topic = await t.as(who)('raise_topic', { p_community_id: communityId, p_title: '东门外乱停车问题', p_description: '东门外人行道上每天晚上停满了车，老人推轮椅过不去，建议划线管理。' });
+  await t.service('settle_topic_check', { p_topic_id: topic.id, p_passed: true, p_provider: 'test' });
+  return topic;
+};
 const run = (who: string, id: string, minutes = '同意') => t.as(who)('run_topic_step', { p_topic_id: id, p_minutes: minutes });
 
 describe('topics and co-signing', () => {
@@ -34,7 +38,7 @@ describe('topics and co-signing', () => {
     const at = await t.as('volunteer')('cosign_topic', { p_topic_id: topic.id });
     expect(at.cosigns).toBe(3);
     expect(at.thresholdReachedAt).not.toBeNull();
-    const list = await t.as('committee')('list_topics', { p_community_id: community.chunhui });
+    const list = (await t.as('committee')('list_topics', { p_community_id: community.chunhui })).items;
     expect(list.find((x: { id: string }) => x.id === topic.id).awaitingResponse).toBe(true);
     await expectRefused(t.as('resident')('take_up_topic', { p_topic_id: topic.id, p_template_id: sixStep }), 'core.forbidden');
     await expectRefused(t.as('committee')('take_up_topic', { p_topic_id: topic.id, p_template_id: fourTwo }), 'affairs.template_not_found');
@@ -77,9 +81,9 @@ describe('the procedure', () => {
     expect(pub.kind).toBe('decision');
     expect(pub.body).toContain('应到 12 人，实到 9 人；赞成 8，反对 1，弃权 0');
     expect(pub.contentSha256).toMatch(/^[0-9a-f]{64}$/);
-    const seen = await t.as('resident2')('list_affairs_publications', { p_community_id: community.chunhui });
+    const seen = (await t.as('resident2')('list_affairs_publications', { p_community_id: community.chunhui })).items;
     expect(seen.map((p: { id: string }) => p.id)).toContain(pub.id);
-    expect(await t.as('villager')('list_affairs_publications', { p_community_id: community.chunhui })).toEqual([]);
+    expect(await t.as('villager')('list_affairs_publications', { p_community_id: community.chunhui })).toEqual({ items: [], nextCursor: null });
 
     // Published records never change; a correction is a new record pointing to the old one.
     await expect(t.sql(`update app.affairs_publications set body = '改了' where id = $1`, [pub.id])).rejects.toThrow(/core.append_only/);
@@ -188,5 +192,47 @@ describe('polls', () => {
     ]);
     await expect(t.sqlAs('committee', 'select * from app.poll_ballots')).rejects.toThrow(/permission denied/);
     await expect(t.sqlAs('committee', 'select * from app.poll_voters')).rejects.toThrow(/permission denied/);
+  });
+});
+
+describe('the content check of new topics', () => {
+  it('shows a topic to neighbours only after it passed; its author and staff see it at once; a rejected one stays with its author', async () => {
+    const raw = await t.as('resident')('raise_topic', { p_community_id: community.chunhui, p_title: '垃圾分类亭太远', p_description: '新的垃圾分类亭离6号楼太远，老人扔垃圾要走十分钟，建议增设一个。' });
+    expect(raw.checkStatus).toBe('pending');
+    const ids = async (who: string) => ((await t.as(who)('list_topics', { p_community_id: community.chunhui, p_limit: 100 })).items as { id: string }[]).map((x) => x.id);
+    expect(await ids('resident')).toContain(raw.id);
+    expect(await ids('committee')).toContain(raw.id);
+    expect(await ids('resident2')).not.toContain(raw.id);
+    await expectRefused(t.as('resident2')('get_topic', { p_topic_id: raw.id }), 'affairs.topic_not_found');
+    await expectRefused(t.as('resident2')('cosign_topic', { p_topic_id: raw.id }), 'affairs.topic_not_found');
+    await expectRefused(t.as('resident')('settle_topic_check', { p_topic_id: raw.id, p_passed: true, p_provider: 'me' }), 'core.forbidden');
+    await t.service('settle_topic_check', { p_topic_id: raw.id, p_passed: true, p_provider: 'test' });
+    expect(await ids('resident2')).toContain(raw.id);
+    expect((await t.as('resident2')('cosign_topic', { p_topic_id: raw.id })).cosigns).toBe(2);
+
+    const bad = await t.as('resident')('raise_topic', { p_community_id: community.chunhui, p_title: '不该给邻居看的议题', p_description: '这段文字没有通过内容审核，不能给别人看到。' });
+    await t.service('settle_topic_check', { p_topic_id: bad.id, p_passed: false, p_provider: 'test' });
+    expect(await ids('resident')).toContain(bad.id);
+    expect(await ids('resident2')).not.toContain(bad.id);
+    await expectRefused(t.service('settle_topic_check', { p_topic_id: bad.id, p_passed: true, p_provider: 'test' }), 'affairs.topic_not_found');
+  });
+
+  it('pages the topic list: awaiting an answer first, then newest first, every topic once', async () => {
+    for (let i = 0; i < 5; i++) await raise('resident');
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let awaitingDone = false;
+    do {
+      const page = await t.as('committee')('list_topics', { p_community_id: community.chunhui, p_limit: 2, p_cursor: cursor });
+      for (const x of page.items as { id: string; awaitingResponse: boolean }[]) {
+        if (!x.awaitingResponse) awaitingDone = true;
+        else expect(awaitingDone).toBe(false);
+        seen.push(x.id);
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    const all = (await t.sql(`select id from app.topics where community_id = $1`, [community.chunhui])).rows.map((r) => r.id);
+    expect(seen.sort()).toEqual(all.sort());
+    await expectRefused(t.as('committee')('list_topics', { p_community_id: community.chunhui, p_cursor: 'not-a-cursor' }), 'request.invalid_cursor');
   });
 });

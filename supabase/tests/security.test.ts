@@ -100,6 +100,7 @@ const notAudited: Record<string, string> = {
   complete_outbox: 'server: the sender reports an outcome; the outbox row keeps it',
   enforce_rate_limits: 'server: counts requests; auditing each request would flood the log',
   settle_comment_check: 'server: content-check outcome; the comment row keeps status and provider',
+  settle_topic_check: 'server: content-check outcome; the topic row keeps status and provider',
   settle_question_check: 'server: content-check outcome; the question row keeps status and provider',
   upsert_wechat_profile: 'server: sign-in; profiles.last_login_at records it, no one else\'s data changes',
   dev_login_profile: 'server: demo sign-in, enabled only locally',
@@ -387,6 +388,7 @@ describe('topic signatures and comments', () => {
   let topic = '';
   beforeAll(async () => {
     topic = (await t.as('resident')('raise_topic', { p_community_id: chunhui, p_title: '小区东门加装非机动车棚', p_description: '东门电动车乱停，下雨天淋坏电瓶，建议加装车棚和充电桩。' })).id;
+    await t.service('settle_topic_check', { p_topic_id: topic, p_passed: true, p_provider: 'test' });
   });
 
   it('co-signing is audited once, and open only to residents of the topic\'s community', async () => {

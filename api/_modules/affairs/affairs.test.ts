@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApi } from '../../../test/api.js';
 import { community } from '../../../test/personas.js';
 import { Poll, Topic } from '../../_contracts/affairs.js';
+import type { recordingContentCheck } from '../../_lib/content-check.js';
 
 let api: Awaited<ReturnType<typeof testApi>>;
 beforeAll(async () => {
@@ -44,6 +45,9 @@ describe('affairs API', () => {
       title: '2号楼路灯坏了一个月', description: '2号楼西侧路灯坏了一个月，晚上回家看不清台阶，请尽快修。' } });
     expect(t.status).toBe(201);
     const topic = Topic.parse(t.body);
+    // The title and description went through the content check before neighbours could see them.
+    expect(topic.checkStatus).toBe('passed');
+    expect((api.deps.contentCheck as ReturnType<typeof recordingContentCheck>).seen.some((x) => x.includes('2号楼路灯坏了一个月'))).toBe(true);
     const c = await api.call('POST', `/api/affairs/topics/${topic.id}/comments`, { token: await api.login('resident2'), body: { body: '我也经常摔跤，支持！' } });
     expect(c.status).toBe(201);
     expect(c.body.checkStatus).toBe('passed');
@@ -58,7 +62,7 @@ describe('affairs API', () => {
     await api.call('POST', `/api/affairs/topics/${t.body.id}/take-up`, { token: committee, body: { templateId: 'e1000000-0000-4000-8000-000000000001' } });
     await api.call('POST', `/api/affairs/topics/${t.body.id}/steps`, { token: committee, body: { minutes: '提议' } });
     await api.call('POST', `/api/affairs/topics/${t.body.id}/steps`, { token: committee, body: { minutes: '商议' } });
-    const roster = (await api.call('GET', `/api/affairs/rosters/party_member?communityId=${community.chunhui}`, { token: committee })).body.people;
+    const roster = (await api.call('GET', `/api/affairs/rosters/party_member?communityId=${community.chunhui}&limit=100`, { token: committee })).body.items;
     const r = await api.call('POST', `/api/affairs/topics/${t.body.id}/meetings`, { token: committee, body: { motion: '同意整治', attendeeIds: roster.slice(0, 6).map((p: { id: string }) => p.id), yes: 6, no: 0, abstain: 0 } });
     expect(r.status).toBe(409);
     expect(r.body.error.message).toContain('三分之二');

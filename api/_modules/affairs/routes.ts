@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { callDb, domainRouter } from '../../_lib/router.js';
 import { checkAndSettle } from '../../_lib/content-check.js';
-import { CommunityQuery, IdParam, Uuid } from '../../_contracts/common.js';
+import { CommunityPageQuery, CommunityQuery, IdParam, Page, Uuid } from '../../_contracts/common.js';
 import { MeetingBody, MeetingResult, Poll, PollBody, PollSummary, Publication, RaiseTopicBody, Topic, TopicSummary, VoteBody } from '../../_contracts/affairs.js';
 
 const Text = (min: number, msg: string) => z.string().trim().min(min, { error: msg }).max(5000);
@@ -9,10 +9,15 @@ const Text = (min: number, msg: string) => z.string().trim().min(min, { error: m
 export function affairsRoutes() {
   const r = domainRouter('affairs');
 
-  r.rpc({ method: 'get', path: '/topics', summary: '议题', query: CommunityQuery, response: z.object({ topics: z.array(TopicSummary) }),
-    fn: 'list_topics', args: ({ query }) => ({ p_community_id: query.communityId }), map: (topics) => ({ topics }) });
-  r.rpc({ method: 'post', path: '/topics', status: 201, summary: '提出议题', body: RaiseTopicBody, response: Topic, errors: [403],
-    fn: 'raise_topic', args: ({ body: b }) => ({ p_community_id: b.communityId, p_title: b.title, p_description: b.description }) });
+  r.rpc({ method: 'get', path: '/topics', summary: '议题（等待两委答复的在前，然后最新的在前）', query: CommunityPageQuery, response: Page(TopicSummary),
+    fn: 'list_topics', args: ({ query: q }) => ({ p_community_id: q.communityId, p_limit: q.limit, p_cursor: q.cursor ?? null }) });
+  // Like comments: the topic is stored unseen by neighbours, checked, then shown (or kept back).
+  r.handle({ method: 'post', path: '/topics', status: 201, summary: '提出议题（经内容审核后其他居民可见）', body: RaiseTopicBody, response: Topic,
+    errors: [403] }, async ({ c, body: b }) => {
+    const t = (await callDb(c, 'raise_topic', { p_community_id: b.communityId, p_title: b.title, p_description: b.description })) as Topic;
+    const settled = await checkAndSettle(c, `${b.title}\n${b.description}`, 'topic', t.id);
+    return { ...t, checkStatus: settled.checkStatus as Topic['checkStatus'] };
+  });
   r.rpc({ method: 'get', path: '/topics/{id}', summary: '议题全过程', params: IdParam, response: Topic, errors: [404],
     fn: 'get_topic', args: ({ params }) => ({ p_topic_id: params.id }) });
   r.rpc({ method: 'post', path: '/topics/{id}/cosign', summary: '联名', params: IdParam, response: Topic, errors: [403, 404, 409],
@@ -43,16 +48,16 @@ export function affairsRoutes() {
   r.rpc({ method: 'post', path: '/comments/{id}/hide', summary: '隐藏评论（写明原因）', params: IdParam, body: z.object({ reason: Text(2, '请写明原因') }),
     response: z.object({ id: Uuid, hidden: z.boolean() }), errors: [403, 404], fn: 'hide_topic_comment',
     args: ({ params, body }) => ({ p_comment_id: params.id, p_reason: body.reason }) });
-  r.rpc({ method: 'get', path: '/publications', summary: '已公示的决议和实施结果', query: CommunityQuery, response: z.object({ publications: z.array(Publication) }),
-    fn: 'list_affairs_publications', args: ({ query }) => ({ p_community_id: query.communityId }), map: (publications) => ({ publications }) });
+  r.rpc({ method: 'get', path: '/publications', summary: '已公示的决议和实施结果', query: CommunityPageQuery, response: Page(Publication),
+    fn: 'list_affairs_publications', args: ({ query: q }) => ({ p_community_id: q.communityId, p_limit: q.limit, p_cursor: q.cursor ?? null }) });
   r.rpc({ method: 'get', path: '/procedures', summary: '议事程序', query: CommunityQuery,
     response: z.object({ procedures: z.array(z.object({ id: Uuid, name: z.string(), steps: z.array(z.record(z.string(), z.unknown())) })) }),
     fn: 'list_procedures', args: ({ query }) => ({ p_community_id: query.communityId }), map: (procedures) => ({ procedures }) });
   r.rpc({ method: 'get', path: '/rosters/{tag}', summary: '会议名册（两委、监督委员会）', params: z.object({ tag: z.enum(['representative', 'party_member']) }),
-    query: CommunityQuery, response: z.object({ people: z.array(z.object({ id: Uuid, name: z.string() })) }), errors: [403], fn: 'list_roster',
-    args: ({ params, query }) => ({ p_community_id: query.communityId, p_tag: params.tag }), map: (people) => ({ people }) });
-  r.rpc({ method: 'get', path: '/polls', summary: '投票与调查', query: CommunityQuery, response: z.object({ polls: z.array(PollSummary) }),
-    fn: 'list_polls', args: ({ query }) => ({ p_community_id: query.communityId }), map: (polls) => ({ polls }) });
+    query: CommunityPageQuery, response: Page(z.object({ id: Uuid, name: z.string() })), errors: [403], fn: 'list_roster',
+    args: ({ params, query: q }) => ({ p_community_id: q.communityId, p_tag: params.tag, p_limit: q.limit, p_cursor: q.cursor ?? null }) });
+  r.rpc({ method: 'get', path: '/polls', summary: '投票与调查（最晚截止的在前）', query: CommunityPageQuery, response: Page(PollSummary),
+    fn: 'list_polls', args: ({ query: q }) => ({ p_community_id: q.communityId, p_limit: q.limit, p_cursor: q.cursor ?? null }) });
   r.rpc({ method: 'post', path: '/polls', status: 201, summary: '发起投票或调查（两委）', body: PollBody, response: Poll, errors: [403], fn: 'create_poll',
     args: ({ body: b }) => ({ p_community_id: b.communityId, p_title: b.title, p_description: b.description, p_options: b.options,
       p_multiple: b.multiple, p_electorate: b.electorate, p_live_results: b.liveResults, p_opens_at: b.opensAt, p_closes_at: b.closesAt }) });

@@ -115,3 +115,16 @@ export function usePagedList<P extends PageOf<unknown>>(fetch: (cursor?: string)
   useReachBottom(() => void loadMore());
   return { state, first, reload, loadMore, hasMore: Boolean(cursor), loadingMore, moreError };
 }
+
+/** Every page of a list, for the few screens that need the whole of a bounded list (a meeting's roster). */
+export async function fetchAllPages<T>(fetch: (cursor?: string) => Promise<PageOf<T>>, max = 50): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < max; i++) {
+    const page = await fetch(cursor);
+    all.push(...page.items);
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  return all;
+}

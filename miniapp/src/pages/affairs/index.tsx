@@ -1,9 +1,9 @@
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
 import { Page } from '../../components/Page';
-import { Empty, ErrorState, Loading } from '../../components/StateView';
+import { Empty, ErrorState, ListFooter, Loading } from '../../components/StateView';
 import { affairsApi } from '../../api/affairs';
-import { usePageData } from '../../lib/pageData';
+import { usePageData, usePagedList } from '../../lib/pageData';
 import { formatDate } from '../../lib/format';
 import { currentCommunity, hasRole } from '../../lib/session';
 import type { Me } from '../../api/core';
@@ -18,15 +18,19 @@ export default function AffairsPage() {
 }
 
 function Affairs({ me, communityId }: { me: Me; communityId: string }) {
-  const [state, reload] = usePageData(async () => {
-    const [t, p, pubs] = await Promise.all([affairsApi.topics(communityId), affairsApi.polls(communityId), affairsApi.publications(communityId)]);
-    return { topics: t.topics, polls: p.polls, publications: pubs.publications };
+  // Topics scroll page by page; polls and decisions show their latest page.
+  const topics = usePagedList((cursor) => affairsApi.topics(communityId, cursor), [communityId]);
+  const [state, reloadRest] = usePageData(async () => {
+    const [p, pubs] = await Promise.all([affairsApi.polls(communityId), affairsApi.publications(communityId)]);
+    return { polls: p.items, publications: pubs.items };
   }, [communityId]);
+  const reload = async () => { await Promise.all([topics.reload(), reloadRest()]); };
   useDidShow(() => void reload());
   const go = (url: string) => Taro.navigateTo({ url });
-  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'loading' || topics.state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;
-  const d = state.data;
+  if (topics.state.status === 'error') return <ErrorState message={topics.state.message} onRetry={() => void reload()} />;
+  const d = { ...state.data, topics: topics.state.data };
   const committee = hasRole(me, communityId, ['committee']);
   return (
     <View className="affairs">
@@ -42,11 +46,14 @@ function Affairs({ me, communityId }: { me: Me; communityId: string }) {
               <Text className={`tag ${t.status === 'decided' ? 'ok' : 'warn'}`}>{statusLabel[t.status]}</Text>
               {t.awaitingResponse ? <Text className="tag bad">联名已满，待两委回应</Text> : null}
               {t.currentStepName && t.status === 'in_procedure' ? <Text className="tag">{t.currentStepName}</Text> : null}
+              {t.checkStatus === 'pending' ? <Text className="tag">审核中，通过后邻居可见</Text> : null}
+              {t.checkStatus === 'rejected' ? <Text className="tag bad">未通过内容审核，只有您能看到</Text> : null}
             </View>
             <Text className="text" style={{ fontWeight: 600 }}>{t.title}</Text>
             <Text className="muted">联名 {t.cosigns}/{t.threshold} · {formatDate(t.createdAt)}{t.cosignedByMe ? ' · 我已联名' : ''}</Text>
           </View>
         ))}
+        {d.topics.length ? <ListFooter hasMore={topics.hasMore} loadingMore={topics.loadingMore} moreError={topics.moreError} onMore={() => void topics.loadMore()} /> : null}
       </View>
       <View className="card polls">
         <Text className="card-title">投票与调查</Text>

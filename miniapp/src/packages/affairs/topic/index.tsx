@@ -4,7 +4,7 @@ import { View, Text, Button, Input, Textarea } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { affairsApi, type Topic } from '../../../api/affairs';
-import { usePageData } from '../../../lib/pageData';
+import { fetchAllPages, usePageData } from '../../../lib/pageData';
 import { formatDateTime } from '../../../lib/format';
 import { runAction } from '../../../lib/feedback';
 
@@ -133,14 +133,15 @@ function RunStep({ t, communityId, reload }: { t: Topic; communityId: string; re
 }
 
 function MeetingForm({ t, roster, communityId, reload }: { t: Topic; roster: string; communityId: string; reload: () => Promise<void> }) {
-  const [people] = usePageData(() => affairsApi.roster(communityId, roster), [communityId, roster]);
+  // The whole roster: attendance is ticked against every member.
+  const [people] = usePageData(() => fetchAllPages((cursor) => affairsApi.roster(communityId, roster, cursor)), [communityId, roster]);
   const [present, setPresent] = useState<string[]>([]);
   const [motion, setMotion] = useState(t.title);
   const [yes, setYes] = useState('');
   const [no, setNo] = useState('0');
   const [abstain, setAbstain] = useState('0');
   if (people.status !== 'ready') return <Loading text="正在加载名册…" />;
-  const all = people.data.people;
+  const all = people.data;
   const toggle = (id: string) => setPresent(present.includes(id) ? present.filter((x) => x !== id) : [...present, id]);
   return (
     <View className="stack meeting-form">
