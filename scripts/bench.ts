@@ -16,6 +16,12 @@ import { goodsWithStock, residentsWithPoints } from './lib/fixtures.js';
 // Local settings (never committed): .env.local, then the shell's own variables win.
 if (existsSync('.env.local')) process.loadEnvFile('.env.local');
 
+// `npm run bench -- --scale`: the scale benchmark (every list endpoint, small against large data) instead.
+if (process.argv.includes('--scale')) {
+  await (await import('./bench-scale.js')).runScaleBench();
+  process.exit(0);
+}
+
 const dataDir = mkdtempSync(path.join(tmpdir(), 'cunju-bench-'));
 const local = await startLocalPostgres({ dir: dataDir, quiet: true, fast: true });
 const url = local.url();

@@ -223,7 +223,7 @@ describe('the content check of new topics', () => {
     let cursor: string | null = null;
     let awaitingDone = false;
     do {
-      const page = await t.as('committee')('list_topics', { p_community_id: community.chunhui, p_limit: 2, p_cursor: cursor });
+      const page: { items: { id: string; awaitingResponse: boolean }[]; nextCursor: string | null } = await t.as('committee')('list_topics', { p_community_id: community.chunhui, p_limit: 2, p_cursor: cursor });
       for (const x of page.items as { id: string; awaitingResponse: boolean }[]) {
         if (!x.awaitingResponse) awaitingDone = true;
         else expect(awaitingDone).toBe(false);
