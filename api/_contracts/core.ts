@@ -1,10 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { Uuid } from './common.js';
+import { Page, PageQuery, Uuid } from './common.js';
+import { RELATIONS, ROLES, VERIFICATION_STATUSES } from './vocab.js';
 
 /** The privacy text version residents must accept; bump it when the text changes. */
 export const PRIVACY_POLICY_VERSION = '2026-11-01';
 
-export const Role = z.enum(['resident', 'grid_worker', 'clerk', 'committee', 'supervisor', 'admin']);
+export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
 export const Profile = z
@@ -52,7 +53,7 @@ export const MyCommunity = z.object({
 });
 export type MyCommunity = z.infer<typeof MyCommunity>;
 
-export const VerificationStatus = z.enum(['pending', 'approved', 'refused', 'withdrawn']);
+export const VerificationStatus = z.enum(VERIFICATION_STATUSES);
 
 export const MyVerification = z.object({
   id: Uuid,
@@ -85,20 +86,19 @@ export const ConsentBody = z.object({
 export const ConsentResult = z.object({ purpose: z.string(), version: z.string(), granted: z.boolean(), at: z.string() });
 
 export const CommunityOption = z
-  .object({
-    id: Uuid,
-    name: z.string(),
-    kind: z.enum(['community', 'village']),
-    streetName: z.string(),
-    address: z.string(),
-    grids: z.array(z.object({ id: Uuid, name: z.string() })),
-    buildings: z.array(z.object({ id: Uuid, name: z.string(), gridName: z.string() })),
-  })
+  .object({ id: Uuid, name: z.string(), kind: z.enum(['community', 'village']), streetName: z.string(), address: z.string() })
   .openapi('CommunityOption');
-export const CommunityList = z.object({ communities: z.array(CommunityOption) });
+export const CommunityList = Page(CommunityOption).openapi('CommunityList');
 export type CommunityOption = z.infer<typeof CommunityOption>;
+export const CommunityDetail = CommunityOption.extend({
+  servicePhone: z.string(), serviceHours: z.string(), grids: z.array(z.object({ id: Uuid, name: z.string() })),
+}).openapi('CommunityDetail');
+export type CommunityDetail = z.infer<typeof CommunityDetail>;
+export const BuildingOption = z.object({ id: Uuid, name: z.string(), gridId: Uuid, gridName: z.string() }).openapi('BuildingOption');
+export type BuildingOption = z.infer<typeof BuildingOption>;
+export const SearchPageQuery = PageQuery.extend({ q: z.string().trim().max(40, { error: '搜索词太长' }).optional() });
 
-export const Relation = z.enum(['户主', '配偶', '子女', '父母', '其他亲属', '租户'], { error: '请选择与户主的关系' });
+export const Relation = z.enum(RELATIONS, { error: '请选择与户主的关系' });
 
 export const VerificationRequestBody = z.object({
   communityId: Uuid,
@@ -148,7 +148,7 @@ export const VerificationQueueItem = z.object({
   createdAt: z.string(),
   decidedAt: z.string().nullable(),
 });
-export const VerificationQueue = z.object({ requests: z.array(VerificationQueueItem) }).openapi('VerificationQueue');
+export const VerificationQueue = Page(VerificationQueueItem).openapi('VerificationQueue');
 export type VerificationQueueItem = z.infer<typeof VerificationQueueItem>;
 
 export const AuditEntry = z.object({
@@ -160,7 +160,7 @@ export const AuditEntry = z.object({
   actor: z.string().nullable(),
   detail: z.record(z.string(), z.unknown()),
 });
-export const AuditLog = z.object({ entries: z.array(AuditEntry) }).openapi('AuditLog');
+export const AuditLog = Page(AuditEntry).openapi('AuditLog');
 
 export const Health = z
   .object({

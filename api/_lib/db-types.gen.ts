@@ -40,6 +40,7 @@ export interface DbFunctions {
   get_activity: { Args: { p_activity_id: string | null }; Returns: Json };
   get_application: { Args: { p_application_id: string | null }; Returns: Json };
   get_checkin_code: { Args: { p_activity_id: string | null }; Returns: Json };
+  get_community: { Args: { p_community_id: string | null }; Returns: Json };
   get_hall_workbench: { Args: { p_community_id: string | null }; Returns: Json };
   get_health: { Args: { }; Returns: Json };
   get_mall_report: { Args: { p_community_id: string | null; p_from: string | null; p_to: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
@@ -63,8 +64,9 @@ export interface DbFunctions {
   list_activities: { Args: { p_community_id: string | null; p_scope?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_affairs_publications: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_appointment_slots: { Args: { p_item_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
-  list_audit_log: { Args: { p_community_id: string | null; p_limit?: number | null }; Returns: Json };
-  list_communities: { Args: { }; Returns: Json };
+  list_audit_log: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_buildings: { Args: { p_community_id: string | null; p_q?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_communities: { Args: { p_q?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_dev_personas: { Args: { }; Returns: Json };
   list_goods: { Args: { p_community_id: string | null; p_include_off_shelf?: boolean | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_hall_work: { Args: { p_community_id: string | null; p_tab: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
@@ -82,7 +84,7 @@ export interface DbFunctions {
   list_procedures: { Args: { p_community_id: string | null }; Returns: Json };
   list_roster: { Args: { p_community_id: string | null; p_tag: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_topics: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
-  list_verification_requests: { Args: { p_community_id: string | null; p_status?: string | null }; Returns: Json };
+  list_verification_requests: { Args: { p_community_id: string | null; p_status?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_whistle_calls: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   mark_arrival: { Args: { p_appointment_id: string | null }; Returns: Json };
   object_to_points: { Args: { p_entry_id: number | null; p_reason: string | null }; Returns: Json };
@@ -165,6 +167,7 @@ export const dbParamTypes = {
   get_activity: { p_activity_id: 'uuid' },
   get_application: { p_application_id: 'uuid' },
   get_checkin_code: { p_activity_id: 'uuid' },
+  get_community: { p_community_id: 'uuid' },
   get_hall_workbench: { p_community_id: 'uuid' },
   get_health: { },
   get_mall_report: { p_community_id: 'uuid', p_from: 'date', p_to: 'date', p_limit: 'integer', p_cursor: 'text' },
@@ -188,8 +191,9 @@ export const dbParamTypes = {
   list_activities: { p_community_id: 'uuid', p_scope: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_affairs_publications: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_appointment_slots: { p_item_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
-  list_audit_log: { p_community_id: 'uuid', p_limit: 'integer' },
-  list_communities: { },
+  list_audit_log: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
+  list_buildings: { p_community_id: 'uuid', p_q: 'text', p_limit: 'integer', p_cursor: 'text' },
+  list_communities: { p_q: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_dev_personas: { },
   list_goods: { p_community_id: 'uuid', p_include_off_shelf: 'boolean', p_limit: 'integer', p_cursor: 'text' },
   list_hall_work: { p_community_id: 'uuid', p_tab: 'text', p_limit: 'integer', p_cursor: 'text' },
@@ -207,7 +211,7 @@ export const dbParamTypes = {
   list_procedures: { p_community_id: 'uuid' },
   list_roster: { p_community_id: 'uuid', p_tag: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_topics: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
-  list_verification_requests: { p_community_id: 'uuid', p_status: 'text' },
+  list_verification_requests: { p_community_id: 'uuid', p_status: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_whistle_calls: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   mark_arrival: { p_appointment_id: 'uuid' },
   object_to_points: { p_entry_id: 'bigint', p_reason: 'text' },

@@ -31,6 +31,7 @@ export const errorCatalog = {
   'core.forbidden': [403, '您没有这项操作的权限'],
   'core.invalid_input': [400, '填写的内容有误，请检查后再试'],
   'core.not_found': [404, '没有找到相关的记录，请刷新后再试'],
+  'core.community_not_found': [404, '没有找到这个社区或村'],
   'core.conflict': [409, '这条记录已经存在了'],
   'core.append_only': [409, '已记录的内容不能修改或删除'],
   'core.building_not_found': [404, '没有找到这个楼栋，请重新选择'],

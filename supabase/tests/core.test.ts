@@ -101,7 +101,7 @@ describe('resident verification', () => {
     await t.as(s.id)('record_consent', { p_purpose: 'phone_number', p_version: '2026-11-01', p_granted: true });
     const r = await t.as(s.id)('request_verification', args);
     // Staff see the number masked only.
-    const queue = await t.as('committee')('list_verification_requests', { p_community_id: community.chunhui });
+    const queue = (await t.as('committee')('list_verification_requests', { p_community_id: community.chunhui })).items;
     const mine = queue.find((q: { id: string }) => q.id === r.id);
     expect(mine.phoneMasked).toBe('139****5678');
     expect(JSON.stringify(queue)).not.toContain('13912345678');
@@ -157,11 +157,11 @@ describe('resident verification', () => {
   });
 
   it('shows each person only the requests they may see', async () => {
-    const asResident = await t.as('resident')('list_verification_requests', { p_community_id: community.chunhui, p_status: null });
+    const asResident = (await t.as('resident')('list_verification_requests', { p_community_id: community.chunhui, p_status: null })).items;
     expect(asResident).toEqual([]);
-    const asVillageCommittee = await t.as('village_committee')('list_verification_requests', { p_community_id: community.chunhui, p_status: null });
+    const asVillageCommittee = (await t.as('village_committee')('list_verification_requests', { p_community_id: community.chunhui, p_status: null })).items;
     expect(asVillageCommittee).toEqual([]);
-    const asGridWorker = await t.as('grid_worker')('list_verification_requests', { p_community_id: community.chunhui, p_status: null });
+    const asGridWorker = (await t.as('grid_worker')('list_verification_requests', { p_community_id: community.chunhui, p_status: null })).items;
     expect(asGridWorker.length).toBeGreaterThan(0);
     expect(asGridWorker.every((r: { gridName: string }) => r.gridName === '第一网格')).toBe(true);
   });
@@ -206,13 +206,13 @@ describe('consents and the audit log', () => {
     await expect(t.sql(`delete from app.audit_log`)).rejects.toThrow(/core.append_only/);
   });
   it('record who decided a verification and for whom; supervisors read it, residents do not', async () => {
-    const entries = await t.as('supervisor')('list_audit_log', { p_community_id: community.chunhui });
+    const entries = (await t.as('supervisor')('list_audit_log', { p_community_id: community.chunhui })).items;
     const approve = entries.find((e: { action: string }) => e.action === 'verification.approve');
     expect(approve.entityId).toBe(verificationRequest.newcomerChunhui);
     expect(approve.actor).toBe('王*平');
     const raw = await t.sql(`select actor_id, on_behalf_of from app.audit_log where action = 'verification.approve'`);
     expect(raw.rows[0]).toEqual({ actor_id: persona.committee, on_behalf_of: persona.newcomer });
-    expect(await t.as('resident')('list_audit_log', { p_community_id: community.chunhui })).toEqual([]);
-    expect(await t.as('village_committee')('list_audit_log', { p_community_id: community.chunhui })).toEqual([]);
+    expect((await t.as('resident')('list_audit_log', { p_community_id: community.chunhui })).items).toEqual([]);
+    expect((await t.as('village_committee')('list_audit_log', { p_community_id: community.chunhui })).items).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { callDbAsService, domainRouter, type AppEnv } from '../../_lib/router.js';
-import { Health, CommunityList, AuditLog } from '../../_contracts/core.js';
-import { CommunityQuery } from '../../_contracts/common.js';
+import { Health, CommunityList, AuditLog, BuildingOption, CommunityDetail, SearchPageQuery } from '../../_contracts/core.js';
+import { CommunityPageQuery, IdParam, Page } from '../../_contracts/common.js';
 import { ApiError } from '../../_lib/errors.js';
 import { drainOutbox } from '../../_lib/outbox.js';
 
@@ -25,11 +25,16 @@ export function coreRoutes() {
     return { keys: (await c.var.tokens.publicJwks()) as Record<string, unknown>[] };
   });
 
-  r.rpc({ method: 'get', path: '/communities', summary: '可选择的社区/村和楼栋', response: CommunityList,
-    fn: 'list_communities', args: () => ({}), map: (communities) => ({ communities }) });
+  r.rpc({ method: 'get', path: '/communities', summary: '可选择的社区/村（可按名称搜索）', query: SearchPageQuery, response: CommunityList,
+    fn: 'list_communities', args: ({ query: q }) => ({ p_q: q.q ?? null, p_limit: q.limit, p_cursor: q.cursor ?? null }) });
+  r.rpc({ method: 'get', path: '/communities/{id}', summary: '一个社区/村及其网格', params: IdParam, response: CommunityDetail, errors: [404],
+    fn: 'get_community', args: ({ params }) => ({ p_community_id: params.id }) });
+  r.rpc({ method: 'get', path: '/communities/{id}/buildings', summary: '社区/村的楼栋（院落、村民小组），按网格排列，可搜索', params: IdParam,
+    query: SearchPageQuery, response: Page(BuildingOption),
+    fn: 'list_buildings', args: ({ params, query: q }) => ({ p_community_id: params.id, p_q: q.q ?? null, p_limit: q.limit, p_cursor: q.cursor ?? null }) });
 
-  r.rpc({ method: 'get', path: '/staff/audit-log', summary: '本社区操作记录（监督委员会、街道管理员）', query: CommunityQuery,
-    response: AuditLog, fn: 'list_audit_log', args: ({ query }) => ({ p_community_id: query.communityId }), map: (entries) => ({ entries }) });
+  r.rpc({ method: 'get', path: '/staff/audit-log', summary: '本社区操作记录（监督委员会、街道管理员）', query: CommunityPageQuery,
+    response: AuditLog, fn: 'list_audit_log', args: ({ query: q }) => ({ p_community_id: q.communityId, p_limit: q.limit, p_cursor: q.cursor ?? null }) });
 
   // Vercel Cron calls these with `Authorization: Bearer $CRON_SECRET`; the local server uses a timer instead.
   const cron = (c: Context<AppEnv>) => {

@@ -74,7 +74,7 @@ describe('verification through the API', () => {
     });
     expect(created.status).toBe(201);
     const queue = VerificationQueue.parse((await api.call('GET', `/api/staff/verifications?communityId=${community.chunhui}`, { token: committee })).body);
-    expect(queue.requests.map((q) => q.realName)).toContain('褚文华');
+    expect(queue.items.map((q) => q.realName)).toContain('褚文华');
     const d = await api.call('POST', `/api/staff/verifications/${created.body.id}/decision`, { token: committee, body: { approve: true } });
     expect(d.status).toBe(200);
     const me = Me.parse((await api.call('GET', '/api/me', { token: stranger })).body);
@@ -109,11 +109,17 @@ describe('verification through the API', () => {
 });
 
 describe('GET /api/communities', () => {
-  it('lists communities with buildings for the verification form', async () => {
+  it('lists communities, then the buildings of one, for the verification form', async () => {
     const r = await api.call('GET', '/api/communities', { token: resident });
     const list = CommunityList.parse(r.body);
-    expect(list.communities.map((c) => c.name).sort()).toEqual(['春晖社区', '柳塘村']);
-    expect(list.communities.find((c) => c.name === '柳塘村')!.buildings.map((b) => b.name)).toContain('东头组');
+    expect(list.items.map((c) => c.name).sort()).toEqual(['春晖社区', '柳塘村']);
+    const liutang = list.items.find((c) => c.name === '柳塘村')!;
+    const buildings = await api.call('GET', `/api/communities/${liutang.id}/buildings`, { token: resident });
+    expect(buildings.body.items.map((b: { name: string }) => b.name)).toContain('东头组');
+    const search = await api.call('GET', `/api/communities?q=${encodeURIComponent('柳塘')}`, { token: resident });
+    expect(search.body.items.map((c: { name: string }) => c.name)).toEqual(['柳塘村']);
+    const detail = await api.call('GET', `/api/communities/${liutang.id}`, { token: resident });
+    expect(detail.body.grids.length).toBeGreaterThan(0);
   });
 });
 
@@ -122,9 +128,9 @@ describe('GET /api/staff/audit-log', () => {
     await api.call('POST', `/api/staff/verifications/${verificationRequest.newcomerChunhui}/decision`, { token: committee, body: { approve: true } });
     const sup = await api.call('GET', `/api/staff/audit-log?communityId=${community.chunhui}`, { token: await api.login('supervisor') });
     expect(sup.status).toBe(200);
-    expect(sup.body.entries.some((e: { action: string }) => e.action === 'verification.approve')).toBe(true);
+    expect(sup.body.items.some((e: { action: string }) => e.action === 'verification.approve')).toBe(true);
     const res = await api.call('GET', `/api/staff/audit-log?communityId=${community.chunhui}`, { token: resident });
-    expect(res.body.entries).toEqual([]);
+    expect(res.body.items).toEqual([]);
     expect(persona.supervisor).toBeTruthy();
   });
 });

@@ -4,7 +4,7 @@ import {
   Me, ConsentBody, ConsentResult, VerificationRequestBody, VerificationCreated, VerificationDecisionBody,
   VerificationDecision, VerificationQueue, VerificationStatus, PRIVACY_POLICY_VERSION,
 } from '../../_contracts/core.js';
-import { CommunityQuery, IdParam, Uuid } from '../../_contracts/common.js';
+import { CommunityPageQuery, IdParam, Uuid } from '../../_contracts/common.js';
 
 export function meRoutes() {
   const r = domainRouter('me');
@@ -28,9 +28,9 @@ export function meRoutes() {
     args: ({ params }) => ({ p_request_id: params.id }) });
 
   r.rpc({ method: 'get', path: '/staff/verifications', summary: '认证申请（两委成员、网格员）',
-    query: CommunityQuery.extend({ status: VerificationStatus.optional().openapi({ description: '默认待审核' }) }),
+    query: CommunityPageQuery.extend({ status: VerificationStatus.optional().openapi({ description: '默认待审核' }) }),
     response: VerificationQueue, fn: 'list_verification_requests',
-    args: ({ query }) => ({ p_community_id: query.communityId, p_status: query.status ?? 'pending' }), map: (requests) => ({ requests }) });
+    args: ({ query: q }) => ({ p_community_id: q.communityId, p_status: q.status ?? 'pending', p_limit: q.limit, p_cursor: q.cursor ?? null }) });
 
   r.rpc({ method: 'post', path: '/staff/verifications/{id}/decision', summary: '通过或驳回认证申请', params: IdParam,
     body: VerificationDecisionBody, response: VerificationDecision, errors: [403, 404, 409], fn: 'decide_verification',

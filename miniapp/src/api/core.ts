@@ -1,7 +1,8 @@
 import type {
-  AuthResponse, Me, CommunityOption, DevPersona, VerificationRequestBody, VerificationQueueItem,
+  AuthResponse, Me, CommunityOption, CommunityDetail, BuildingOption, DevPersona, VerificationRequestBody, VerificationQueueItem,
 } from '@contracts/core';
 import { request } from './client';
+import type { PageOf } from '../lib/pageData';
 
 export const coreApi = {
   wechatLogin: (code: string) => request<AuthResponse>('POST', '/auth/wechat', { body: { code }, auth: false }),
@@ -10,13 +11,16 @@ export const coreApi = {
   me: () => request<Me>('GET', '/me'),
   recordConsent: (purpose: 'privacy_policy' | 'phone_number' | 'public_name', version: string, granted: boolean) =>
     request<{ purpose: string; version: string; granted: boolean; at: string }>('POST', '/me/consents', { body: { purpose, version, granted } }),
-  communities: () => request<{ communities: CommunityOption[] }>('GET', '/communities'),
+  communities: (cursor?: string, q?: string) => request<PageOf<CommunityOption>>('GET', '/communities', { query: { cursor, q, limit: 100 } }),
+  community: (id: string) => request<CommunityDetail>('GET', `/communities/${id}`),
+  buildings: (communityId: string, cursor?: string) =>
+    request<PageOf<BuildingOption>>('GET', `/communities/${communityId}/buildings`, { query: { cursor, limit: 100 } }),
   requestVerification: (body: VerificationRequestBody) => request<{ id: string; status: string }>('POST', '/me/verifications', { body }),
   withdrawVerification: (id: string) => request<{ id: string; status: string }>('POST', `/me/verifications/${id}/withdraw`),
-  verificationQueue: (communityId: string, status = 'pending') =>
-    request<{ requests: VerificationQueueItem[] }>('GET', '/staff/verifications', { query: { communityId, status } }),
+  verificationQueue: (communityId: string, status = 'pending', cursor?: string) =>
+    request<PageOf<VerificationQueueItem>>('GET', '/staff/verifications', { query: { communityId, status, cursor } }),
   decideVerification: (id: string, approve: boolean, reason?: string) =>
     request<{ id: string; status: string }>('POST', `/staff/verifications/${id}/decision`, { body: { approve, reason } }),
 };
 
-export type { Me, CommunityOption, DevPersona, VerificationQueueItem };
+export type { Me, CommunityOption, CommunityDetail, BuildingOption, DevPersona, VerificationQueueItem };

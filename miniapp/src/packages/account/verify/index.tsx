@@ -1,13 +1,14 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button, Input, Picker, Checkbox, Label } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading, Empty } from '../../../components/StateView';
-import { coreApi, type CommunityOption } from '../../../api/core';
+import { coreApi, type BuildingOption, type CommunityOption } from '../../../api/core';
+import { fetchAllPages } from '../../../lib/pageData';
+import { RELATIONS } from '@contracts/vocab';
 import { ApiError } from '../../../api/client';
 import { refreshMe } from '../../../lib/session';
 
-const RELATIONS = ['户主', '配偶', '子女', '父母', '其他亲属', '租户'] as const;
 const PHONE_CONSENT_VERSION = '2026-11-01';
 
 export default function VerifyPage() {
@@ -30,15 +31,21 @@ function VerifyForm() {
 
   const fetchCommunities = () => {
     setLoad({ status: 'loading' });
-    coreApi.communities()
-      .then((r) => setLoad({ status: 'ready', communities: r.communities }))
+    fetchAllPages((cursor) => coreApi.communities(cursor), 5)
+      .then((communities) => setLoad({ status: 'ready', communities }))
       .catch((e) => setLoad({ status: 'error', message: e instanceof ApiError ? e.message : '加载失败' }));
   };
   useEffect(fetchCommunities, []);
 
   const communities = load.status === 'ready' ? load.communities : [];
   const community = communities[ci];
-  const buildings = useMemo(() => community?.buildings ?? [], [community]);
+  // The buildings of the chosen community (a few pages at most).
+  const [buildings, setBuildings] = useState<BuildingOption[]>([]);
+  useEffect(() => {
+    setBuildings([]);
+    if (!community) return;
+    fetchAllPages((cursor) => coreApi.buildings(community.id, cursor), 20).then(setBuildings).catch(() => setBuildings([]));
+  }, [community?.id]);
 
   async function submit() {
     const local: Record<string, string> = {};

@@ -5,7 +5,7 @@ import { View, Text, Button, Input, Textarea, Picker, Switch } from '@tarojs/com
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { noticesApi, type Notice, type NoticeCategory } from '../../../api/notices';
-import { coreApi, type CommunityOption } from '../../../api/core';
+import { coreApi, type CommunityDetail } from '../../../api/core';
 import { ApiError } from '../../../api/client';
 import { categoryLabel, formatFen, reviewedCategories, yuanToFen } from '../../../lib/format';
 import { currentCommunity, hasRole } from '../../../lib/session';
@@ -33,7 +33,7 @@ export default function ComposePage() {
 function Compose({ communityId, id, correcting, initialCategory }: { communityId: string; id?: string; correcting: boolean; initialCategory?: NoticeCategory }) {
   const [loading, setLoading] = useState(Boolean(id));
   const [loadError, setLoadError] = useState('');
-  const [community, setCommunity] = useState<CommunityOption | null>(null);
+  const [community, setCommunity] = useState<CommunityDetail | null>(null);
   const [category, setCategory] = useState<NoticeCategory>(initialCategory && CATEGORIES.includes(initialCategory) ? initialCategory : 'routine');
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
@@ -51,7 +51,7 @@ function Compose({ communityId, id, correcting, initialCategory }: { communityId
   const [existing, setExisting] = useState<Notice | null>(null);
 
   useEffect(() => {
-    coreApi.communities().then((r) => setCommunity(r.communities.find((c) => c.id === communityId) ?? null)).catch(() => undefined);
+    coreApi.community(communityId).then(setCommunity).catch(() => undefined);
     if (!id) return;
     noticesApi.get(id).then((n) => {
       setExisting(n);

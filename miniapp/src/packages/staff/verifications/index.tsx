@@ -1,10 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
-import Taro, { useRouter, usePullDownRefresh } from '@tarojs/taro';
-import { View, Text, Button, Input } from '@tarojs/components';
+import { useState } from 'react';
+import { useRouter } from '@tarojs/taro';
+import { View, Text, Button } from '@tarojs/components';
 import { Page } from '../../../components/Page';
-import { Empty, ErrorState, Loading } from '../../../components/StateView';
+import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
+import { Tabs } from '../../../components/Tabs';
 import { coreApi, type VerificationQueueItem } from '../../../api/core';
-import { ApiError } from '../../../api/client';
+import { usePagedList } from '../../../lib/pageData';
+import { askReason } from '../../../lib/ask';
+import { runAction } from '../../../lib/feedback';
 import { formatDateTime, verificationLabel } from '../../../lib/format';
 
 export default function VerificationQueuePage() {
@@ -12,84 +15,52 @@ export default function VerificationQueuePage() {
   return <Page>{({ me }) => <Queue communityId={params.communityId ?? me.communities[0]?.id ?? ''} />}</Page>;
 }
 
-type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; items: VerificationQueueItem[] };
+type Tab = 'pending' | 'approved' | 'refused';
 
+/** 居民认证审核: the oldest waiting request first; a refusal says why, in words the person reads. */
 function Queue({ communityId }: { communityId: string }) {
-  const [tab, setTab] = useState<'pending' | 'approved' | 'refused'>('pending');
-  const [load, setLoad] = useState<Load>({ status: 'loading' });
-  const [refusing, setRefusing] = useState<VerificationQueueItem | null>(null);
-  const [reason, setReason] = useState('');
+  const [tab, setTab] = useState<Tab>('pending');
   const [busy, setBusy] = useState('');
+  const list = usePagedList((cursor) => coreApi.verificationQueue(communityId, tab, cursor), [communityId, tab]);
+  const { state } = list;
 
-  const fetchList = useCallback(() => {
-    setLoad({ status: 'loading' });
-    return coreApi.verificationQueue(communityId, tab)
-      .then((r) => setLoad({ status: 'ready', items: r.requests }))
-      .catch((e) => setLoad({ status: 'error', message: e instanceof ApiError ? e.message : '加载失败' }));
-  }, [communityId, tab]);
-  useEffect(() => { void fetchList(); }, [fetchList]);
-  usePullDownRefresh(() => { void fetchList().finally(() => Taro.stopPullDownRefresh()); });
-
-  async function decide(item: VerificationQueueItem, approve: boolean, why?: string) {
+  async function decide(item: VerificationQueueItem, approve: boolean) {
+    const why = approve ? undefined : await askReason({ title: `驳回 ${item.realName} 的申请`, placeholder: '居民会看到，例如：门牌号与登记不符，请到社区核对' });
+    if (!approve && !why) return;
     setBusy(item.id);
-    try {
-      await coreApi.decideVerification(item.id, approve, why);
-      Taro.showToast({ title: approve ? '已通过' : '已驳回', icon: 'success' });
-      setRefusing(null);
-      setReason('');
-      await fetchList();
-    } catch (err) {
-      Taro.showToast({ title: err instanceof ApiError ? err.message : '操作失败', icon: 'none' });
-    } finally {
-      setBusy('');
-    }
+    await runAction(() => coreApi.decideVerification(item.id, approve, why ?? undefined), approve ? '已通过' : '已驳回', list.reload);
+    setBusy('');
   }
 
   return (
     <View>
-      <View className="btn-row" style={{ marginBottom: '24px' }}>
-        {(['pending', 'approved', 'refused'] as const).map((t) => (
-          <Button key={t} className={`btn ${t === tab ? '' : 'plain'}`} onClick={() => setTab(t)}>
-            {t === 'pending' ? '待审核' : verificationLabel[t]}
-          </Button>
-        ))}
-      </View>
-      {load.status === 'loading' ? <Loading /> : null}
-      {load.status === 'error' ? <ErrorState message={load.message} onRetry={() => void fetchList()} /> : null}
-      {load.status === 'ready' && load.items.length === 0 ? <Empty text={tab === 'pending' ? '没有待审核的申请' : '暂无记录'} /> : null}
-      {load.status === 'ready'
-        ? load.items.map((item) => (
-            <View key={item.id} className="card stack verification-item">
-              <View className="row">
-                <Text className="card-title">{item.realName}</Text>
-                <Text className="tag">{item.relation}</Text>
-              </View>
-              <Text className="text">{item.address}（{item.gridName}）</Text>
-              {item.phoneMasked ? <Text className="muted">手机 {item.phoneMasked}</Text> : null}
-              {item.note ? <Text className="muted">备注：{item.note}</Text> : null}
-              <Text className="muted">申请时间 {formatDateTime(item.createdAt)}</Text>
-              {item.reason ? <Text className="muted">原因：{item.reason}</Text> : null}
-              {item.status === 'pending' ? (
-                <View className="btn-row">
-                  <Button className="btn secondary" disabled={busy === item.id} onClick={() => setRefusing(item)}>驳回</Button>
-                  <Button className="btn approve" loading={busy === item.id} disabled={busy === item.id} onClick={() => decide(item, true)}>通过</Button>
-                </View>
-              ) : null}
-            </View>
-          ))
-        : null}
-      {refusing ? (
-        <View className="mask">
-          <View className="sheet stack">
-            <Text className="card-title">驳回 {refusing.realName} 的申请</Text>
-            <Text className="muted">请写清楚原因和需要补充什么，居民会看到。</Text>
-            <Input className="input" placeholder="例如：门牌号与登记不符，请到社区核对" value={reason} maxlength={200} onInput={(e) => setReason(e.detail.value)} />
-            <View className="btn-row">
-              <Button className="btn plain" onClick={() => setRefusing(null)}>取消</Button>
-              <Button className="btn danger" disabled={reason.trim().length < 2 || busy === refusing.id} onClick={() => decide(refusing, false, reason.trim())}>确认驳回</Button>
-            </View>
+      <Tabs value={tab} onChange={setTab} tabs={[
+        { key: 'pending', label: '待审核' }, { key: 'approved', label: verificationLabel.approved! }, { key: 'refused', label: verificationLabel.refused! },
+      ]} />
+      {state.status === 'loading' ? <Loading /> : null}
+      {state.status === 'error' ? <ErrorState message={state.message} onRetry={() => void list.reload()} /> : null}
+      {state.status === 'ready' && state.data.length === 0 ? <Empty text={tab === 'pending' ? '没有待审核的申请' : '暂无记录'} /> : null}
+      {state.status === 'ready' ? state.data.map((item) => (
+        <View key={item.id} className="card stack verification-item">
+          <View className="row">
+            <Text className="card-title">{item.realName}</Text>
+            <Text className="tag">{item.relation}</Text>
           </View>
+          <Text className="text">{item.address}（{item.gridName}）</Text>
+          {item.phoneMasked ? <Text className="muted">手机 {item.phoneMasked}</Text> : null}
+          {item.note ? <Text className="muted">备注：{item.note}</Text> : null}
+          <Text className="muted">申请时间 {formatDateTime(item.createdAt)}</Text>
+          {item.reason ? <Text className="muted">原因：{item.reason}</Text> : null}
+          {item.status === 'pending' ? (
+            <View className="btn-row">
+              <Button className="btn secondary refuse" disabled={busy === item.id} onClick={() => void decide(item, false)}>驳回</Button>
+              <Button className="btn approve" loading={busy === item.id} disabled={busy === item.id} onClick={() => void decide(item, true)}>通过</Button>
+            </View>
+          ) : null}
         </View>
+      )) : null}
+      {state.status === 'ready' && state.data.length ? (
+        <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />
       ) : null}
     </View>
   );
