@@ -80,7 +80,8 @@ update app.notice_versions set status = 'submitted'
  where notice_id = 'a1000000-0000-4000-8000-000000000006' and status = 'draft';
 update app.notices n set first_published_at = v.published_at
   from app.notice_versions v
- where v.notice_id = n.id and v.version = 1 and v.status = 'published' and n.first_published_at is null;
+ where v.notice_id = n.id and v.version = 1 and v.status = 'published' and n.first_published_at is null
+   and n.id::text like 'a1000000-0000-4000-8000-%';
 
 -- The policy notice was corrected once (the fee was misprinted): version 2.
 insert into app.notice_versions (notice_id, version, title, body, correction_note, written_by, written_at, submitted_at)

@@ -75,8 +75,11 @@ select v.* from (values
 ) v(profile_id, community_id, delta, kind, reason, reference, idempotency_key, month, actor_id, created_at)
 on conflict (profile_id, community_id, idempotency_key) do nothing;
 
+-- Only the demo accounts (seeds never touch rows they did not write: a street's database may hold 100k).
 update app.point_accounts a set balance = (select coalesce(sum(e.delta), 0) from app.point_entries e
-                                            where e.profile_id = a.profile_id and e.community_id = a.community_id);
+                                            where e.profile_id = a.profile_id and e.community_id = a.community_id)
+ where a.community_id = '20000000-0000-4000-8000-000000000001'
+   and a.profile_id in ('60000000-0000-4000-8000-000000000004', '60000000-0000-4000-8000-000000000002');
 
 -- October was published on 11月3日 with a 7-day objection window: its points are available.
 insert into app.point_publications (id, community_id, month, objection_days, published_by, published_at, window_closes_at) values

@@ -18,5 +18,6 @@ select g.id, q.n, 'restock', '首次上架', g.created_by, now() - interval '30 
  where not exists (select 1 from app.goods_stock_changes c where c.goods_id = g.id);
 
 update app.goods g set stock = s.total - g.reserved - g.handed_over, total_stocked = s.total
-  from (select goods_id, sum(delta)::integer as total from app.goods_stock_changes group by goods_id) s
+  from (select goods_id, sum(delta)::integer as total from app.goods_stock_changes
+         where goods_id::text like 'c1000000-0000-4000-8000-%' group by goods_id) s
  where s.goods_id = g.id and g.total_stocked <> s.total;

@@ -72,6 +72,9 @@ describe.skipIf(!hasChromium)('H5 journey: 居住证明 from search to a follow-
     await expect.poll(() => c.locator('.rectification').count()).toBe(1);
     await j.shot(resident, 'hall-2-case-timeline', true);
     await open(clerk, j.server.url, '/packages/hall/desk/index');
+    // The workbench opens on 待办; the 整改 tab shows its count and, opened, the follow-up.
+    await expect.poll(() => current(clerk).locator('.tab-rectifications .tab-count').textContent()).toBe('1');
+    await current(clerk).locator('.tab-rectifications').click();
     await expect.poll(() => current(clerk).locator('.desk-rectifications .follow-up').first().textContent()).toContain('居住证明 · 2 星');
     await j.shot(clerk, 'hall-3-desk', true);
   });

@@ -61,6 +61,9 @@ declare
   c text[] := coalesce(app.decode_cursor(p_cursor, 3), array['', '', '00000000-0000-0000-0000-000000000000']);
   v_rows jsonb;
 begin
+  if not exists (select 1 from app.communities cm where cm.id = p_community_id) then
+    perform app.fail('core.community_not_found');
+  end if;
   select jsonb_agg(jsonb_build_object('i', jsonb_build_object('id', x.id, 'name', x.name, 'gridId', x.grid_id, 'gridName', x.grid_name),
            'c', app.encode_cursor(array[x.grid_name, x.name, x.id::text])) order by x.grid_name, x.name, x.id)
     into v_rows

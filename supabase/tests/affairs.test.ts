@@ -186,9 +186,12 @@ describe('polls', () => {
   it('store nothing that links a voter to a ballot', async () => {
     const cols = await t.sql(`select table_name, column_name from information_schema.columns
                                where table_schema = 'app' and table_name in ('poll_voters', 'poll_ballots') order by table_name, ordinal_position`);
+    // The tenant key (the poll's community) is the same on every row of a poll: it links nothing.
     expect(cols.rows).toEqual([
       { table_name: 'poll_ballots', column_name: 'id' }, { table_name: 'poll_ballots', column_name: 'poll_id' }, { table_name: 'poll_ballots', column_name: 'choices' },
+      { table_name: 'poll_ballots', column_name: 'community_id' },
       { table_name: 'poll_voters', column_name: 'poll_id' }, { table_name: 'poll_voters', column_name: 'voter_key' }, { table_name: 'poll_voters', column_name: 'idempotency_key' },
+      { table_name: 'poll_voters', column_name: 'community_id' },
     ]);
     await expect(t.sqlAs('committee', 'select * from app.poll_ballots')).rejects.toThrow(/permission denied/);
     await expect(t.sqlAs('committee', 'select * from app.poll_voters')).rejects.toThrow(/permission denied/);

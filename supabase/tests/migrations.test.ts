@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { migrate } from '../../scripts/lib/migrate.js';
+import { migrate, MigrationDriftError } from '../../scripts/lib/migrate.js';
 
 // A database created from template0: nothing but Postgres itself.
 let url = '';
@@ -104,5 +104,49 @@ describe('migrations', () => {
       select p.proname as fn from pg_proc p join pg_namespace n on n.oid = p.pronamespace
        where n.nspname = 'public' and has_function_privilege('anon', p.oid, 'execute')`);
     expect(fns).toEqual([{ fn: 'check_request' }]);
+  });
+
+  it('refuse to run when a recorded migration differs from its file, naming the file, and apply nothing', async () => {
+    const [first] = await query<{ version: string; statements: string[] }>('select version, statements from supabase_migrations.schema_migrations order by version limit 1');
+    const original = first!.statements;
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      await c.query(`update supabase_migrations.schema_migrations set statements = array['-- edited after landing'] where version = $1`, [first!.version]);
+      const err = await migrate(url).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(MigrationDriftError);
+      expect(String((err as Error).message)).toContain(`supabase/migrations/${first!.version}_`);
+      expect(String((err as Error).message)).toContain('new dated migration');
+      // A migration the database has but the checkout lacks is refused too.
+      await c.query(`update supabase_migrations.schema_migrations set statements = $2 where version = $1`, [first!.version, original]);
+      await c.query(`insert into supabase_migrations.schema_migrations (version, name, statements) values ('29991231000000', 'from_the_future', array['select 1'])`);
+      const missing = await migrate(url).then(() => null, (e: unknown) => e);
+      expect(String((missing as Error).message)).toContain('29991231000000');
+      await c.query(`delete from supabase_migrations.schema_migrations where version = '29991231000000'`);
+      expect((await migrate(url)).applied).toEqual([]);
+    } finally {
+      await c.end();
+    }
+  });
+
+  it('give every table the tenant key, except the documented reference tables', async () => {
+    // Global by nature (docs/scale.md): replicated to every node when the database is distributed by community.
+    const REFERENCE_TABLES: Record<string, string> = {
+      streets: 'the level above communities',
+      communities: 'the tenants themselves (their id is the key)',
+      profiles: 'a person may belong to several communities',
+      street_admins: 'street level',
+      consents: 'a person\'s own consents, not a community\'s',
+      notifications: 'a person\'s own inbox across communities',
+      outbox: 'messages to a person\'s WeChat, sent by the server',
+      rate_limits: 'request counters of the API',
+    };
+    const tables = await query<{ t: string; keyed: boolean }>(`
+      select c.relname as t, exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'community_id' and not a.attisdropped) as keyed
+        from pg_class c where c.relnamespace = 'app'::regnamespace and c.relkind in ('r', 'p')`);
+    const missing = tables.filter((x) => !x.keyed && !(x.t in REFERENCE_TABLES)).map((x) => x.t);
+    expect(missing).toEqual([]);
+    // Every listed reference table exists and really has no tenant key.
+    for (const name of Object.keys(REFERENCE_TABLES)) expect(tables.find((x) => x.t === name)?.keyed, name).toBe(false);
   });
 });

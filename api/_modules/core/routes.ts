@@ -30,7 +30,7 @@ export function coreRoutes() {
   r.rpc({ method: 'get', path: '/communities/{id}', summary: '一个社区/村及其网格', params: IdParam, response: CommunityDetail, errors: [404],
     fn: 'get_community', args: ({ params }) => ({ p_community_id: params.id }) });
   r.rpc({ method: 'get', path: '/communities/{id}/buildings', summary: '社区/村的楼栋（院落、村民小组），按网格排列，可搜索', params: IdParam,
-    query: SearchPageQuery, response: Page(BuildingOption),
+    query: SearchPageQuery, response: Page(BuildingOption), errors: [404],
     fn: 'list_buildings', args: ({ params, query: q }) => ({ p_community_id: params.id, p_q: q.q ?? null, p_limit: q.limit, p_cursor: q.cursor ?? null }) });
 
   r.rpc({ method: 'get', path: '/staff/audit-log', summary: '本社区操作记录（监督委员会、街道管理员）', query: CommunityPageQuery,
