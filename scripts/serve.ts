@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/_lib/app.js';
 import type { Deps } from '../api/_lib/router.js';
 import { errorBody } from '../api/_lib/errors.js';
-import { drainOutbox } from '../api/_lib/outbox.js';
+import { runAllJobs } from '../api/_lib/jobs.js';
 import { repoRoot } from './lib/migrate.js';
 
 /**
@@ -47,9 +47,8 @@ export async function startServer(deps: Deps, port: number, host = '127.0.0.1', 
     timer = setInterval(() => {
       if (running) return;
       running = true;
-      Promise.all([drainOutbox(deps), deps.db.rpc('expire_redemptions', {}, { kind: 'service' }) as Promise<{ expired: number }>])
-        .then(([r, e]) => (r.sent + r.skipped + r.retry + e.expired > 0) && deps.log('info', 'scheduled jobs', { ...r, ...e }))
-        .catch((err) => deps.log('error', 'outbox failed', { error: String(err) }))
+      runAllJobs(deps)
+        .then((r) => Object.values(r).some((n) => n > 0) && deps.log('info', 'scheduled jobs', r))
         .finally(() => (running = false));
     }, 15_000);
     timer.unref();

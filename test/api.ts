@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createApp, depsFromEnv } from '../api/_lib/app.js';
 import { testDb } from './db.js';
 import { startFakeWechat, FAKE_APPID, FAKE_SECRET } from './fakes/wechat.js';
@@ -15,6 +18,7 @@ export interface CallOptions {
 export async function testApi(env: Record<string, string | undefined> = {}) {
   const t = await testDb();
   const wechat = await startFakeWechat();
+  const filesDir = mkdtempSync(path.join(tmpdir(), 'cunju-files-'));
   const deps = depsFromEnv({
     NODE_ENV: 'test',
     DATABASE_URL: t.url,
@@ -25,6 +29,7 @@ export async function testApi(env: Record<string, string | undefined> = {}) {
     WECHAT_API_BASE: wechat.url,
     AUTH_RATE_LIMIT: '1000',
     VALIDATE_RESPONSES: 'on',
+    FILES_DIR: filesDir,
     ...env,
   });
   const app = createApp(deps);
@@ -54,11 +59,12 @@ export async function testApi(env: Record<string, string | undefined> = {}) {
   }
 
   return {
-    app, deps, db: t, wechat, call, login,
+    app, deps, db: t, wechat, call, login, filesDir,
     async close() {
       await deps.db.close();
       await wechat.close();
       await t.close();
+      rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,9 @@ export const screenshots = path.join(repoRoot, '.test-output/screenshots');
 export async function startJourney() {
   mkdirSync(screenshots, { recursive: true });
   const db = await testDb();
-  const server = await startServer(depsFromEnv({ NODE_ENV: 'test', DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', DEV_LOGIN: 'on', VALIDATE_RESPONSES: 'on' }), 0);
+  const filesDir = mkdtempSync(path.join(tmpdir(), 'cunju-files-'));
+  const server = await startServer(depsFromEnv({ NODE_ENV: 'test', DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', DEV_LOGIN: 'on',
+    VALIDATE_RESPONSES: 'on', FILES_DIR: filesDir }), 0);
   const browser = await launchChromium();
   return {
     db, server, browser,
@@ -23,6 +26,7 @@ export async function startJourney() {
       await browser.close();
       await server.close();
       await db.close();
+      rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }

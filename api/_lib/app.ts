@@ -14,6 +14,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { HTTPException } from 'hono/http-exception';
 import { trustedProxies } from './client-address.js';
+import { createLocalStorage, createS3Storage, type Storage } from './storage.js';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { coreRoutes } from '../_modules/core/routes.js';
 import { authRoutes } from '../_modules/auth/routes.js';
 import { meRoutes } from '../_modules/me/routes.js';
@@ -23,6 +26,8 @@ import { pointsRoutes } from '../_modules/points/routes.js';
 import { mallRoutes } from '../_modules/mall/routes.js';
 import { hallRoutes } from '../_modules/hall/routes.js';
 import { affairsRoutes } from '../_modules/affairs/routes.js';
+import { fileRoutes, rawFileRoute, uploadBodyLimit } from '../_modules/files/routes.js';
+import { wechatRoutes } from '../_modules/wechat/routes.js';
 
 /** The one Hono app: served by the Vercel function, the local Node server and the tests. */
 export function createApp(deps: Deps) {
@@ -52,7 +57,8 @@ export function createApp(deps: Deps) {
   });
   // JSON bodies are small; files have their own routes and limits.
   app.use('/api/*', async (c, next) => {
-    if (c.req.path.startsWith('/api/files/')) return next();
+    // The local upload route takes the file itself and has its own limit.
+    if (/^\/api\/files\/[^/]+\/content$/.test(c.req.path)) return next();
     return bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (c) => c.json(errorBody('request.too_large'), 413) })(c, next);
   });
 
@@ -65,6 +71,10 @@ export function createApp(deps: Deps) {
   app.route('/api/mall', mallRoutes());
   app.route('/api/hall', hallRoutes());
   app.route('/api/affairs', affairsRoutes());
+  app.use('/api/files/:id/content', uploadBodyLimit);
+  rawFileRoute(app);
+  app.route('/api/files', fileRoutes());
+  app.route('/api/wechat', wechatRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {
@@ -94,6 +104,16 @@ export function createApp(deps: Deps) {
 
 export type App = ReturnType<typeof createApp>;
 
+function storageFromEnv(env: Env): Storage {
+  if (env.STORAGE === 's3') {
+    return createS3Storage({ endpoint: env.S3_ENDPOINT, region: env.S3_REGION, bucket: env.S3_BUCKET!, accessKeyId: env.S3_ACCESS_KEY_ID!,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY!, forcePathStyle: env.S3_FORCE_PATH_STYLE });
+  }
+  const secret = env.FILES_SIGNING_SECRET
+    ?? createHash('sha256').update(`cunju files\n${env.JWT_SECRET ?? env.JWT_PRIVATE_KEY}`).digest('hex');
+  return createLocalStorage(path.resolve(env.FILES_DIR), secret);
+}
+
 /** Largest JSON request body (uploads go to their own routes). */
 export const JSON_BODY_LIMIT = 64 * 1024;
 
@@ -116,6 +136,7 @@ export function depsFromEnv(source: Record<string, string | undefined> = process
     outbox: { templates: { notice: env.WECHAT_TEMPLATE_NOTICE, whistle: env.WECHAT_TEMPLATE_WHISTLE, case: env.WECHAT_TEMPLATE_CASE } },
     log: createLogger(env.LOG_LEVEL),
     proxies: trustedProxies(env.TRUSTED_PROXIES),
+    storage: storageFromEnv(env),
     ...overrides,
   };
 }

@@ -12,6 +12,8 @@ import { callDbAsService, type AppEnv } from './router.js';
 export interface ContentCheck {
   readonly provider: string;
   check(text: string, openid: string | null): Promise<boolean>;
+  /** An image others will see: passed now, or pending until the checker answers (by its trace id). */
+  checkImage(mediaUrl: string, openid: string | null): Promise<{ verdict: 'passed' } | { verdict: 'pending'; traceId: string | null }>;
 }
 
 export function wechatContentCheck(api: WechatServerApi): ContentCheck {
@@ -22,17 +24,28 @@ export function wechatContentCheck(api: WechatServerApi): ContentCheck {
       if (!openid) return false;
       return api.checkText(text, openid);
     },
+    async checkImage(mediaUrl, openid) {
+      // Without an openid WeChat cannot check: the file stays visible to its uploader and staff only.
+      if (!openid) return { verdict: 'pending', traceId: null };
+      return { verdict: 'pending', traceId: await api.checkImageAsync(mediaUrl, openid) };
+    },
   };
 }
 
-export function recordingContentCheck(): ContentCheck & { seen: string[] } {
+export function recordingContentCheck(): ContentCheck & { seen: string[]; images: string[] } {
   const seen: string[] = [];
+  const images: string[] = [];
   return {
     provider: 'local.recorder',
     seen,
+    images,
     async check(text) {
       seen.push(text);
       return true;
+    },
+    async checkImage(mediaUrl) {
+      images.push(mediaUrl);
+      return { verdict: 'passed' };
     },
   };
 }

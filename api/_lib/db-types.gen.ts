@@ -9,6 +9,7 @@ export interface DbFunctions {
   answer_topic: { Args: { p_topic_id: string | null; p_answer: string | null }; Returns: Json };
   ask_notice_question: { Args: { p_notice_id: string | null; p_body: string | null }; Returns: Json };
   assign_proxy: { Args: { p_request_id: string | null; p_helper_id: string | null }; Returns: Json };
+  attach_files: { Args: { p_entity: string | null; p_entity_id: string | null; p_file_ids: string[] | null }; Returns: Json };
   award_points: { Args: { p_profile_id: string | null; p_community_id: string | null; p_points: number | null; p_reason: string | null; p_idempotency_key: string | null }; Returns: Json };
   blow_whistle: { Args: { p_community_id: string | null; p_title: string | null; p_detail: string | null; p_place: string | null; p_grid_id?: string | null; p_team_id?: string | null; p_hours?: number | null }; Returns: Json };
   book_appointment: { Args: { p_slot_id: string | null; p_idempotency_key: string | null }; Returns: Json };
@@ -22,6 +23,7 @@ export interface DbFunctions {
   close_rectification: { Args: { p_rectification_id: string | null; p_note: string | null }; Returns: Json };
   comment_on_topic: { Args: { p_topic_id: string | null; p_body: string | null }; Returns: Json };
   complete_outbox: { Args: { p_id: string | null; p_status: string | null; p_error?: string | null }; Returns: Json };
+  complete_upload: { Args: { p_file_id: string | null; p_content_type: string | null; p_size: number | null; p_sha256: string | null; p_width: number | null; p_height: number | null; p_refusal?: string | null }; Returns: Json };
   confirm_activity: { Args: { p_activity_id: string | null }; Returns: Json };
   consent_proxy: { Args: { p_request_id: string | null }; Returns: Json };
   correct_attendance: { Args: { p_signup_id: string | null; p_minutes: number | null; p_reason: string | null }; Returns: Json };
@@ -31,16 +33,20 @@ export interface DbFunctions {
   create_appointment_slots: { Args: { p_item_id: string | null; p_day: string | null; p_times: string[] | null; p_minutes: number | null; p_capacity: number | null }; Returns: Json };
   create_notice: { Args: { p_community_id: string | null; p_category: string | null; p_content: Json | null; p_audience_grid_ids?: string[] | null; p_pinned?: boolean | null; p_important?: boolean | null; p_publish_at?: string | null; p_expires_at?: string | null; p_finance_period?: string | null }; Returns: Json };
   create_poll: { Args: { p_community_id: string | null; p_title: string | null; p_description: string | null; p_options: string[] | null; p_multiple: boolean | null; p_electorate: string | null; p_live_results: boolean | null; p_opens_at: string | null; p_closes_at: string | null }; Returns: Json };
+  create_upload: { Args: { p_community_id: string | null; p_kind: string | null; p_purpose: string | null; p_name: string | null; p_size: number | null; p_idempotency_key: string | null }; Returns: Json };
   decide_point_deduction: { Args: { p_request_id: string | null; p_approve: boolean | null }; Returns: Json };
   decide_team_join: { Args: { p_team_id: string | null; p_profile_id: string | null; p_approve: boolean | null; p_reason?: string | null }; Returns: Json };
   decide_verification: { Args: { p_request_id: string | null; p_approve: boolean | null; p_reason?: string | null }; Returns: Json };
+  delete_upload: { Args: { p_file_id: string | null }; Returns: Json };
   dev_login_profile: { Args: { p_persona: string | null }; Returns: Json };
   enforce_rate_limits: { Args: { p_limits: Json | null }; Returns: null };
+  expire_orphan_files: { Args: { p_limit?: number | null }; Returns: Json };
   expire_redemptions: { Args: { }; Returns: Json };
   get_activity: { Args: { p_activity_id: string | null }; Returns: Json };
   get_application: { Args: { p_application_id: string | null }; Returns: Json };
   get_checkin_code: { Args: { p_activity_id: string | null }; Returns: Json };
   get_community: { Args: { p_community_id: string | null }; Returns: Json };
+  get_file: { Args: { p_file_id: string | null }; Returns: Json };
   get_hall_workbench: { Args: { p_community_id: string | null }; Returns: Json };
   get_health: { Args: { }; Returns: Json };
   get_mall_report: { Args: { p_community_id: string | null; p_from: string | null; p_to: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
@@ -55,6 +61,7 @@ export interface DbFunctions {
   get_redemption_by_code: { Args: { p_pickup_code: string | null }; Returns: Json };
   get_service_item: { Args: { p_item_id: string | null }; Returns: Json };
   get_topic: { Args: { p_topic_id: string | null }; Returns: Json };
+  get_upload_for_processing: { Args: { p_file_id: string | null; p_owner_id: string | null }; Returns: Json };
   get_volunteer_profile: { Args: { p_community_id: string | null }; Returns: Json };
   get_volunteer_record: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   get_wechat_openid: { Args: { p_profile_id: string | null }; Returns: string };
@@ -68,6 +75,7 @@ export interface DbFunctions {
   list_buildings: { Args: { p_community_id: string | null; p_q?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_communities: { Args: { p_q?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_dev_personas: { Args: { }; Returns: Json };
+  list_files: { Args: { p_entity: string | null; p_entity_id: string | null }; Returns: Json };
   list_goods: { Args: { p_community_id: string | null; p_include_off_shelf?: boolean | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_hall_work: { Args: { p_community_id: string | null; p_tab: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_helpers: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
@@ -112,9 +120,11 @@ export interface DbFunctions {
   search_service_items: { Args: { p_community_id: string | null; p_q?: string | null; p_theme?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   send_topic_back: { Args: { p_topic_id: string | null; p_to_step: number | null; p_reason: string | null }; Returns: Json };
   set_affairs_settings: { Args: { p_community_id: string | null; p_cosign_threshold: number | null; p_quorum_num: number | null; p_quorum_den: number | null; p_pass_num: number | null; p_pass_den: number | null }; Returns: Json };
+  set_file_check_trace: { Args: { p_file_id: string | null; p_trace_id: string | null }; Returns: null };
   set_holiday: { Args: { p_community_id: string | null; p_day: string | null; p_kind: string | null; p_name: string | null }; Returns: Json };
   set_notice_pinned: { Args: { p_notice_id: string | null; p_pinned: boolean | null }; Returns: Json };
   settle_comment_check: { Args: { p_comment_id: string | null; p_passed: boolean | null; p_provider: string | null }; Returns: Json };
+  settle_file_check: { Args: { p_file_id: string | null; p_passed: boolean | null; p_provider: string | null; p_trace_id?: string | null }; Returns: Json };
   settle_question_check: { Args: { p_question_id: string | null; p_passed: boolean | null; p_provider: string | null }; Returns: Json };
   settle_topic_check: { Args: { p_topic_id: string | null; p_passed: boolean | null; p_provider: string | null }; Returns: Json };
   sign_up_activity: { Args: { p_activity_id: string | null; p_idempotency_key: string | null }; Returns: Json };
@@ -136,6 +146,7 @@ export const dbParamTypes = {
   answer_topic: { p_topic_id: 'uuid', p_answer: 'text' },
   ask_notice_question: { p_notice_id: 'uuid', p_body: 'text' },
   assign_proxy: { p_request_id: 'uuid', p_helper_id: 'uuid' },
+  attach_files: { p_entity: 'text', p_entity_id: 'uuid', p_file_ids: 'uuid[]' },
   award_points: { p_profile_id: 'uuid', p_community_id: 'uuid', p_points: 'integer', p_reason: 'text', p_idempotency_key: 'text' },
   blow_whistle: { p_community_id: 'uuid', p_title: 'text', p_detail: 'text', p_place: 'text', p_grid_id: 'uuid', p_team_id: 'uuid', p_hours: 'integer' },
   book_appointment: { p_slot_id: 'uuid', p_idempotency_key: 'text' },
@@ -149,6 +160,7 @@ export const dbParamTypes = {
   close_rectification: { p_rectification_id: 'uuid', p_note: 'text' },
   comment_on_topic: { p_topic_id: 'uuid', p_body: 'text' },
   complete_outbox: { p_id: 'uuid', p_status: 'text', p_error: 'text' },
+  complete_upload: { p_file_id: 'uuid', p_content_type: 'text', p_size: 'integer', p_sha256: 'text', p_width: 'integer', p_height: 'integer', p_refusal: 'text' },
   confirm_activity: { p_activity_id: 'uuid' },
   consent_proxy: { p_request_id: 'uuid' },
   correct_attendance: { p_signup_id: 'uuid', p_minutes: 'integer', p_reason: 'text' },
@@ -158,16 +170,20 @@ export const dbParamTypes = {
   create_appointment_slots: { p_item_id: 'uuid', p_day: 'date', p_times: 'text[]', p_minutes: 'integer', p_capacity: 'integer' },
   create_notice: { p_community_id: 'uuid', p_category: 'text', p_content: 'jsonb', p_audience_grid_ids: 'uuid[]', p_pinned: 'boolean', p_important: 'boolean', p_publish_at: 'timestamp with time zone', p_expires_at: 'timestamp with time zone', p_finance_period: 'text' },
   create_poll: { p_community_id: 'uuid', p_title: 'text', p_description: 'text', p_options: 'text[]', p_multiple: 'boolean', p_electorate: 'text', p_live_results: 'boolean', p_opens_at: 'timestamp with time zone', p_closes_at: 'timestamp with time zone' },
+  create_upload: { p_community_id: 'uuid', p_kind: 'text', p_purpose: 'text', p_name: 'text', p_size: 'integer', p_idempotency_key: 'text' },
   decide_point_deduction: { p_request_id: 'uuid', p_approve: 'boolean' },
   decide_team_join: { p_team_id: 'uuid', p_profile_id: 'uuid', p_approve: 'boolean', p_reason: 'text' },
   decide_verification: { p_request_id: 'uuid', p_approve: 'boolean', p_reason: 'text' },
+  delete_upload: { p_file_id: 'uuid' },
   dev_login_profile: { p_persona: 'text' },
   enforce_rate_limits: { p_limits: 'jsonb' },
+  expire_orphan_files: { p_limit: 'integer' },
   expire_redemptions: { },
   get_activity: { p_activity_id: 'uuid' },
   get_application: { p_application_id: 'uuid' },
   get_checkin_code: { p_activity_id: 'uuid' },
   get_community: { p_community_id: 'uuid' },
+  get_file: { p_file_id: 'uuid' },
   get_hall_workbench: { p_community_id: 'uuid' },
   get_health: { },
   get_mall_report: { p_community_id: 'uuid', p_from: 'date', p_to: 'date', p_limit: 'integer', p_cursor: 'text' },
@@ -182,6 +198,7 @@ export const dbParamTypes = {
   get_redemption_by_code: { p_pickup_code: 'text' },
   get_service_item: { p_item_id: 'uuid' },
   get_topic: { p_topic_id: 'uuid' },
+  get_upload_for_processing: { p_file_id: 'uuid', p_owner_id: 'uuid' },
   get_volunteer_profile: { p_community_id: 'uuid' },
   get_volunteer_record: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   get_wechat_openid: { p_profile_id: 'uuid' },
@@ -195,6 +212,7 @@ export const dbParamTypes = {
   list_buildings: { p_community_id: 'uuid', p_q: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_communities: { p_q: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_dev_personas: { },
+  list_files: { p_entity: 'text', p_entity_id: 'uuid' },
   list_goods: { p_community_id: 'uuid', p_include_off_shelf: 'boolean', p_limit: 'integer', p_cursor: 'text' },
   list_hall_work: { p_community_id: 'uuid', p_tab: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_helpers: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
@@ -239,9 +257,11 @@ export const dbParamTypes = {
   search_service_items: { p_community_id: 'uuid', p_q: 'text', p_theme: 'text', p_limit: 'integer', p_cursor: 'text' },
   send_topic_back: { p_topic_id: 'uuid', p_to_step: 'integer', p_reason: 'text' },
   set_affairs_settings: { p_community_id: 'uuid', p_cosign_threshold: 'integer', p_quorum_num: 'integer', p_quorum_den: 'integer', p_pass_num: 'integer', p_pass_den: 'integer' },
+  set_file_check_trace: { p_file_id: 'uuid', p_trace_id: 'text' },
   set_holiday: { p_community_id: 'uuid', p_day: 'date', p_kind: 'text', p_name: 'text' },
   set_notice_pinned: { p_notice_id: 'uuid', p_pinned: 'boolean' },
   settle_comment_check: { p_comment_id: 'uuid', p_passed: 'boolean', p_provider: 'text' },
+  settle_file_check: { p_file_id: 'uuid', p_passed: 'boolean', p_provider: 'text', p_trace_id: 'text' },
   settle_question_check: { p_question_id: 'uuid', p_passed: 'boolean', p_provider: 'text' },
   settle_topic_check: { p_topic_id: 'uuid', p_passed: 'boolean', p_provider: 'text' },
   sign_up_activity: { p_activity_id: 'uuid', p_idempotency_key: 'text' },

@@ -51,6 +51,23 @@ const EnvSchema = z
     TRUSTED_PROXIES: z.string().regex(/^[0-9a-fA-F:.,/\s]*$/, 'comma-separated IP addresses or CIDR ranges').default(''),
     /** Set by Vercel on its functions. */
     VERCEL: z.string().optional(),
+    /** Where uploaded files live: `local` disk (default) or an S3-compatible object store. */
+    STORAGE: z.enum(['local', 's3']).default('local'),
+    /** Folder for the local back end (default: .data/files). */
+    FILES_DIR: z.string().min(1).default('.data/files'),
+    /** How long a link to a file works. */
+    FILES_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(7 * 24 * 3600).default(600),
+    /** Secret for local file links (default: derived from the JWT key). */
+    FILES_SIGNING_SECRET: z.string().min(32).optional(),
+    S3_ENDPOINT: z.string().url().optional(),
+    S3_REGION: z.string().min(1).default('us-east-1'),
+    S3_BUCKET: z.string().min(3).optional(),
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    /** Path-style URLs (Supabase Storage, MinIO): on; virtual-hosted (COS, OSS, AWS): off. */
+    S3_FORCE_PATH_STYLE: flag.default(true),
+    /** Token of the mini-program's message push (WeChat's asynchronous media check answers there). */
+    WECHAT_PUSH_TOKEN: z.string().min(3).max(32).optional(),
     /** Tests only: check every response against its declared schema. */
     VALIDATE_RESPONSES: flag.default(false),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -70,6 +87,15 @@ const EnvSchema = z
     if (e.NODE_ENV === 'production' && e.DEV_LOGIN) {
       // Persona sign-in on a production database would let anyone act as any seeded person.
       ctx.addIssue({ code: 'custom', path: ['DEV_LOGIN'], message: 'demo persona sign-in cannot be switched on in production' });
+    }
+    if (e.STORAGE === 's3') {
+      for (const k of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+        if (!e[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'required when STORAGE=s3' });
+      }
+    }
+    if (e.VERCEL && e.STORAGE === 'local') {
+      // A serverless function's disk is gone after the request.
+      ctx.addIssue({ code: 'custom', path: ['STORAGE'], message: 'on Vercel files must go to an object store: set STORAGE=s3' });
     }
     if (e.JWT_PRIVATE_KEY && !e.JWT_KID) {
       ctx.addIssue({ code: 'custom', path: ['JWT_KID'], message: 'required with JWT_PRIVATE_KEY' });

@@ -44,6 +44,15 @@ export const errorCatalog = {
   'content.rejected': [400, '内容里有不适合公开的信息，请修改后再提交'],
   'content.check_unavailable': [503, '内容审核暂时不可用，请稍后再试'],
   'cron.forbidden': [403, '无权运行定时任务'],
+  // files
+  'files.not_found': [404, '没有找到这个文件，可能已被删除或您无权查看'],
+  'files.not_ready': [409, '文件还在处理，请稍等再试'],
+  'files.too_large': [400, '文件太大了：照片不超过 10MB，文件不超过 20MB'],
+  'files.type_not_allowed': [400, '只能上传照片（JPG、PNG、WebP）或 PDF 文件'],
+  'files.too_many': [400, '一次最多添加 9 个，每条记录最多 20 个'],
+  'files.not_attachable': [409, '有文件不能添加：可能不是您上传的、还没处理好，或已经用在别处'],
+  'files.record_not_found': [404, '没有找到要添加文件的记录'],
+  'files.storage_unavailable': [503, '文件存储暂时不可用，请稍后再试'],
   // notices
   'notices.not_found': [404, '没有找到这条公告，可能已被撤下或您无权查看'],
   'notices.not_editable': [409, '这条公告没有可以修改的草稿'],

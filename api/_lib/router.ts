@@ -9,6 +9,7 @@ import type { WechatClient, WechatServerApi } from './wechat.js';
 import type { ContentCheck } from './content-check.js';
 import type { OutboxConfig } from './outbox.js';
 import type { Logger } from './log.js';
+import type { Storage } from './storage.js';
 import { ErrorSchema, IdempotencyHeader } from '../_contracts/common.js';
 import { clientAddress } from './client-address.js';
 
@@ -28,6 +29,7 @@ export interface Deps {
   outbox: OutboxConfig;
   log: Logger;
   proxies: BlockList;
+  storage: Storage;
 }
 
 export type UserCaller = Extract<Caller, { kind: 'user' }>;
@@ -219,6 +221,8 @@ export function domainRouter(tag: string) {
       }
       for (const l of def.limits?.(i) ?? []) addLimit(c, l);
       const out = await run(i);
+      // An outside protocol that wants its own body (WeChat's push verification echoes plain text).
+      if (out instanceof Response) return out;
       if (c.var.env.VALIDATE_RESPONSES) {
         const checked = def.response.safeParse(out);
         if (!checked.success) {
@@ -243,7 +247,7 @@ export function domainRouter(tag: string) {
     /** A route with its own handler: sign-in, content checks, WeChat, files. */
     handle<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined, R extends z.ZodType>(
       def: RouteDef<P, Q, B, R>,
-      run: (i: RouteInput<P, Q, B>) => Promise<z.input<R>>,
+      run: (i: RouteInput<P, Q, B>) => Promise<z.input<R> | Response>,
     ) {
       register(def, run);
     },

@@ -55,6 +55,8 @@ export interface WechatServerApi {
   sendSubscribeMessage(msg: { touser: string; templateId: string; page: string; data: Record<string, { value: string }> }): Promise<void>;
   /** msgSecCheck v2: true when WeChat suggests 'pass'. */
   checkText(content: string, openid: string): Promise<boolean>;
+  /** mediaCheckAsync v2 for an image WeChat can fetch: the verdict arrives later by message push; returns its trace id. */
+  checkImageAsync(mediaUrl: string, openid: string): Promise<string>;
 }
 
 export class WechatCallError extends Error {
@@ -111,6 +113,11 @@ export function createWechatServerApi(opts: { appId?: string; secret?: string; a
       const r = await withToken<{ result?: { suggest?: string } }>('/wxa/msg_sec_check', { content, version: 2, scene: 2, openid });
       if (r.errcode) throw new WechatCallError(r.errcode, r.errmsg ?? 'check failed');
       return r.result?.suggest === 'pass';
+    },
+    async checkImageAsync(mediaUrl, openid) {
+      const r = await withToken<{ trace_id?: string }>('/wxa/media_check_async', { media_url: mediaUrl, media_type: 2, version: 2, scene: 2, openid });
+      if (r.errcode || !r.trace_id) throw new WechatCallError(r.errcode ?? -1, r.errmsg ?? 'media check failed');
+      return r.trace_id;
     },
   };
 }

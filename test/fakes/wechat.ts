@@ -39,6 +39,8 @@ export async function startFakeWechat() {
   /** Server-side APIs: stable_token, subscribe send, msg_sec_check. Texts containing 违禁 are risky. */
   const sent: Array<Record<string, unknown>> = [];
   const checked: string[] = [];
+  /** Asynchronous media checks asked for: WeChat answers later by message push (tests push the answer). */
+  const mediaChecks: Array<{ traceId: string; mediaUrl: string; openid: string }> = [];
   let failNextSend = false;
   const TOKEN = 'ACCESS_TOKEN_FAKE';
   function serverApi(url: URL, body: Record<string, unknown>, reply: (b: object) => void) {
@@ -60,6 +62,11 @@ export async function startFakeWechat() {
       const risky = String(body.content).includes('违禁');
       return reply({ errcode: 0, errmsg: 'ok', result: { suggest: risky ? 'risky' : 'pass', label: risky ? 20001 : 100 } });
     }
+    if (url.pathname === '/wxa/media_check_async') {
+      const traceId = `trace-${mediaChecks.length + 1}-${Date.now()}`;
+      mediaChecks.push({ traceId, mediaUrl: String(body.media_url), openid: String(body.openid) });
+      return reply({ errcode: 0, errmsg: 'ok', trace_id: traceId });
+    }
     reply({ errcode: 404, errmsg: 'unknown api' });
   }
 
@@ -70,6 +77,7 @@ export async function startFakeWechat() {
     requests,
     sent,
     checked,
+    mediaChecks,
     failNextSend: () => (failNextSend = true),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };

@@ -1,10 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { callDbAsService, domainRouter, type AppEnv } from '../../_lib/router.js';
+import { callDbAsService, domainRouter } from '../../_lib/router.js';
 import { Health, CommunityList, AuditLog, BuildingOption, CommunityDetail, SearchPageQuery } from '../../_contracts/core.js';
 import { CommunityPageQuery, IdParam, Page } from '../../_contracts/common.js';
 import { ApiError } from '../../_lib/errors.js';
-import { drainOutbox } from '../../_lib/outbox.js';
+import { JOBS, JOB_NAMES, runAllJobs, type JobName } from '../../_lib/jobs.js';
 
 export function coreRoutes() {
   const r = domainRouter('core');
@@ -36,21 +35,14 @@ export function coreRoutes() {
   r.rpc({ method: 'get', path: '/staff/audit-log', summary: '本社区操作记录（监督委员会、街道管理员）', query: CommunityPageQuery,
     response: AuditLog, fn: 'list_audit_log', args: ({ query: q }) => ({ p_community_id: q.communityId, p_limit: q.limit, p_cursor: q.cursor ?? null }) });
 
-  // Vercel Cron calls these with `Authorization: Bearer $CRON_SECRET`; the local server uses a timer instead.
-  const cron = (c: Context<AppEnv>) => {
-    const secret = c.var.env.CRON_SECRET;
-    if (!secret || c.req.header('authorization') !== `Bearer ${secret}`) throw new ApiError('cron.forbidden');
-  };
-  r.handle({ method: 'get', path: '/cron/outbox', public: true, summary: '发送待发的订阅消息（定时任务调用，需 CRON_SECRET）',
-    response: z.object({ sent: z.number(), skipped: z.number(), retry: z.number() }), errors: [403] }, async ({ c }) => {
-    cron(c);
-    return drainOutbox(c.var);
-  });
-  r.handle({ method: 'get', path: '/cron/expire-redemptions', public: true, summary: '让逾期未领的兑换过期并退回积分（定时任务调用，需 CRON_SECRET）',
-    response: z.object({ expired: z.number() }), errors: [403] }, async ({ c }) => {
-    cron(c);
-    return (await callDbAsService(c, 'expire_redemptions', {})) as { expired: number };
-  });
+  // Vercel Cron calls these with `Authorization: Bearer $CRON_SECRET`; the local server runs them on a timer.
+  r.handle({ method: 'get', path: '/cron/{job}', public: true, summary: '定时任务（需 CRON_SECRET）：outbox 发订阅消息、expire-redemptions 兑换过期退分、files 清理未使用的上传、all 全部',
+    params: z.object({ job: z.enum(['all', ...JOB_NAMES] as [string, ...string[]]) }), response: z.record(z.string(), z.number()), errors: [403] },
+    async ({ c, params }) => {
+      const secret = c.var.env.CRON_SECRET;
+      if (!secret || c.req.header('authorization') !== `Bearer ${secret}`) throw new ApiError('cron.forbidden');
+      return params.job === 'all' ? runAllJobs(c.var) : JOBS[params.job as JobName](c.var);
+    });
 
   return r.router;
 }

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { domainRouter } from '../../_lib/router.js';
+import type { Context } from 'hono';
+import { domainRouter, type AppEnv } from '../../_lib/router.js';
 import { CommunityPageQuery, IdParam, Page, PageQuery, Uuid } from '../../_contracts/common.js';
 import { Goods, MallReport, PickupCodeParam, Redemption, RedeemBody, RestockBody, SaveGoodsBody } from '../../_contracts/mall.js';
 
@@ -11,18 +12,31 @@ const save = (b: Omit<z.infer<typeof SaveGoodsBody>, 'initialStock'> & { initial
   p_initial_stock: b.initialStock ?? 0,
 });
 
+/** An uploaded picture becomes a short-lived link; the storage key never leaves the server. */
+async function withPicture(c: Context<AppEnv>, g: unknown): Promise<unknown> {
+  const { pictureKey, ...goods } = g as Goods & { pictureKey?: string | null };
+  if (!pictureKey) return goods;
+  return { ...goods, pictureUrl: await c.var.storage.signedUrl(pictureKey, c.var.env.FILES_URL_TTL_SECONDS, 'image/jpeg') };
+}
+async function pageWithPictures(c: Context<AppEnv>, page: unknown) {
+  const p = page as { items: unknown[]; nextCursor: string | null };
+  return { ...p, items: await Promise.all(p.items.map((g) => withPicture(c, g))) };
+}
+
 export function mallRoutes() {
   const r = domainRouter('mall');
 
   r.rpc({ method: 'get', path: '/goods', summary: '积分超市商品（上架的在前，便宜的在前）', query: CommunityPageQuery.extend({ includeOffShelf: z.enum(['true', 'false']).optional() }),
     response: Page(Goods), fn: 'list_goods',
-    args: ({ query: q }) => ({ p_community_id: q.communityId, p_include_off_shelf: q.includeOffShelf === 'true', p_limit: q.limit, p_cursor: q.cursor ?? null }) });
+    args: ({ query: q }) => ({ p_community_id: q.communityId, p_include_off_shelf: q.includeOffShelf === 'true', p_limit: q.limit, p_cursor: q.cursor ?? null }),
+    map: (page, { c }) => pageWithPictures(c, page) });
   r.rpc({ method: 'post', path: '/goods', status: 201, summary: '上架新商品（两委、工作人员）', body: SaveGoodsBody, response: Goods, errors: [403],
-    fn: 'save_goods', args: ({ body }) => save(body, null) });
+    fn: 'save_goods', args: ({ body }) => save(body, null), map: (g, { c }) => withPicture(c, g) });
   r.rpc({ method: 'put', path: '/goods/{id}', summary: '修改商品（价格、限兑、时间、上下架）', params: IdParam, body: SaveGoodsBody.omit({ initialStock: true }),
-    response: Goods, errors: [403, 404], fn: 'save_goods', args: ({ params, body }) => save(body, params.id) });
+    response: Goods, errors: [403, 404], fn: 'save_goods', args: ({ params, body }) => save(body, params.id), map: (g, { c }) => withPicture(c, g) });
   r.rpc({ method: 'post', path: '/goods/{id}/restock', summary: '补货或更正库存（需写原因）', params: IdParam, body: RestockBody, response: Goods,
-    errors: [403, 404, 409], fn: 'restock_goods', args: ({ params, body }) => ({ p_goods_id: params.id, p_quantity: body.quantity, p_reason: body.reason }) });
+    errors: [403, 404, 409], fn: 'restock_goods', args: ({ params, body }) => ({ p_goods_id: params.id, p_quantity: body.quantity, p_reason: body.reason }),
+    map: (g, { c }) => withPicture(c, g) });
   r.rpc({ method: 'post', path: '/redemptions', status: 201, idempotent: true, summary: '兑换：预留库存、扣可用积分、发领取码（同一 Idempotency-Key 重试返回同一笔）',
     body: RedeemBody, response: Redemption, errors: [403, 404, 409], fn: 'redeem_goods',
     args: ({ body, key }) => ({ p_goods_id: body.goodsId, p_idempotency_key: key }) });
