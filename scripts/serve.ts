@@ -25,7 +25,7 @@ export async function startServer(deps: Deps, port: number, host = '127.0.0.1', 
   root.all('/api/*', (c) => c.json(errorBody('request.not_found'), 404));
   const h5 = path.relative(process.cwd(), path.join(repoRoot, 'miniapp/dist-h5'));
   root.use('/*', secureHeaders({
-    contentSecurityPolicy: h5Policy(path.join(h5, 'index.html')),
+    contentSecurityPolicy: h5Policy(path.join(h5, 'index.html'), deps.env.STORAGE === 's3' ? deps.env.S3_ENDPOINT : undefined),
     xFrameOptions: 'DENY',
     referrerPolicy: 'same-origin',
     crossOriginEmbedderPolicy: false,
@@ -73,15 +73,16 @@ export async function startServer(deps: Deps, port: number, host = '127.0.0.1', 
  * Content-Security-Policy of the H5 app: scripts only from this origin plus the page's own inline script
  * (Taro's rem sizing), allowed by its hash; nothing may frame the page.
  */
-function h5Policy(indexHtml: string) {
+function h5Policy(indexHtml: string, objectStore?: string) {
   const html = existsSync(indexHtml) ? readFileSync(indexHtml, 'utf8') : '';
   const inline = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`);
   return {
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'", ...inline],
     styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
-    connectSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:', 'blob:', 'https:', ...(objectStore ? [new URL(objectStore).origin] : [])],
+    // blob: — a chosen photo is read back before it is uploaded; the object store receives uploads directly.
+    connectSrc: ["'self'", 'blob:', ...(objectStore ? [new URL(objectStore).origin] : [])],
     fontSrc: ["'self'", 'data:'],
     mediaSrc: ["'self'", 'blob:'],
     objectSrc: ["'none'"],

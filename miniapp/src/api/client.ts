@@ -79,3 +79,38 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
     throw new ApiError(err?.code ?? 'internal', err?.message ?? '系统开小差了，请稍后再试', res.statusCode, err?.fields ?? {});
   }
 }
+
+/**
+ * Sends a chosen photo or file to where the server said (the same in WeChat and H5: Taro.uploadFile posts a
+ * form): our own upload route (signed in) or an object store's presigned form (no token: it carries its own
+ * signature). Reports progress; a network failure is an ApiError the caller can retry.
+ */
+export async function uploadFormFile(target: { url: string; fields: Record<string, string>; fileField: string }, filePath: string,
+  onProgress?: (percent: number) => void): Promise<unknown> {
+  const own = target.url.startsWith('/');
+  const header: Record<string, string> = {};
+  const token = getToken();
+  if (own && token) header.authorization = `Bearer ${token}`;
+  return new Promise((resolve, reject) => {
+    const task = Taro.uploadFile({
+      url: own ? `${BASE}${target.url}` : target.url,
+      filePath,
+      name: target.fileField,
+      formData: target.fields,
+      header,
+      timeout: 120_000,
+      success: (res) => {
+        let body: Partial<ErrorBody> & Record<string, unknown> = {};
+        try {
+          body = typeof res.data === 'string' && res.data ? JSON.parse(res.data) : {};
+        } catch {
+          // an object store answers XML or nothing
+        }
+        if (res.statusCode >= 200 && res.statusCode < 300) resolve(body);
+        else reject(new ApiError(body.error?.code ?? 'upload', body.error?.message ?? '上传没有成功，请重试', res.statusCode, body.error?.fields ?? {}));
+      },
+      fail: () => reject(new ApiError('network', '网络不太好，上传没有成功，请重试', 0)),
+    });
+    task?.onProgressUpdate?.((p) => onProgress?.(p.progress));
+  });
+}

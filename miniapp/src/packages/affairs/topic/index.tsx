@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input, Textarea } from '@tarojs/components';
+import { Attachments } from '../../../components/Attachments';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { affairsApi, type Topic } from '../../../api/affairs';
@@ -29,6 +30,7 @@ function TopicView({ id, communityId }: { id: string; communityId: string }) {
         <Text className="hero">{t.title}</Text>
         <Text className="muted">{t.raisedBy} 提出 · {formatDateTime(t.createdAt)}</Text>
         <Text className="text">{t.description}</Text>
+        <Attachments entity="topic" entityId={t.id} title="现场照片" />
         <Text className="text cosign-count">联名 {t.cosigns}/{t.threshold}{t.thresholdReachedAt ? '（已达到，两委须列入议事或公开答复）' : ''}</Text>
         {t.status === 'collecting' && !t.cosignedByMe ? <Button className="btn cosign" onClick={() => void act(() => affairsApi.cosign(t.id), '已联名', reload)}>我也联名</Button> : null}
         {t.cosignedByMe ? <Text className="tag ok">我已联名</Text> : null}

@@ -7,6 +7,9 @@ import { hallApi } from '../../../api/hall';
 import { ApiError, newIdempotencyKey } from '../../../api/client';
 import { usePageData } from '../../../lib/pageData';
 import { FormFields } from '../components/FormFields';
+import { Uploader } from '../../../components/Uploader';
+import { filesApi, type StoredFile } from '../../../api/files';
+import { toast } from '../../../lib/feedback';
 
 export default function ApplyPage() {
   const { params } = useRouter();
@@ -18,6 +21,7 @@ function Apply({ id, proxyRequestId }: { id: string; proxyRequestId?: string }) 
   const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  const [files, setFiles] = useState<StoredFile[]>([]);
   const [key] = useState(newIdempotencyKey); // a retry of this submission returns the same case
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;
@@ -31,6 +35,10 @@ function Apply({ id, proxyRequestId }: { id: string; proxyRequestId?: string }) 
     try {
       const formData = Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim()).map(([k, v]) => [k, v.trim()]));
       const a = await hallApi.apply({ itemId: item.id, formData, ...(proxyRequestId ? { proxyRequestId } : {}) }, key);
+      if (files.length) {
+        // The case exists now; should adding the photos fail, they can be added again on the case page.
+        await filesApi.attach('application', a.id, files.map((f) => f.id)).catch(() => toast('材料照片没有加上，请在办件页点“补充材料”再加一次'));
+      }
       Taro.redirectTo({ url: `/packages/hall/case/index?id=${a.id}` });
     } catch (e) {
       setErrors(e instanceof ApiError ? { ...e.fields, _: e.message } : { _: '提交失败，请稍后再试' });
@@ -44,6 +52,11 @@ function Apply({ id, proxyRequestId }: { id: string; proxyRequestId?: string }) 
       {proxyRequestId ? <View className="banner info">您正在为居民代办，提交后居民能看到每一步都有您的名字。</View> : null}
       <Text className="muted">请准备好：{item.materials.join('；')}。材料原件办结时核对。</Text>
       <FormFields form={item.form} values={values} errors={errors} onChange={setValues} />
+      <View className="field">
+        <View className="field-label">材料照片（选填）</View>
+        <Text className="muted">可以拍下户口本、租赁合同等材料，工作人员先看照片，办结时再核对原件。照片里的位置信息会被去掉。</Text>
+        <Uploader communityId={item.communityId} purpose="application" label="材料照片" allowDocuments onChange={setFiles} />
+      </View>
       {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}
       <Button className="btn apply-submit" loading={busy} disabled={busy} onClick={() => void submit()}>提交申请</Button>
     </View>

@@ -1,6 +1,9 @@
 import { useState } from 'react';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input } from '@tarojs/components';
+import { Uploader } from '../../../components/Uploader';
+import { Attachments } from '../../../components/Attachments';
+import { filesApi, type StoredFile } from '../../../api/files';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { hallApi, type Application } from '../../../api/hall';
@@ -31,6 +34,7 @@ function RemindMe({ communityId }: { communityId: string }) {
 
 function Case({ id, communityId }: { id: string; communityId: string }) {
   const [state, reload] = usePageData(() => hallApi.get(id), [id]);
+  const [filesVersion, setFilesVersion] = useState(0);
   useDidShow(() => void reload());
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') {
@@ -72,7 +76,26 @@ function Case({ id, communityId }: { id: string; communityId: string }) {
       <View className="card stack">
         <Text className="card-title">填报内容</Text>
         {a.form.map((f) => <Text key={f.key} className="muted">{f.label}：{a.formData[f.key] ?? '—'}</Text>)}
+        <Attachments entity="application" entityId={a.id} title="材料照片和文件" refreshKey={filesVersion} />
       </View>
+      {(a.mine || a.helper?.isMe || a.canProcess) && a.status !== 'completed' && a.status !== 'rejected'
+        ? <AddFiles caseId={a.id} communityId={communityId} onAdded={() => setFilesVersion((n) => n + 1)} /> : null}
+    </View>
+  );
+}
+
+/** 补充材料: photos or PDFs added to the case afterwards (by the applicant, their helper or the window). */
+function AddFiles({ caseId, communityId, onAdded }: { caseId: string; communityId: string; onAdded: () => void }) {
+  const [files, setFiles] = useState<StoredFile[]>([]);
+  const [round, setRound] = useState(0);
+  return (
+    <View className="card stack add-files">
+      <Text className="card-title">补充材料</Text>
+      <Uploader key={round} communityId={communityId} purpose="application" label="材料照片" allowDocuments onChange={setFiles} />
+      {files.length ? (
+        <Button className="btn add-files-submit" onClick={() => void runAction(() => filesApi.attach('application', caseId, files.map((f) => f.id)),
+          '材料已加到办件', async () => { setRound((n) => n + 1); setFiles([]); onAdded(); })}>把 {files.length} 个材料加到办件</Button>
+      ) : null}
     </View>
   );
 }

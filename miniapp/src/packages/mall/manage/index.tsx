@@ -1,6 +1,9 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button, Input, Switch } from '@tarojs/components';
+import { Uploader } from '../../../components/Uploader';
+import { filesApi } from '../../../api/files';
+import { runAction } from '../../../lib/feedback';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { mallApi, type Goods } from '../../../api/mall';
@@ -75,9 +78,21 @@ function Manage({ communityId }: { communityId: string }) {
             <Input className="input" placeholder="原因" value={restock[g.id]?.reason ?? ''} onInput={(e) => setRestock({ ...restock, [g.id]: { qty: restock[g.id]?.qty ?? '', reason: e.detail.value } })} />
           </View>
           <Button className="btn plain" disabled={!restock[g.id]?.qty} onClick={() => void saveStock(g)}>记录补货 / 更正</Button>
+          <GoodsPicture goodsId={g.id} communityId={communityId} onDone={reload} />
         </View>
       ))}
       <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />
     </View>
+  );
+}
+
+/** A photo of the good for the shelf: uploaded, then attached (the newest checked one is shown). */
+function GoodsPicture({ goodsId, communityId, onDone }: { goodsId: string; communityId: string; onDone: () => Promise<void> }) {
+  const [round, setRound] = useState(0);
+  return (
+    <Uploader key={round} communityId={communityId} purpose="goods" label="商品图片" max={1} onChange={(files) => {
+      if (!files.length) return;
+      void runAction(() => filesApi.attach('goods', goodsId, files.map((f) => f.id)), '图片已换上', async () => { setRound((n) => n + 1); await onDone(); });
+    }} />
   );
 }

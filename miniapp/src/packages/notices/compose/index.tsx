@@ -2,6 +2,8 @@ import { shanghaiDate } from '@contracts/time';
 import { useEffect, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input, Textarea, Picker, Switch } from '@tarojs/components';
+import { Uploader } from '../../../components/Uploader';
+import { filesApi, type StoredFile } from '../../../api/files';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { noticesApi, type Notice, type NoticeCategory } from '../../../api/notices';
@@ -49,6 +51,7 @@ function Compose({ communityId, id, correcting, initialCategory }: { communityId
   const [publishAt, setPublishAt] = useState('');
   const [expiresOn, setExpiresOn] = useState('');
   const [existing, setExisting] = useState<Notice | null>(null);
+  const [photos, setPhotos] = useState<StoredFile[]>([]);
 
   useEffect(() => {
     coreApi.community(communityId).then(setCommunity).catch(() => undefined);
@@ -108,6 +111,8 @@ function Compose({ communityId, id, correcting, initialCategory }: { communityId
       if (correcting && id) n = await noticesApi.correct(id, p.content, note.trim());
       else {
         n = id ? await noticesApi.update(id, p) : await noticesApi.create({ communityId, category, ...p });
+        // Photos and vouchers go with the draft; once it is published they are sealed with it.
+        if (photos.length) await filesApi.attach(category === 'finance' ? 'finance' : 'notice', n.id, photos.map((f) => f.id));
         if (submit) n = await noticesApi.submit(n.id);
       }
       await Taro.showToast({ title: n.version.status === 'published' ? '已发布' : n.version.status === 'submitted' ? '已送监督委员会审核' : '草稿已保存', icon: 'success' });
@@ -211,6 +216,13 @@ function Compose({ communityId, id, correcting, initialCategory }: { communityId
           {err('correctionNote')}
         </View>
       )}
+      {!correcting && !locked ? (
+        <View className="field">
+          <View className="field-label">{category === 'finance' ? '凭证照片（发票、收据，选填）' : '照片（选填）'}</View>
+          <Uploader communityId={communityId} purpose={category === 'finance' ? 'finance' : 'notice'} label={category === 'finance' ? '凭证' : '照片'}
+            allowDocuments={category === 'finance'} onChange={setPhotos} />
+        </View>
+      ) : null}
       {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}
       <View className="btn-row">
         {!correcting ? <Button className="btn plain save-draft" disabled={busy} onClick={() => void save(false)}>存草稿</Button> : null}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Button, Image, Textarea, Input } from '@tarojs/components';
+import { Attachments } from '../../../components/Attachments';
 import { askReason } from '../../../lib/ask';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
@@ -53,6 +54,7 @@ function Detail({ id }: { id: string }) {
         {v.reviewComment && v.status === 'returned' ? <View className="banner alert">监督委员会退回意见：{v.reviewComment}</View> : null}
         {!latest ? <View className="banner info" onClick={() => setVersion(undefined)}>您在看历史版本。点这里看最新版本 ›</View> : null}
         {v.body.split(/\n\s*\n/).filter(Boolean).map((p, i) => <Text key={i} className="text paragraph">{p}</Text>)}
+        <Attachments entity={n.category === 'finance' ? 'finance' : 'notice'} entityId={n.id} title={n.category === 'finance' ? '凭证' : '照片和附件'} />
         {v.images.map((img, i) => <Image key={i} src={img.url} mode="widthFix" style={{ width: '100%' }} aria-label={img.alt ?? '图片'} />)}
         {v.attachments.length ? (
           <View className="stack">
