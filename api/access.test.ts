@@ -44,15 +44,17 @@ async function communityRows(n: number): Promise<Array<{ table: string; id: stri
 
 /** A person's own rows: what another resident of the same community must not reach. */
 async function personalRows(owner: string): Promise<Array<{ table: string; id: string }>> {
-  const owned: Array<[string, string]> = [
+  const owned: Array<[string, string, string?]> = [
     ['applications', 'applicant_id'], ['appointments', 'profile_id'], ['redemptions', 'profile_id'], ['proxy_requests', 'resident_id'],
     ['verification_requests', 'profile_id'], ['activity_signups', 'profile_id'],
+    // A 随手拍 at one's own household (one in a public place can be joined by any neighbour as "同一件事").
+    ['grid_reports', 'reporter_id', `place_kind = 'household'`],
   ];
   const out: Array<{ table: string; id: string }> = [];
-  for (const [t, col] of owned) {
+  for (const [t, col, where] of owned) {
     const exists = await api.db.sql(`select 1 from information_schema.columns where table_schema = 'app' and table_name = $1 and column_name = $2`, [t, col]);
     expect(exists.rowCount, `app.${t}.${col}`).toBe(1);
-    const r = await api.db.sql<{ id: string }>(`select id::text from app.${t} where ${col} = $1 limit 3`, [owner]);
+    const r = await api.db.sql<{ id: string }>(`select id::text from app.${t} where ${col} = $1 ${where ? `and ${where}` : ''} limit 3`, [owner]);
     out.push(...r.rows.map((x) => ({ table: t, id: x.id })));
   }
   return out;

@@ -44,3 +44,33 @@ export const POINT_ENTRY_KINDS = ['service', 'award', 'deduction', 'correction',
 export const POINT_ENTRY_LABEL: Record<(typeof POINT_ENTRY_KINDS)[number], string> = {
   service: '志愿服务', award: '奖励', deduction: '扣分', correction: '更正', objection: '异议冲销', redemption: '兑换', refund: '退回',
 };
+
+/** 随手拍 states (app.grid_reports.status) and the ladder's levels. */
+export const REPORT_STATUSES = ['reported', 'accepted', 'in_progress', 'resolved', 'confirmed'] as const;
+export type ReportStatusId = (typeof REPORT_STATUSES)[number];
+export const REPORT_STATUS_LABEL: Record<ReportStatusId, string> = {
+  reported: '已上报', accepted: '已受理', in_progress: '处置中', resolved: '已办结', confirmed: '已确认',
+};
+export const REPORT_LEVELS = ['grid', 'community', 'street'] as const;
+export const REPORT_LEVEL_LABEL: Record<(typeof REPORT_LEVELS)[number], string> = { grid: '网格', community: '社区', street: '街道' };
+/** Where a report is: my household, a building, a public place, a point on the map, or words. */
+export const REPORT_PLACE_KINDS = ['household', 'building', 'place', 'point', 'text'] as const;
+/** What a person can do to a report (app.report_actions decides who may, when). */
+export const REPORT_ACTIONS = ['accept', 'start', 'resolve', 'escalate', 'call_department', 'department_report', 'confirm', 'reopen', 'rate'] as const;
+export type ReportActionId = (typeof REPORT_ACTIONS)[number];
+export const REPORT_ACTION_LABEL: Record<ReportActionId, string> = {
+  accept: '受理', start: '开始处置', resolve: '办结', escalate: '上报上一级', call_department: '吹哨叫部门', department_report: '部门报到',
+  confirm: '确认解决', reopen: '没解决，重新打开', rate: '评价',
+};
+/** Steps recorded on a report (app.report_steps.action). */
+export const REPORT_STEP_ACTIONS = ['report', 'join', ...REPORT_ACTIONS, 'auto_escalate', 'review'] as const;
+export const REPORT_STEP_LABEL: Record<(typeof REPORT_STEP_ACTIONS)[number], string> = {
+  ...REPORT_ACTION_LABEL, report: '反映问题', join: '也遇到了（同一件事）', auto_escalate: '超时自动上报', review: '差评复核', department_report: '部门报到',
+};
+/** 走访 topics a grid worker ticks. */
+export const VISIT_TOPICS = ['独居老人', '困难群体', '留守儿童', '残疾人', '矛盾纠纷', '安全隐患', '政策咨询', '其他'] as const;
+/** 矛盾纠纷 outcomes (app.disputes.status). */
+export const DISPUTE_STATUSES = ['open', 'agreed', 'referred', 'closed'] as const;
+export const DISPUTE_STATUS_LABEL: Record<(typeof DISPUTE_STATUSES)[number], string> = {
+  open: '调解中', agreed: '达成协议', referred: '已转交', closed: '已结案',
+};

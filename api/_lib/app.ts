@@ -24,6 +24,7 @@ import { noticeRoutes } from '../_modules/notices/routes.js';
 import { volunteerRoutes } from '../_modules/volunteer/routes.js';
 import { pointsRoutes } from '../_modules/points/routes.js';
 import { mallRoutes } from '../_modules/mall/routes.js';
+import { gridRoutes } from '../_modules/grid/routes.js';
 import { hallRoutes } from '../_modules/hall/routes.js';
 import { affairsRoutes } from '../_modules/affairs/routes.js';
 import { fileRoutes, rawFileRoute, uploadBodyLimit } from '../_modules/files/routes.js';
@@ -69,6 +70,7 @@ export function createApp(deps: Deps) {
   app.route('/api/volunteer', volunteerRoutes());
   app.route('/api/points', pointsRoutes());
   app.route('/api/mall', mallRoutes());
+  app.route('/api/grid', gridRoutes());
   app.route('/api/hall', hallRoutes());
   app.route('/api/affairs', affairsRoutes());
   app.use('/api/files/:id/content', uploadBodyLimit);
@@ -133,7 +135,7 @@ export function depsFromEnv(source: Record<string, string | undefined> = process
     wechat: createWechatClient(wechatOpts),
     wechatServer,
     contentCheck: env.contentCheck === 'wechat' ? wechatContentCheck(wechatServer) : recordingContentCheck(),
-    outbox: { templates: { notice: env.WECHAT_TEMPLATE_NOTICE, whistle: env.WECHAT_TEMPLATE_WHISTLE, case: env.WECHAT_TEMPLATE_CASE } },
+    outbox: { templates: { notice: env.WECHAT_TEMPLATE_NOTICE, whistle: env.WECHAT_TEMPLATE_WHISTLE, case: env.WECHAT_TEMPLATE_CASE, report: env.WECHAT_TEMPLATE_REPORT } },
     log: createLogger(env.LOG_LEVEL),
     proxies: trustedProxies(env.TRUSTED_PROXIES),
     storage: storageFromEnv(env),

@@ -7,6 +7,7 @@ export interface DbFunctions {
   advance_application: { Args: { p_application_id: string | null; p_to: string | null; p_note?: string | null }; Returns: Json };
   answer_notice_question: { Args: { p_question_id: string | null; p_answer: string | null }; Returns: Json };
   answer_topic: { Args: { p_topic_id: string | null; p_answer: string | null }; Returns: Json };
+  append_due_public_records: { Args: { p_limit?: number | null }; Returns: Json };
   ask_notice_question: { Args: { p_notice_id: string | null; p_body: string | null }; Returns: Json };
   assign_proxy: { Args: { p_request_id: string | null; p_helper_id: string | null }; Returns: Json };
   attach_files: { Args: { p_entity: string | null; p_entity_id: string | null; p_file_ids: string[] | null }; Returns: Json };
@@ -22,8 +23,10 @@ export interface DbFunctions {
   claim_outbox: { Args: { p_limit?: number | null }; Returns: Json };
   close_rectification: { Args: { p_rectification_id: string | null; p_note: string | null }; Returns: Json };
   comment_on_topic: { Args: { p_topic_id: string | null; p_body: string | null }; Returns: Json };
+  complete_follow_up: { Args: { p_visit_id: string | null }; Returns: Json };
   complete_outbox: { Args: { p_id: string | null; p_status: string | null; p_error?: string | null }; Returns: Json };
   complete_upload: { Args: { p_file_id: string | null; p_content_type: string | null; p_size: number | null; p_sha256: string | null; p_width: number | null; p_height: number | null; p_refusal?: string | null }; Returns: Json };
+  conclude_dispute: { Args: { p_dispute_id: string | null; p_status: string | null; p_agreement?: string | null; p_referred_to?: string | null }; Returns: Json };
   confirm_activity: { Args: { p_activity_id: string | null }; Returns: Json };
   consent_proxy: { Args: { p_request_id: string | null }; Returns: Json };
   correct_attendance: { Args: { p_signup_id: string | null; p_minutes: number | null; p_reason: string | null }; Returns: Json };
@@ -33,6 +36,7 @@ export interface DbFunctions {
   create_appointment_slots: { Args: { p_item_id: string | null; p_day: string | null; p_times: string[] | null; p_minutes: number | null; p_capacity: number | null }; Returns: Json };
   create_notice: { Args: { p_community_id: string | null; p_category: string | null; p_content: Json | null; p_audience_grid_ids?: string[] | null; p_pinned?: boolean | null; p_important?: boolean | null; p_publish_at?: string | null; p_expires_at?: string | null; p_finance_period?: string | null }; Returns: Json };
   create_poll: { Args: { p_community_id: string | null; p_title: string | null; p_description: string | null; p_options: string[] | null; p_multiple: boolean | null; p_electorate: string | null; p_live_results: boolean | null; p_opens_at: string | null; p_closes_at: string | null }; Returns: Json };
+  create_report: { Args: { p_community_id: string | null; p_category: string | null; p_description: string | null; p_place_kind: string | null; p_building_id: string | null; p_place_id: string | null; p_latitude: number | null; p_longitude: number | null; p_place_text: string | null; p_anonymous: boolean | null; p_file_ids: string[] | null; p_idempotency_key: string | null }; Returns: Json };
   create_upload: { Args: { p_community_id: string | null; p_kind: string | null; p_purpose: string | null; p_name: string | null; p_size: number | null; p_idempotency_key: string | null }; Returns: Json };
   decide_point_deduction: { Args: { p_request_id: string | null; p_approve: boolean | null }; Returns: Json };
   decide_team_join: { Args: { p_team_id: string | null; p_profile_id: string | null; p_approve: boolean | null; p_reason?: string | null }; Returns: Json };
@@ -40,13 +44,20 @@ export interface DbFunctions {
   delete_upload: { Args: { p_file_id: string | null }; Returns: Json };
   dev_login_profile: { Args: { p_persona: string | null }; Returns: Json };
   enforce_rate_limits: { Args: { p_limits: Json | null }; Returns: null };
+  escalate_overdue_reports: { Args: { p_limit?: number | null }; Returns: Json };
   expire_orphan_files: { Args: { p_limit?: number | null }; Returns: Json };
   expire_redemptions: { Args: { }; Returns: Json };
+  export_public_chain: { Args: { p_community_id: string | null; p_from_seq?: number | null; p_limit?: number | null }; Returns: Json };
+  find_public_record: { Args: { p_community_id: string | null; p_kind: string | null; p_record_id: string | null }; Returns: Json };
+  find_similar_reports: { Args: { p_community_id: string | null; p_category: string | null; p_building_id?: string | null; p_place_id?: string | null }; Returns: Json };
   get_activity: { Args: { p_activity_id: string | null }; Returns: Json };
   get_application: { Args: { p_application_id: string | null }; Returns: Json };
   get_checkin_code: { Args: { p_activity_id: string | null }; Returns: Json };
   get_community: { Args: { p_community_id: string | null }; Returns: Json };
+  get_dispute: { Args: { p_dispute_id: string | null }; Returns: Json };
   get_file: { Args: { p_file_id: string | null }; Returns: Json };
+  get_grid_desk: { Args: { p_community_id: string | null }; Returns: Json };
+  get_grid_figures: { Args: { p_community_id: string | null; p_month: string | null; p_worker_id?: string | null }; Returns: Json };
   get_hall_workbench: { Args: { p_community_id: string | null }; Returns: Json };
   get_health: { Args: { }; Returns: Json };
   get_mall_report: { Args: { p_community_id: string | null; p_from: string | null; p_to: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
@@ -58,7 +69,10 @@ export interface DbFunctions {
   get_points_publication: { Args: { p_community_id: string | null; p_month: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   get_points_rankings: { Args: { p_community_id: string | null; p_month: string | null }; Returns: Json };
   get_poll: { Args: { p_poll_id: string | null }; Returns: Json };
+  get_public_chain: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  get_public_chain_entry: { Args: { p_community_id: string | null; p_seq: number | null }; Returns: Json };
   get_redemption_by_code: { Args: { p_pickup_code: string | null }; Returns: Json };
+  get_report: { Args: { p_report_id: string | null }; Returns: Json };
   get_service_item: { Args: { p_item_id: string | null }; Returns: Json };
   get_topic: { Args: { p_topic_id: string | null }; Returns: Json };
   get_upload_for_processing: { Args: { p_file_id: string | null; p_owner_id: string | null }; Returns: Json };
@@ -68,21 +82,27 @@ export interface DbFunctions {
   hand_over_redemption: { Args: { p_pickup_code: string | null }; Returns: Json };
   hide_notice_question: { Args: { p_question_id: string | null; p_reason: string | null }; Returns: Json };
   hide_topic_comment: { Args: { p_comment_id: string | null; p_reason: string | null }; Returns: Json };
+  join_report: { Args: { p_report_id: string | null }; Returns: Json };
   list_activities: { Args: { p_community_id: string | null; p_scope?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_affairs_publications: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_appointment_slots: { Args: { p_item_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_audit_log: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_buildings: { Args: { p_community_id: string | null; p_q?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_communities: { Args: { p_q?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_departments: { Args: { p_community_id: string | null }; Returns: Json };
   list_dev_personas: { Args: { }; Returns: Json };
+  list_disputes: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_files: { Args: { p_entity: string | null; p_entity_id: string | null }; Returns: Json };
   list_goods: { Args: { p_community_id: string | null; p_include_off_shelf?: boolean | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_grid_figures: { Args: { p_community_id: string | null; p_month: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_hall_work: { Args: { p_community_id: string | null; p_tab: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_helpers: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_my_applications: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_my_appointments: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_my_department_calls: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_my_proxy_requests: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_my_redemptions: { Args: { p_community_id?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_my_reports: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_notice_work: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_notices: { Args: { p_community_id: string | null; p_category?: string | null; p_include_expired?: boolean | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_notifications: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
@@ -90,21 +110,31 @@ export interface DbFunctions {
   list_points_publications: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_polls: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_procedures: { Args: { p_community_id: string | null }; Returns: Json };
+  list_public_places: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_report_categories: { Args: { p_community_id: string | null }; Returns: Json };
+  list_report_queue: { Args: { p_community_id: string | null; p_scope: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_roster: { Args: { p_community_id: string | null; p_tag: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_topics: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_unvisited_households: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_verification_requests: { Args: { p_community_id: string | null; p_status?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_visits: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_whistle_calls: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_work_logs: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   mark_arrival: { Args: { p_appointment_id: string | null }; Returns: Json };
   object_to_points: { Args: { p_entry_id: number | null; p_reason: string | null }; Returns: Json };
+  open_dispute: { Args: { p_grid_id: string | null; p_title: string | null; p_details: string | null; p_party_household_ids: string[] | null; p_report_id?: string | null }; Returns: Json };
   publish_points_month: { Args: { p_community_id: string | null; p_month: string | null }; Returns: Json };
   publish_topic_result: { Args: { p_topic_id: string | null; p_body: string | null; p_corrects?: string | null }; Returns: Json };
   raise_topic: { Args: { p_community_id: string | null; p_title: string | null; p_description: string | null }; Returns: Json };
   rate_application: { Args: { p_application_id: string | null; p_rating: number | null; p_comment?: string | null }; Returns: Json };
   record_consent: { Args: { p_purpose: string | null; p_version: string | null; p_granted: boolean | null }; Returns: Json };
+  record_mediation: { Args: { p_dispute_id: string | null; p_notes: string | null }; Returns: Json };
   record_meeting: { Args: { p_topic_id: string | null; p_motion: string | null; p_attendee_ids: string[] | null; p_yes: number | null; p_no: number | null; p_abstain: number | null }; Returns: Json };
   record_notice_read: { Args: { p_notice_id: string | null }; Returns: Json };
+  record_visit: { Args: { p_household_id: string | null; p_met: string | null; p_topics: string[] | null; p_note: string | null; p_follow_up?: string | null; p_follow_up_due?: string | null; p_dispute_id?: string | null }; Returns: Json };
   redeem_goods: { Args: { p_goods_id: string | null; p_idempotency_key: string | null }; Returns: Json };
   register_volunteer: { Args: { p_community_id: string | null; p_skills: string[] | null; p_availability: string | null; p_show_name: boolean | null }; Returns: Json };
+  report_step: { Args: { p_report_id: string | null; p_action: string | null; p_note?: string | null; p_department_id?: string | null; p_rating?: number | null; p_file_ids?: string[] | null }; Returns: Json };
   request_point_deduction: { Args: { p_profile_id: string | null; p_community_id: string | null; p_points: number | null; p_reason: string | null }; Returns: Json };
   request_proxy: { Args: { p_item_id: string | null; p_note?: string | null }; Returns: Json };
   request_team_join: { Args: { p_team_id: string | null }; Returns: Json };
@@ -130,6 +160,7 @@ export interface DbFunctions {
   sign_up_activity: { Args: { p_activity_id: string | null; p_idempotency_key: string | null }; Returns: Json };
   submit_application: { Args: { p_item_id: string | null; p_form_data: Json | null; p_attachments: Json | null; p_idempotency_key: string | null; p_proxy_request_id?: string | null }; Returns: Json };
   submit_notice: { Args: { p_notice_id: string | null }; Returns: Json };
+  subscribe_grid: { Args: { p_community_id: string | null }; Returns: Json };
   subscribe_hall: { Args: { p_community_id: string | null }; Returns: Json };
   subscribe_notices: { Args: { p_community_id: string | null }; Returns: Json };
   subscribe_whistle: { Args: { p_community_id: string | null }; Returns: Json };
@@ -137,6 +168,7 @@ export interface DbFunctions {
   update_notice_draft: { Args: { p_notice_id: string | null; p_content: Json | null; p_audience_grid_ids?: string[] | null; p_pinned?: boolean | null; p_important?: boolean | null; p_publish_at?: string | null; p_expires_at?: string | null; p_finance_period?: string | null }; Returns: Json };
   upsert_wechat_profile: { Args: { p_openid: string | null; p_unionid?: string | null }; Returns: Json };
   withdraw_verification: { Args: { p_request_id: string | null }; Returns: Json };
+  write_work_log: { Args: { p_grid_id: string | null; p_day: string | null; p_body: string | null }; Returns: Json };
 }
 
 /** SQL type of every parameter, for casting arguments in the pg adapter. */
@@ -144,6 +176,7 @@ export const dbParamTypes = {
   advance_application: { p_application_id: 'uuid', p_to: 'text', p_note: 'text' },
   answer_notice_question: { p_question_id: 'uuid', p_answer: 'text' },
   answer_topic: { p_topic_id: 'uuid', p_answer: 'text' },
+  append_due_public_records: { p_limit: 'integer' },
   ask_notice_question: { p_notice_id: 'uuid', p_body: 'text' },
   assign_proxy: { p_request_id: 'uuid', p_helper_id: 'uuid' },
   attach_files: { p_entity: 'text', p_entity_id: 'uuid', p_file_ids: 'uuid[]' },
@@ -159,8 +192,10 @@ export const dbParamTypes = {
   claim_outbox: { p_limit: 'integer' },
   close_rectification: { p_rectification_id: 'uuid', p_note: 'text' },
   comment_on_topic: { p_topic_id: 'uuid', p_body: 'text' },
+  complete_follow_up: { p_visit_id: 'uuid' },
   complete_outbox: { p_id: 'uuid', p_status: 'text', p_error: 'text' },
   complete_upload: { p_file_id: 'uuid', p_content_type: 'text', p_size: 'integer', p_sha256: 'text', p_width: 'integer', p_height: 'integer', p_refusal: 'text' },
+  conclude_dispute: { p_dispute_id: 'uuid', p_status: 'text', p_agreement: 'text', p_referred_to: 'text' },
   confirm_activity: { p_activity_id: 'uuid' },
   consent_proxy: { p_request_id: 'uuid' },
   correct_attendance: { p_signup_id: 'uuid', p_minutes: 'integer', p_reason: 'text' },
@@ -170,6 +205,7 @@ export const dbParamTypes = {
   create_appointment_slots: { p_item_id: 'uuid', p_day: 'date', p_times: 'text[]', p_minutes: 'integer', p_capacity: 'integer' },
   create_notice: { p_community_id: 'uuid', p_category: 'text', p_content: 'jsonb', p_audience_grid_ids: 'uuid[]', p_pinned: 'boolean', p_important: 'boolean', p_publish_at: 'timestamp with time zone', p_expires_at: 'timestamp with time zone', p_finance_period: 'text' },
   create_poll: { p_community_id: 'uuid', p_title: 'text', p_description: 'text', p_options: 'text[]', p_multiple: 'boolean', p_electorate: 'text', p_live_results: 'boolean', p_opens_at: 'timestamp with time zone', p_closes_at: 'timestamp with time zone' },
+  create_report: { p_community_id: 'uuid', p_category: 'text', p_description: 'text', p_place_kind: 'text', p_building_id: 'uuid', p_place_id: 'uuid', p_latitude: 'numeric', p_longitude: 'numeric', p_place_text: 'text', p_anonymous: 'boolean', p_file_ids: 'uuid[]', p_idempotency_key: 'text' },
   create_upload: { p_community_id: 'uuid', p_kind: 'text', p_purpose: 'text', p_name: 'text', p_size: 'integer', p_idempotency_key: 'text' },
   decide_point_deduction: { p_request_id: 'uuid', p_approve: 'boolean' },
   decide_team_join: { p_team_id: 'uuid', p_profile_id: 'uuid', p_approve: 'boolean', p_reason: 'text' },
@@ -177,13 +213,20 @@ export const dbParamTypes = {
   delete_upload: { p_file_id: 'uuid' },
   dev_login_profile: { p_persona: 'text' },
   enforce_rate_limits: { p_limits: 'jsonb' },
+  escalate_overdue_reports: { p_limit: 'integer' },
   expire_orphan_files: { p_limit: 'integer' },
   expire_redemptions: { },
+  export_public_chain: { p_community_id: 'uuid', p_from_seq: 'bigint', p_limit: 'integer' },
+  find_public_record: { p_community_id: 'uuid', p_kind: 'text', p_record_id: 'text' },
+  find_similar_reports: { p_community_id: 'uuid', p_category: 'text', p_building_id: 'uuid', p_place_id: 'uuid' },
   get_activity: { p_activity_id: 'uuid' },
   get_application: { p_application_id: 'uuid' },
   get_checkin_code: { p_activity_id: 'uuid' },
   get_community: { p_community_id: 'uuid' },
+  get_dispute: { p_dispute_id: 'uuid' },
   get_file: { p_file_id: 'uuid' },
+  get_grid_desk: { p_community_id: 'uuid' },
+  get_grid_figures: { p_community_id: 'uuid', p_month: 'date', p_worker_id: 'uuid' },
   get_hall_workbench: { p_community_id: 'uuid' },
   get_health: { },
   get_mall_report: { p_community_id: 'uuid', p_from: 'date', p_to: 'date', p_limit: 'integer', p_cursor: 'text' },
@@ -195,7 +238,10 @@ export const dbParamTypes = {
   get_points_publication: { p_community_id: 'uuid', p_month: 'date', p_limit: 'integer', p_cursor: 'text' },
   get_points_rankings: { p_community_id: 'uuid', p_month: 'date' },
   get_poll: { p_poll_id: 'uuid' },
+  get_public_chain: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
+  get_public_chain_entry: { p_community_id: 'uuid', p_seq: 'bigint' },
   get_redemption_by_code: { p_pickup_code: 'text' },
+  get_report: { p_report_id: 'uuid' },
   get_service_item: { p_item_id: 'uuid' },
   get_topic: { p_topic_id: 'uuid' },
   get_upload_for_processing: { p_file_id: 'uuid', p_owner_id: 'uuid' },
@@ -205,21 +251,27 @@ export const dbParamTypes = {
   hand_over_redemption: { p_pickup_code: 'text' },
   hide_notice_question: { p_question_id: 'uuid', p_reason: 'text' },
   hide_topic_comment: { p_comment_id: 'uuid', p_reason: 'text' },
+  join_report: { p_report_id: 'uuid' },
   list_activities: { p_community_id: 'uuid', p_scope: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_affairs_publications: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_appointment_slots: { p_item_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_audit_log: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_buildings: { p_community_id: 'uuid', p_q: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_communities: { p_q: 'text', p_limit: 'integer', p_cursor: 'text' },
+  list_departments: { p_community_id: 'uuid' },
   list_dev_personas: { },
+  list_disputes: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_files: { p_entity: 'text', p_entity_id: 'uuid' },
   list_goods: { p_community_id: 'uuid', p_include_off_shelf: 'boolean', p_limit: 'integer', p_cursor: 'text' },
+  list_grid_figures: { p_community_id: 'uuid', p_month: 'date', p_limit: 'integer', p_cursor: 'text' },
   list_hall_work: { p_community_id: 'uuid', p_tab: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_helpers: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_my_applications: { p_limit: 'integer', p_cursor: 'text' },
   list_my_appointments: { p_limit: 'integer', p_cursor: 'text' },
+  list_my_department_calls: { p_limit: 'integer', p_cursor: 'text' },
   list_my_proxy_requests: { p_limit: 'integer', p_cursor: 'text' },
   list_my_redemptions: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
+  list_my_reports: { p_limit: 'integer', p_cursor: 'text' },
   list_notice_work: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_notices: { p_community_id: 'uuid', p_category: 'text', p_include_expired: 'boolean', p_limit: 'integer', p_cursor: 'text' },
   list_notifications: { p_limit: 'integer', p_cursor: 'text' },
@@ -227,21 +279,31 @@ export const dbParamTypes = {
   list_points_publications: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_polls: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_procedures: { p_community_id: 'uuid' },
+  list_public_places: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
+  list_report_categories: { p_community_id: 'uuid' },
+  list_report_queue: { p_community_id: 'uuid', p_scope: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_roster: { p_community_id: 'uuid', p_tag: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_topics: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
+  list_unvisited_households: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_verification_requests: { p_community_id: 'uuid', p_status: 'text', p_limit: 'integer', p_cursor: 'text' },
+  list_visits: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_whistle_calls: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
+  list_work_logs: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   mark_arrival: { p_appointment_id: 'uuid' },
   object_to_points: { p_entry_id: 'bigint', p_reason: 'text' },
+  open_dispute: { p_grid_id: 'uuid', p_title: 'text', p_details: 'text', p_party_household_ids: 'uuid[]', p_report_id: 'uuid' },
   publish_points_month: { p_community_id: 'uuid', p_month: 'date' },
   publish_topic_result: { p_topic_id: 'uuid', p_body: 'text', p_corrects: 'uuid' },
   raise_topic: { p_community_id: 'uuid', p_title: 'text', p_description: 'text' },
   rate_application: { p_application_id: 'uuid', p_rating: 'integer', p_comment: 'text' },
   record_consent: { p_purpose: 'text', p_version: 'text', p_granted: 'boolean' },
+  record_mediation: { p_dispute_id: 'uuid', p_notes: 'text' },
   record_meeting: { p_topic_id: 'uuid', p_motion: 'text', p_attendee_ids: 'uuid[]', p_yes: 'integer', p_no: 'integer', p_abstain: 'integer' },
   record_notice_read: { p_notice_id: 'uuid' },
+  record_visit: { p_household_id: 'uuid', p_met: 'text', p_topics: 'text[]', p_note: 'text', p_follow_up: 'text', p_follow_up_due: 'date', p_dispute_id: 'uuid' },
   redeem_goods: { p_goods_id: 'uuid', p_idempotency_key: 'text' },
   register_volunteer: { p_community_id: 'uuid', p_skills: 'text[]', p_availability: 'text', p_show_name: 'boolean' },
+  report_step: { p_report_id: 'uuid', p_action: 'text', p_note: 'text', p_department_id: 'uuid', p_rating: 'integer', p_file_ids: 'uuid[]' },
   request_point_deduction: { p_profile_id: 'uuid', p_community_id: 'uuid', p_points: 'integer', p_reason: 'text' },
   request_proxy: { p_item_id: 'uuid', p_note: 'text' },
   request_team_join: { p_team_id: 'uuid' },
@@ -267,6 +329,7 @@ export const dbParamTypes = {
   sign_up_activity: { p_activity_id: 'uuid', p_idempotency_key: 'text' },
   submit_application: { p_item_id: 'uuid', p_form_data: 'jsonb', p_attachments: 'jsonb', p_idempotency_key: 'text', p_proxy_request_id: 'uuid' },
   submit_notice: { p_notice_id: 'uuid' },
+  subscribe_grid: { p_community_id: 'uuid' },
   subscribe_hall: { p_community_id: 'uuid' },
   subscribe_notices: { p_community_id: 'uuid' },
   subscribe_whistle: { p_community_id: 'uuid' },
@@ -274,4 +337,5 @@ export const dbParamTypes = {
   update_notice_draft: { p_notice_id: 'uuid', p_content: 'jsonb', p_audience_grid_ids: 'uuid[]', p_pinned: 'boolean', p_important: 'boolean', p_publish_at: 'timestamp with time zone', p_expires_at: 'timestamp with time zone', p_finance_period: 'text' },
   upsert_wechat_profile: { p_openid: 'text', p_unionid: 'text' },
   withdraw_verification: { p_request_id: 'uuid' },
+  write_work_log: { p_grid_id: 'uuid', p_day: 'date', p_body: 'text' },
 } as const satisfies { [F in keyof DbFunctions]: Record<keyof DbFunctions[F]['Args'], string> };

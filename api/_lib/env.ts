@@ -34,6 +34,7 @@ const EnvSchema = z
     WECHAT_TEMPLATE_WHISTLE: z.string().optional(),
     /** Subscribe-message template for service-hall case progress (same fields). */
     WECHAT_TEMPLATE_CASE: z.string().optional(),
+    WECHAT_TEMPLATE_REPORT: z.string().optional(),
     /** `wechat` (msgSecCheck) or `record` (local: passes everything). Defaults to wechat in production. */
     CONTENT_CHECK: z.enum(['wechat', 'record']).optional(),
     /** Shared secret of the scheduled-job route (Vercel Cron sends it as a Bearer token). */

@@ -14,6 +14,8 @@ export const JOBS = {
   outbox: (deps) => drainOutbox(deps),
   /** Expire unclaimed points-mall redemptions and refund them. */
   'expire-redemptions': async (deps) => (await deps.db.rpc('expire_redemptions', {}, { kind: 'service' })) as { expired: number },
+  /** 随手拍 past a time limit climb one level (网格 → 社区 → 街道), each once. */
+  escalate: async (deps) => (await deps.db.rpc('escalate_overdue_reports', { p_limit: 200 }, { kind: 'service' })) as { escalated: number },
   /** Remove uploads nobody attached within a day, rows and stored objects. */
   files: async (deps) => {
     const r = (await deps.db.rpc('expire_orphan_files', { p_limit: 200 }, { kind: 'service' })) as { removed: number; storageKeys: string[] };

@@ -140,6 +140,8 @@ describe('migrations', () => {
       notifications: 'a person\'s own inbox across communities',
       outbox: 'messages to a person\'s WeChat, sent by the server',
       rate_limits: 'request counters of the API',
+      departments: 'street-level departments a report can call in (城管, 供电所…)',
+      department_contacts: 'the people who answer 报到 for a street department',
     };
     const tables = await query<{ t: string; keyed: boolean }>(`
       select c.relname as t, exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'community_id' and not a.attisdropped) as keyed

@@ -113,6 +113,7 @@ const notAudited: Record<string, string> = {
   subscribe_notices: 'own WeChat subscribe-message credit',
   subscribe_whistle: 'own WeChat subscribe-message credit',
   subscribe_hall: 'own WeChat subscribe-message credit',
+  subscribe_grid: 'own WeChat subscribe-message credit',
 };
 
 describe('audit coverage', () => {
