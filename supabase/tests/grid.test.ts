@@ -270,7 +270,7 @@ describe('escalation by time', () => {
     await age(a.id, 25); // past the 24 h to accept
     await age(b.id, 73); // past the 72 h to solve
     const runs = await Promise.all(Array.from({ length: 6 }, () => wide.rpc('escalate_overdue_reports' as DbFunction, { p_limit: 200 } as never, { kind: 'service' })));
-    const total = runs.reduce((n, x) => n + (x as { escalated: number }).escalated, 0);
+    const total = runs.reduce<number>((n, x) => n + (x as { escalated: number }).escalated, 0);
     expect(total).toBeGreaterThanOrEqual(2);
     for (const id of [a.id, b.id]) {
       expect(await row(id)).toMatchObject({ level: 'community', status: 'reported' });
