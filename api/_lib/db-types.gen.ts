@@ -8,6 +8,7 @@ export interface DbFunctions {
   answer_notice_question: { Args: { p_question_id: string | null; p_answer: string | null }; Returns: Json };
   answer_topic: { Args: { p_topic_id: string | null; p_answer: string | null }; Returns: Json };
   append_due_public_records: { Args: { p_limit?: number | null }; Returns: Json };
+  apply_retention: { Args: { p_limit?: number | null }; Returns: Json };
   ask_notice_question: { Args: { p_notice_id: string | null; p_body: string | null }; Returns: Json };
   assign_proxy: { Args: { p_request_id: string | null; p_helper_id: string | null }; Returns: Json };
   attach_files: { Args: { p_entity: string | null; p_entity_id: string | null; p_file_ids: string[] | null }; Returns: Json };
@@ -41,6 +42,7 @@ export interface DbFunctions {
   decide_point_deduction: { Args: { p_request_id: string | null; p_approve: boolean | null }; Returns: Json };
   decide_team_join: { Args: { p_team_id: string | null; p_profile_id: string | null; p_approve: boolean | null; p_reason?: string | null }; Returns: Json };
   decide_verification: { Args: { p_request_id: string | null; p_approve: boolean | null; p_reason?: string | null }; Returns: Json };
+  delete_my_account: { Args: { p_obligations: number | null }; Returns: Json };
   delete_upload: { Args: { p_file_id: string | null }; Returns: Json };
   dev_login_profile: { Args: { p_persona: string | null }; Returns: Json };
   enforce_rate_limits: { Args: { p_limits: Json | null }; Returns: null };
@@ -62,6 +64,8 @@ export interface DbFunctions {
   get_health: { Args: { }; Returns: Json };
   get_mall_report: { Args: { p_community_id: string | null; p_from: string | null; p_to: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   get_me: { Args: { }; Returns: Json };
+  get_my_data: { Args: { }; Returns: Json };
+  get_my_obligations: { Args: { }; Returns: Json };
   get_my_points: { Args: { p_community_id?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   get_notice: { Args: { p_notice_id: string | null; p_version?: number | null }; Returns: Json };
   get_notice_home: { Args: { p_community_id: string | null }; Returns: Json };
@@ -73,6 +77,7 @@ export interface DbFunctions {
   get_public_chain_entry: { Args: { p_community_id: string | null; p_seq: number | null }; Returns: Json };
   get_redemption_by_code: { Args: { p_pickup_code: string | null }; Returns: Json };
   get_report: { Args: { p_report_id: string | null }; Returns: Json };
+  get_retention_policy: { Args: { }; Returns: Json };
   get_service_item: { Args: { p_item_id: string | null }; Returns: Json };
   get_topic: { Args: { p_topic_id: string | null }; Returns: Json };
   get_upload_for_processing: { Args: { p_file_id: string | null; p_owner_id: string | null }; Returns: Json };
@@ -83,6 +88,7 @@ export interface DbFunctions {
   hide_notice_question: { Args: { p_question_id: string | null; p_reason: string | null }; Returns: Json };
   hide_topic_comment: { Args: { p_comment_id: string | null; p_reason: string | null }; Returns: Json };
   join_report: { Args: { p_report_id: string | null }; Returns: Json };
+  list_access_log: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_activities: { Args: { p_community_id: string | null; p_scope?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_affairs_publications: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_appointment_slots: { Args: { p_item_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
@@ -97,6 +103,7 @@ export interface DbFunctions {
   list_grid_figures: { Args: { p_community_id: string | null; p_month: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_hall_work: { Args: { p_community_id: string | null; p_tab: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_helpers: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_my_access_log: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_my_applications: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_my_appointments: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_my_department_calls: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
@@ -177,6 +184,7 @@ export const dbParamTypes = {
   answer_notice_question: { p_question_id: 'uuid', p_answer: 'text' },
   answer_topic: { p_topic_id: 'uuid', p_answer: 'text' },
   append_due_public_records: { p_limit: 'integer' },
+  apply_retention: { p_limit: 'integer' },
   ask_notice_question: { p_notice_id: 'uuid', p_body: 'text' },
   assign_proxy: { p_request_id: 'uuid', p_helper_id: 'uuid' },
   attach_files: { p_entity: 'text', p_entity_id: 'uuid', p_file_ids: 'uuid[]' },
@@ -210,6 +218,7 @@ export const dbParamTypes = {
   decide_point_deduction: { p_request_id: 'uuid', p_approve: 'boolean' },
   decide_team_join: { p_team_id: 'uuid', p_profile_id: 'uuid', p_approve: 'boolean', p_reason: 'text' },
   decide_verification: { p_request_id: 'uuid', p_approve: 'boolean', p_reason: 'text' },
+  delete_my_account: { p_obligations: 'integer' },
   delete_upload: { p_file_id: 'uuid' },
   dev_login_profile: { p_persona: 'text' },
   enforce_rate_limits: { p_limits: 'jsonb' },
@@ -231,6 +240,8 @@ export const dbParamTypes = {
   get_health: { },
   get_mall_report: { p_community_id: 'uuid', p_from: 'date', p_to: 'date', p_limit: 'integer', p_cursor: 'text' },
   get_me: { },
+  get_my_data: { },
+  get_my_obligations: { },
   get_my_points: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   get_notice: { p_notice_id: 'uuid', p_version: 'integer' },
   get_notice_home: { p_community_id: 'uuid' },
@@ -242,6 +253,7 @@ export const dbParamTypes = {
   get_public_chain_entry: { p_community_id: 'uuid', p_seq: 'bigint' },
   get_redemption_by_code: { p_pickup_code: 'text' },
   get_report: { p_report_id: 'uuid' },
+  get_retention_policy: { },
   get_service_item: { p_item_id: 'uuid' },
   get_topic: { p_topic_id: 'uuid' },
   get_upload_for_processing: { p_file_id: 'uuid', p_owner_id: 'uuid' },
@@ -252,6 +264,7 @@ export const dbParamTypes = {
   hide_notice_question: { p_question_id: 'uuid', p_reason: 'text' },
   hide_topic_comment: { p_comment_id: 'uuid', p_reason: 'text' },
   join_report: { p_report_id: 'uuid' },
+  list_access_log: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_activities: { p_community_id: 'uuid', p_scope: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_affairs_publications: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_appointment_slots: { p_item_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
@@ -266,6 +279,7 @@ export const dbParamTypes = {
   list_grid_figures: { p_community_id: 'uuid', p_month: 'date', p_limit: 'integer', p_cursor: 'text' },
   list_hall_work: { p_community_id: 'uuid', p_tab: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_helpers: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
+  list_my_access_log: { p_limit: 'integer', p_cursor: 'text' },
   list_my_applications: { p_limit: 'integer', p_cursor: 'text' },
   list_my_appointments: { p_limit: 'integer', p_cursor: 'text' },
   list_my_department_calls: { p_limit: 'integer', p_cursor: 'text' },

@@ -186,6 +186,12 @@ export const errorCatalog = {
   'mall.redemption_not_found': [404, '没有找到这个领取码，请核对后再输入'],
   'mall.redemption_closed': [409, '这个兑换已取消或已过期，不能领取'],
   'mall.already_handed_over': [409, '这个领取码已经领过了，不能重复领取'],
+  // trust: the public record chain, my data, deleting an account
+  'trust.entry_not_found': [404, '没有找到这条公开记录'],
+  'trust.record_not_found': [500, '要公开的记录不存在，请联系管理员'],
+  'trust.unsupported_number': [500, '公开记录里有无法登记的数字，请联系管理员'],
+  'trust.obligations_changed': [409, '您的待办事项有变化，请重新查看后再确认注销'],
+  'trust.account_deleted': [409, '这个账号已经注销，不能恢复或修改'],
 } as const satisfies Record<string, readonly [ContentfulStatusCode, string]>;
 
 export type ErrorKey = keyof typeof errorCatalog;

@@ -140,6 +140,7 @@ describe('migrations', () => {
       notifications: 'a person\'s own inbox across communities',
       outbox: 'messages to a person\'s WeChat, sent by the server',
       rate_limits: 'request counters of the API',
+      retention_periods: 'how long each kind of record is kept: the same rules for every community',
       departments: 'street-level departments a report can call in (城管, 供电所…)',
       department_contacts: 'the people who answer 报到 for a street department',
     };
