@@ -29,6 +29,7 @@ import { hallRoutes } from '../_modules/hall/routes.js';
 import { affairsRoutes } from '../_modules/affairs/routes.js';
 import { fileRoutes, rawFileRoute, uploadBodyLimit } from '../_modules/files/routes.js';
 import { wechatRoutes } from '../_modules/wechat/routes.js';
+import { trustRoutes } from '../_modules/trust/routes.js';
 
 /** The one Hono app: served by the Vercel function, the local Node server and the tests. */
 export function createApp(deps: Deps) {
@@ -77,6 +78,7 @@ export function createApp(deps: Deps) {
   rawFileRoute(app);
   app.route('/api/files', fileRoutes());
   app.route('/api/wechat', wechatRoutes());
+  app.route('/api', trustRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {

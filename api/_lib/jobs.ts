@@ -25,6 +25,18 @@ export const JOBS = {
     }
     return { removed: r.removed };
   },
+  /** Public record chain: results of polls that have closed, notices scheduled for a time that has come. */
+  'public-records': async (deps) => (await deps.db.rpc('append_due_public_records', { p_limit: 200 }, { kind: 'service' })) as { appended: number },
+  /** Retention (app.retention_periods): request counters, sent messages, old in-app messages, closed cases' details, refused verifications. */
+  retention: async (deps) => {
+    const r = (await deps.db.rpc('apply_retention', { p_limit: 1000 }, { kind: 'service' })) as Record<string, number> & { storageKeys: string[] };
+    const { storageKeys, ...counts } = r;
+    for (const key of storageKeys) {
+      await deps.storage.remove(key).catch(() => undefined);
+      await deps.storage.remove(rawKey(key)).catch(() => undefined);
+    }
+    return counts;
+  },
 } satisfies Record<string, Job>;
 
 export type JobName = keyof typeof JOBS;
