@@ -71,6 +71,8 @@ export const Me = z
     profile: Profile.extend({ phone: z.string().nullable() }),
     communities: z.array(MyCommunity),
     adminOf: z.array(z.object({ streetId: Uuid, streetName: z.string() })),
+    /** Street departments this person answers 报到 for (随手拍 calls). */
+    departments: z.array(z.object({ id: Uuid, name: z.string() })),
     verifications: z.array(MyVerification),
     consents: z.record(z.string(), Consent),
     privacyPolicyVersion: z.string(),

@@ -122,6 +122,12 @@ export const UnvisitedHousehold = z.object({
 }).openapi('UnvisitedHousehold');
 export type UnvisitedHousehold = z.infer<typeof UnvisitedHousehold>;
 
+export const GridHousehold = z.object({
+  householdId: Uuid, address: z.string(), gridName: z.string(), residents: z.array(z.string()),
+}).openapi('GridHousehold');
+export type GridHousehold = z.infer<typeof GridHousehold>;
+export const HouseholdSearchQuery = CommunityPageQuery.extend({ q: Text(40).optional() });
+
 export const WorkLogBody = z.object({ gridId: Uuid, day, body: Text(2000, { min: 2, message: '请写下今天的情况（至少 2 个字）' }) });
 export const WorkLog = z.object({
   id: Uuid, day: z.string(), body: z.string(), author: z.string().optional(), gridName: z.string().optional(), createdAt: when,

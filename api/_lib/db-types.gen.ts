@@ -101,6 +101,7 @@ export interface DbFunctions {
   list_files: { Args: { p_entity: string | null; p_entity_id: string | null }; Returns: Json };
   list_goods: { Args: { p_community_id: string | null; p_include_off_shelf?: boolean | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_grid_figures: { Args: { p_community_id: string | null; p_month: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_grid_households: { Args: { p_community_id: string | null; p_q?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_hall_work: { Args: { p_community_id: string | null; p_tab: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_helpers: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_my_access_log: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
@@ -277,6 +278,7 @@ export const dbParamTypes = {
   list_files: { p_entity: 'text', p_entity_id: 'uuid' },
   list_goods: { p_community_id: 'uuid', p_include_off_shelf: 'boolean', p_limit: 'integer', p_cursor: 'text' },
   list_grid_figures: { p_community_id: 'uuid', p_month: 'date', p_limit: 'integer', p_cursor: 'text' },
+  list_grid_households: { p_community_id: 'uuid', p_q: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_hall_work: { p_community_id: 'uuid', p_tab: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_helpers: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_my_access_log: { p_limit: 'integer', p_cursor: 'text' },

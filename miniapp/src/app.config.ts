@@ -11,6 +11,7 @@ export default defineAppConfig({
     { root: 'packages/mall', pages: ['goods/index', 'mine/index', 'handover/index', 'manage/index', 'report/index'] },
     { root: 'packages/notices', pages: ['list/index', 'detail/index', 'compose/index', 'manage/index', 'stats/index', 'poster/index'] },
   ],
+    { root: 'packages/grid', pages: ['new/index', 'report/index', 'mine/index', 'desk/index', 'visits/index', 'logs/index', 'disputes/index', 'dispute/index', 'figures/index', 'calls/index'] },
   window: {
     navigationBarBackgroundColor: '#b83227',
     navigationBarTitleText: '村居通',
@@ -35,3 +36,5 @@ export default defineAppConfig({
   __usePrivacyCheck__: true,
   lazyCodeLoading: 'requiredComponents',
 });
+  // 随手拍 can place a report on the map; WeChat requires the location APIs to be declared here (and in the privacy guide).
+  requiredPrivateInfos: ['chooseLocation'],

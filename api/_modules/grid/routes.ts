@@ -3,7 +3,7 @@ import { domainRouter } from '../../_lib/router.js';
 import { CommunityPageQuery, CommunityQuery, IdParam, Page, PageQuery, Uuid } from '../../_contracts/common.js';
 import {
   AllFiguresQuery, ConcludeDisputeBody, CreateReportBody, Department, DepartmentCall, Dispute, DisputeSummary, FiguresQuery, GridDesk,
-  GridFigures, MediationBody, OpenDisputeBody, PublicPlace, QueueQuery, RecordVisitBody, Report, ReportCategory, ReportStepBody,
+  GridFigures, GridHousehold, HouseholdSearchQuery, MediationBody, OpenDisputeBody, PublicPlace, QueueQuery, RecordVisitBody, Report, ReportCategory, ReportStepBody,
   ReportSummary, SimilarQuery, SimilarReport, UnvisitedHousehold, Visit, WorkLog, WorkLogBody,
 } from '../../_contracts/grid.js';
 
@@ -69,6 +69,9 @@ export function gridRoutes() {
   r.rpc({ method: 'get', path: '/households/unvisited', summary: '本季度还没走访过的住户（我的网格）', query: CommunityPageQuery,
     response: Page(UnvisitedHousehold), errors: [403], fn: 'list_unvisited_households',
     args: ({ query: q }) => ({ p_community_id: q.communityId, p_limit: q.limit, p_cursor: q.cursor ?? null }) });
+  r.rpc({ method: 'get', path: '/households', summary: '我能走访的住户（网格员：自己的网格；两委：全社区），可按门牌搜索', query: HouseholdSearchQuery,
+    response: Page(GridHousehold), errors: [403], fn: 'list_grid_households',
+    args: ({ query: q }) => ({ p_community_id: q.communityId, p_q: q.q ?? null, p_limit: q.limit, p_cursor: q.cursor ?? null }) });
   r.rpc({ method: 'post', path: '/logs', status: 201, summary: '写民情日志（今天或之前 31 天内）', body: WorkLogBody, response: WorkLog, errors: [403],
     fn: 'write_work_log', args: ({ body: b }) => ({ p_grid_id: b.gridId, p_day: b.day, p_body: b.body }) });
   r.rpc({ method: 'get', path: '/logs', summary: '民情日志（网格员：自己的；两委：全社区）', query: CommunityPageQuery, response: Page(WorkLog), errors: [403],

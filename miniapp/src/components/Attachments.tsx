@@ -7,11 +7,15 @@ import { usePageData } from '../lib/pageData';
  * The photos and files of a record, for whoever may see it: photos as thumbnails that open full screen,
  * PDFs as rows that open the document. Links last a few minutes; reopening the page fetches fresh ones.
  */
-export function Attachments({ entity, entityId, title = '附件', refreshKey = 0 }: { entity: FilePurpose; entityId: string; title?: string; refreshKey?: number }) {
+export function Attachments({ entity, entityId, title = '附件', refreshKey = 0, only }: {
+  entity: FilePurpose; entityId: string; title?: string; refreshKey?: number;
+  /** Show only some of the record's files (e.g. a report's "after" photos). */
+  only?: (fileId: string) => boolean;
+}) {
   const [state] = usePageData(() => filesApi.list(entity, entityId), [entity, entityId, refreshKey]);
   if (state.status === 'loading') return <Text className="muted">正在加载{title}…</Text>;
   if (state.status === 'error') return <View className="muted" role="alert">{title}暂时打不开：{state.message}</View>;
-  const files = state.data.items.filter((f) => f.url);
+  const files = state.data.items.filter((f) => f.url && (!only || only(f.id)));
   if (files.length === 0) return null;
   const photos = files.filter((f) => f.contentType?.startsWith('image/'));
   const docs = files.filter((f) => f.contentType === 'application/pdf');

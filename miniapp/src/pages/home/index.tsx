@@ -83,6 +83,7 @@ function StandardHome({ me, notices, reload }: { me: Me; notices: Load<NoticeHom
           <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/hall/index' })}>办事大厅</Button>
           <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/affairs/index' })}>议事协商</Button>
           <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/volunteer/index' })}>志愿服务</Button>
+          <Button className="btn plain home-report" onClick={() => Taro.navigateTo({ url: '/packages/grid/new/index' })}>随手拍</Button>
           <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/me/index' })}>我的</Button>
         </View>
       </View>
@@ -113,6 +114,7 @@ function ElderHome({ me }: { me: Me }) {
         ) : null}
         <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/notices/list/index' })}>看公告</Button>
         <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/hall/index' })}>我要办事</Button>
+        {c ? <Button className="btn plain home-report" onClick={() => Taro.navigateTo({ url: '/packages/grid/new/index' })}>随手拍：反映问题</Button> : null}
         <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/me/index' })}>我的 / 设置</Button>
       </View>
     </View>

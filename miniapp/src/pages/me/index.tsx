@@ -21,6 +21,7 @@ function MeView({ me }: { me: Me }) {
   const noticeDesks = me.communities.filter((c) => c.roles.some((r) => r === 'committee' || r === 'supervisor'));
   const mallDesks = me.communities.filter((c) => c.roles.includes('clerk'));
 
+  const gridDesk = me.adminOf.length > 0 || me.communities.some((c) => c.roles.some((r) => r === 'grid_worker' || r === 'committee' || r === 'clerk' || r === 'supervisor'));
   async function withdrawPrivacy() {
     const r = await Taro.showModal({
       title: '撤回隐私授权',
@@ -91,12 +92,25 @@ function MeView({ me }: { me: Me }) {
         </Button>
       </View>
 
-      {reviews.length || noticeDesks.length || mallDesks.length ? (
+      {me.communities.length ? (
+        <View className="card stack">
+          <Text className="card-title">随手拍</Text>
+          <Button className="btn plain my-reports-entry" onClick={() => Taro.navigateTo({ url: '/packages/grid/mine/index' })}>我反映的问题和进度</Button>
+        </View>
+      ) : null}
+
+      {reviews.length || noticeDesks.length || mallDesks.length || gridDesk || me.departments.length ? (
         <View className="card stack workbench">
           <Text className="card-title">工作台</Text>
           {noticeDesks.map((c) => (
             <Button key={`n-${c.id}`} className="btn plain notice-desk" onClick={() => Taro.navigateTo({ url: `/packages/notices/manage/index?communityId=${c.id}` })}>
               {c.name} · {c.roles.includes('committee') ? '公告与公开' : '公开事项审核'}
+          {gridDesk ? (
+            <Button className="btn plain grid-desk-entry" onClick={() => Taro.navigateTo({ url: '/packages/grid/desk/index' })}>网格工作台（随手拍、走访、调解、考核）</Button>
+          ) : null}
+          {me.departments.length ? (
+            <Button className="btn plain department-calls-entry" onClick={() => Taro.navigateTo({ url: '/packages/grid/calls/index' })}>{me.departments.map((d) => d.name).join('、')} · 部门报到</Button>
+          ) : null}
             </Button>
           ))}
           {mallDesks.map((c) => (

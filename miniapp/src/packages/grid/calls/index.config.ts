@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '部门报到', enablePullDownRefresh: true });

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '民情日志', enablePullDownRefresh: true });
