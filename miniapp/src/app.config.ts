@@ -3,7 +3,8 @@
 export default defineAppConfig({
   pages: ['pages/home/index', 'pages/hall/index', 'pages/affairs/index', 'pages/volunteer/index', 'pages/me/index'],
   subPackages: [
-    { root: 'packages/account', pages: ['login/index', 'verify/index', 'privacy/index'] },
+    { root: 'packages/account', pages: ['login/index', 'verify/index', 'privacy/index', 'mydata/index', 'delete/index', 'access-log/index'] },
+    { root: 'packages/public', pages: ['chain/index'] },
     { root: 'packages/staff', pages: ['verifications/index'] },
     { root: 'packages/volunteer', pages: ['activity/index', 'organize/index', 'create/index', 'points/index', 'publicity/index', 'profile/index', 'whistle/index', 'record/index'] },
     { root: 'packages/affairs', pages: ['topic/index', 'raise/index', 'poll/index', 'new-poll/index'] },

@@ -135,6 +135,9 @@ function MeView({ me }: { me: Me }) {
         <Text className="card-title">隐私与授权</Text>
         <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/account/privacy/index' })}>隐私保护指引</Button>
         <Button className="btn plain" onClick={withdrawPrivacy}>撤回隐私授权</Button>
+        <Button className="btn plain me-mydata" onClick={() => Taro.navigateTo({ url: '/packages/account/mydata/index' })}>我的数据（查看、下载）</Button>
+        <Button className="btn plain me-access-log" onClick={() => Taro.navigateTo({ url: '/packages/account/access-log/index' })}>谁查看了我的信息</Button>
+        <Button className="btn plain me-delete" onClick={() => Taro.navigateTo({ url: '/packages/account/delete/index' })}>注销账号</Button>
         {process.env.TARO_ENV === 'h5' ? (
           <Button className="btn plain" onClick={() => { signOut(); Taro.reLaunch({ url: '/packages/account/login/index' }); }}>
             退出 / 切换演示身份

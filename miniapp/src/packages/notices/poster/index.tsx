@@ -7,6 +7,8 @@ import { ErrorState, Loading } from '../../../components/StateView';
 import { noticesApi } from '../../../api/notices';
 import { usePageData } from '../../../lib/pageData';
 import { categoryLabel, formatDateTime, formatFen } from '../../../lib/format';
+import { trustApi } from '../../../api/trust';
+import { shortHash } from '../../../lib/chain';
 
 /**
  * A print-friendly page for the paper board at the community centre (H5 only): the notice, and a QR
@@ -48,8 +50,22 @@ function Poster({ id, community }: { id: string; community: string }) {
           <View className="poster-qr" style={{ width: '240px', height: '240px' }} dangerouslySetInnerHTML={{ __html: svg }} />
         </View>
         <Text className="muted">手机微信扫码，查看全文、历史版本和提问</Text>
+        <ChainLine communityId={n.communityId} recordId={`${n.id}:${n.version.version}`} />
       </View>
       <Button className="btn no-print" style={{ marginTop: '24px' }} onClick={() => window.print()}>打印</Button>
     </View>
+  );
+}
+
+/** The anchor on paper: where this notice and the chain's newest entry sit on the public record chain. */
+function ChainLine({ communityId, recordId }: { communityId: string; recordId: string }) {
+  const [state] = usePageData(() => trustApi.record(communityId, 'notice', recordId), [communityId, recordId]);
+  if (state.status !== 'ready' || process.env.TARO_ENV !== 'h5') return null;
+  const { entry, head } = state.data;
+  return (
+    <Text className="muted poster-chain">
+      公开记录链：本公告是第 {entry.seq} 条，校验码 {shortHash(entry.hash)}{head ? `；打印时最新为第 ${head.seq} 条，校验码 ${shortHash(head.hash)}` : ''}。
+      任何人都可以核验：{window.location.origin}/#/packages/public/chain/index?community={communityId}
+    </Text>
   );
 }

@@ -10,6 +10,8 @@ import { usePageData, usePagedList } from '../../../lib/pageData';
 import { entryKindLabel, formatDateTime, previousMonth } from '../../../lib/format';
 import { currentCommunity, hasRole } from '../../../lib/session';
 import { toast } from '../../../lib/feedback';
+import { trustApi } from '../../../api/trust';
+import { shortHash } from '../../../lib/chain';
 
 
 export default function PublicityPage() {
@@ -100,6 +102,7 @@ function MonthView({ communityId, month }: { communityId: string; month: string 
     <View className="card stack publication">
       <Text className="card-title">{p.month} 积分公示</Text>
       <Text className="muted">{p.open ? `异议期到 ${formatDateTime(p.windowClosesAt)}。对哪条有疑问，点“提异议”，写明理由。` : `异议期已于 ${formatDateTime(p.windowClosesAt)} 结束。`}</Text>
+      <ChainAnchor communityId={communityId} publicationId={p.id} />
       {entries.length === 0 ? <Text className="muted">这个月没有积分变动。</Text> : null}
       {entries.map((e) => (
         <View key={e.id} className="list-item">
@@ -125,5 +128,17 @@ function MonthView({ communityId, month }: { communityId: string; month: string 
       ))}
       <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />
     </View>
+  );
+}
+
+/** Where this month sits on the public record chain, for the paper copy (公开记录链: anyone can check it). */
+function ChainAnchor({ communityId, publicationId }: { communityId: string; publicationId: string }) {
+  const [state] = usePageData(() => trustApi.record(communityId, 'points_month', publicationId), [communityId, publicationId]);
+  if (state.status !== 'ready') return null;
+  const { entry, head } = state.data;
+  return (
+    <Text className="muted chain-anchor" onClick={() => Taro.navigateTo({ url: `/packages/public/chain/index?community=${communityId}` })}>
+      公开记录链：本月公示是第 {entry.seq} 条，校验码 {shortHash(entry.hash)}{head && head.seq !== entry.seq ? `；最新第 ${head.seq} 条，校验码 ${shortHash(head.hash)}` : ''}。点这里核验 ›
+    </Text>
   );
 }
