@@ -20,7 +20,10 @@ export default defineAppConfig({
     backgroundColor: '#f5f3ef',
     backgroundTextStyle: 'dark',
   },
+  // Our own tab bar (src/custom-tab-bar, the same component the H5 Page frame draws): WeChat's native tab bar
+  // cannot be enlarged for 长辈版. WeChat still needs the full list to know which pages are tabs.
   tabBar: {
+    custom: true,
     color: '#5b5b5b',
     selectedColor: '#b83227',
     backgroundColor: '#ffffff',

@@ -7,7 +7,7 @@ export function ActivityItem({ a }: { a: ActivitySummary }) {
   const left = a.capacity - a.seatsTaken;
   const s = a.mySignup;
   return (
-    <View className="list-item activity-item" onClick={() => Taro.navigateTo({ url: `/packages/volunteer/activity/index?id=${a.id}` })}>
+    <View className="list-item activity-item" role="link" onClick={() => Taro.navigateTo({ url: `/packages/volunteer/activity/index?id=${a.id}` })}>
       <View>
         {s?.status === 'confirmed' ? <Text className="tag ok">已报名</Text> : null}
         {s?.status === 'waitlisted' ? <Text className="tag warn">候补第 {s.waitlistPosition} 位</Text> : null}

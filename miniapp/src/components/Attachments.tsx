@@ -1,6 +1,7 @@
 import Taro from '@tarojs/taro';
 import { View, Text, Image } from '@tarojs/components';
 import { filesApi, type FilePurpose } from '../api/files';
+import { alt } from '../lib/a11y';
 import { usePageData } from '../lib/pageData';
 
 /**
@@ -26,15 +27,15 @@ export function Attachments({ entity, entityId, title = '附件', refreshKey = 0
       {photos.length ? (
         <View className="uploader-tiles">
           {photos.map((p) => (
-            <View key={p.id} className="uploader-tile" onClick={() => open(p.url!)}>
-              <Image className="uploader-thumb attachment-photo" src={p.url!} mode="aspectFill" aria-label={p.name} />
+            <View key={p.id} className="uploader-tile" role="button" aria-label={`查看照片 ${p.name}`} onClick={() => open(p.url!)}>
+              <Image className="uploader-thumb attachment-photo" src={p.url!} mode="aspectFill" {...alt(p.name)} />
               {p.checkStatus === 'pending' ? <Text className="uploader-status">审核中，仅您和工作人员可见</Text> : null}
             </View>
           ))}
         </View>
       ) : null}
       {docs.map((d) => (
-        <View key={d.id} className="list-item row" onClick={() => {
+        <View key={d.id} className="list-item row" role="link" onClick={() => {
           if (process.env.TARO_ENV === 'weapp') {
             void Taro.downloadFile({ url: d.url! }).then((r) => Taro.openDocument({ filePath: r.tempFilePath, fileType: 'pdf' }));
           } else if (process.env.TARO_ENV === 'h5') {

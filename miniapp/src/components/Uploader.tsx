@@ -4,6 +4,7 @@ import { View, Text, Image, Button } from '@tarojs/components';
 import { filesApi, uploadChosen, type FilePurpose, type StoredFile } from '../api/files';
 import { ApiError, newIdempotencyKey } from '../api/client';
 import { toast } from '../lib/feedback';
+import { alt } from '../lib/a11y';
 
 /**
  * Add photos (camera or album, compressed by WeChat) — and in WeChat also PDF files from a chat — with
@@ -90,7 +91,7 @@ export function Uploader({ communityId, purpose, max = 9, label = '照片', allo
       <View className="uploader-tiles">
         {tiles.map((t) => (
           <View key={t.key} className={`uploader-tile ${t.error ? 'failed' : ''}`}>
-            {t.kind === 'photo' ? <Image className="uploader-thumb" src={t.file?.url ?? t.path} mode="aspectFill" aria-label={t.name} />
+            {t.kind === 'photo' ? <Image className="uploader-thumb" src={t.file?.url ?? t.path} mode="aspectFill" {...alt(t.name)} />
               : <View className="uploader-thumb doc"><Text>PDF</Text></View>}
             <Text className="uploader-status" aria-live="polite">
               {t.error ? t.error : t.file?.status === 'ready' ? (t.file.checkStatus === 'pending' ? '审核中' : '已上传') : `上传中 ${Math.round(t.progress)}%`}

@@ -38,6 +38,8 @@ export async function askReason(opts: { title: string; placeholder?: string; min
 
 /** A yes/no question before something that cannot be undone. */
 export async function confirm(opts: { title: string; content: string; confirmText?: string; cancelText?: string }): Promise<boolean> {
-  const r = await Taro.showModal({ title: opts.title, content: opts.content, confirmText: opts.confirmText ?? '确定', cancelText: opts.cancelText ?? '取消' });
+  // The colours WeChat uses by default; the H5 twin's default green on white (2.4:1) would be hard to read.
+  const r = await Taro.showModal({ title: opts.title, content: opts.content, confirmText: opts.confirmText ?? '确定', cancelText: opts.cancelText ?? '取消',
+    confirmColor: '#b83227', cancelColor: '#1f1f1f' });
   return r.confirm;
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import { ApiError } from '../api/client';
+import { markFresh, markStale } from './network';
 
 /**
  * The one way a page loads its data: loading → ready or error (with the server's Chinese message), pull to
@@ -9,6 +10,15 @@ import { ApiError } from '../api/client';
  * change) is dropped, so the screen always shows the latest question's answer.
  */
 export type Load<T> = { status: 'loading' } | { status: 'error'; message: string; code: string } | { status: 'ready'; data: T };
+
+/** A refresh that failed for want of network keeps the answer on screen; the Page frame says it is not fresh. */
+function keepOnNetworkError<S extends { status: string }>(prev: S, err: unknown, next: S): S {
+  if (prev.status === 'ready' && err instanceof ApiError && err.code === 'network') {
+    markStale();
+    return prev;
+  }
+  return next;
+}
 
 function failure(err: unknown): { status: 'error'; message: string; code: string } {
   const e = err instanceof ApiError ? err : new ApiError('internal', '加载失败，请稍后再试', 0);
@@ -26,9 +36,9 @@ export function usePageData<T>(fetch: () => Promise<T>, deps: unknown[]): [Load<
     const mine = ++seq.current;
     try {
       const data = await fetchRef.current();
-      if (mine === seq.current) setState({ status: 'ready', data });
+      if (mine === seq.current) { setState({ status: 'ready', data }); markFresh(); }
     } catch (err) {
-      if (mine === seq.current) setState(failure(err));
+      if (mine === seq.current) setState((prev) => keepOnNetworkError<Load<T>>(prev, err, failure(err)));
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller lists what the fetch depends on
   }, deps);
@@ -83,8 +93,9 @@ export function usePagedList<P extends PageOf<unknown>>(fetch: (cursor?: string)
       setFirst(page);
       setState({ status: 'ready', data: page.items as T[] });
       setCursor(page.nextCursor);
+      markFresh();
     } catch (err) {
-      if (mine === seq.current) setState(failure(err));
+      if (mine === seq.current) setState((prev) => keepOnNetworkError<Load<T[]>>(prev, err, failure(err)));
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller lists what the fetch depends on
   }, deps);

@@ -40,7 +40,7 @@ function NoticesCard({ notices, reload }: { notices: Load<NoticeHome | null>; re
     <View className="card home-notices">
       <View className="row">
         <Text className="card-title">公告公开</Text>
-        <Text className="muted" onClick={() => Taro.navigateTo({ url: '/packages/notices/list/index' })}>全部 ›</Text>
+        <View className="more-link" role="link" aria-label="全部公告" onClick={() => Taro.navigateTo({ url: '/packages/notices/list/index' })}><Text>全部 ›</Text></View>
       </View>
       {items.length === 0 ? <Text className="muted">还没有公告。</Text> : items.map((n) => <NoticeItem key={n.id} n={n} />)}
     </View>
@@ -55,7 +55,7 @@ function VerificationBanner({ me }: { me: Me }) {
   if (me.communities.some((c) => c.roles.includes('resident'))) return null;
   const pending = me.verifications.find((v) => v.status === 'pending');
   return (
-    <View className="banner info" onClick={() => Taro.navigateTo({ url: '/packages/account/verify/index' })}>
+    <View className="banner info" role="link" onClick={() => Taro.navigateTo({ url: '/packages/account/verify/index' })}>
       <Text>
         {pending
           ? `您申请加入${pending.communityName}的认证正在审核，一般 1–2 个工作日内完成。`

@@ -6,6 +6,7 @@ import { ensureSession, signOut, refreshMe } from '../../lib/session';
 import { roleLabel, verificationLabel, formatDateTime, communityKindLabel } from '../../lib/format';
 import { coreApi, type Me } from '../../api/core';
 import { ApiError } from '../../api/client';
+import { named } from '../../lib/a11y';
 
 export default function MePage() {
   usePullDownRefresh(() => {
@@ -68,7 +69,9 @@ function MeView({ me }: { me: Me }) {
             <Text className="card-title">长辈版</Text>
             <View><Text className="muted">字更大、按钮更大、首页更简单</Text></View>
           </View>
-          <Switch className="elder-switch" checked={elder} color="#b83227" onChange={(e) => setElderMode(e.detail.value)} aria-label="长辈版" />
+          <View className="elder-switch-box">
+            <Switch className="elder-switch" checked={elder} color="#b83227" onChange={(e) => setElderMode(e.detail.value)} {...named('长辈版：字更大、按钮更大')} />
+          </View>
         </View>
       </View>
 
