@@ -41,7 +41,7 @@ function Affairs({ me, communityId }: { me: Me; communityId: string }) {
       <View className="card topics">
         <Text className="card-title">议题</Text>
         {d.topics.length === 0 ? <Text className="muted">还没有议题。身边有需要大家商量的事，就提出来。</Text> : d.topics.map((t) => (
-          <View key={t.id} className="list-item topic-item" onClick={() => go(`/packages/affairs/topic/index?id=${t.id}`)}>
+          <View key={t.id} className="list-item topic-item" role="link" onClick={() => go(`/packages/affairs/topic/index?id=${t.id}`)}>
             <View>
               <Text className={`tag ${t.status === 'decided' ? 'ok' : 'warn'}`}>{statusLabel[t.status]}</Text>
               {t.awaitingResponse ? <Text className="tag bad">联名已满，待两委回应</Text> : null}
@@ -58,7 +58,7 @@ function Affairs({ me, communityId }: { me: Me; communityId: string }) {
       <View className="card polls">
         <Text className="card-title">投票与调查</Text>
         {d.polls.length === 0 ? <Text className="muted">暂时没有投票。</Text> : d.polls.map((p) => (
-          <View key={p.id} className="list-item poll-item" onClick={() => go(`/packages/affairs/poll/index?id=${p.id}`)}>
+          <View key={p.id} className="list-item poll-item" role="link" onClick={() => go(`/packages/affairs/poll/index?id=${p.id}`)}>
             <Text className="text" style={{ fontWeight: 600 }}>{p.title}</Text>
             <Text className="muted">{p.open ? `${formatDate(p.closesAt)} 截止` : '已结束，可看结果'} · {p.electorate === 'households' ? '每户一票' : '每人一票'}{p.voted ? ' · 已投' : ''}</Text>
           </View>
@@ -67,7 +67,7 @@ function Affairs({ me, communityId }: { me: Me; communityId: string }) {
       <View className="card decisions">
         <Text className="card-title">决议与实施结果</Text>
         {d.publications.length === 0 ? <Text className="muted">还没有公示的决议。</Text> : d.publications.map((p) => (
-          <View key={p.id} className="list-item publication-item" onClick={() => go(`/packages/affairs/topic/index?id=${p.topicId}`)}>
+          <View key={p.id} className="list-item publication-item" role="link" onClick={() => go(`/packages/affairs/topic/index?id=${p.topicId}`)}>
             <Text className="text" style={{ fontWeight: 600 }}>{p.title}</Text>
             <Text className="muted">{formatDate(p.publishedAt)}{p.corrects ? ' · 更正' : ''}</Text>
           </View>

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
-import { View, Text, Button, Input, ScrollView } from '@tarojs/components';
+import { View, Text, Button, Input } from '@tarojs/components';
+import { Chips } from '../../components/Chips';
+import { named } from '../../lib/a11y';
 import { Page } from '../../components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '../../components/StateView';
 import { ServiceCentreCard } from '../../components/ServiceCentreCard';
@@ -33,14 +35,11 @@ function Hall({ me, communityId }: { me: Me; communityId: string }) {
   return (
     <View className="hall">
       <View className="card stack">
-        <Input className="input hall-search" placeholder="搜事项，例如 居住证明、低保、医保" value={q} confirmType="search"
-          onInput={(e) => setQ(e.detail.value)} onConfirm={() => setSearch(q.trim())} />
+        <Input className="input hall-search" placeholder="如：居住证明" value={q} confirmType="search" maxlength={40}
+          {...named('搜索办事事项，例如居住证明、低保、医保')} onInput={(e) => setQ(e.detail.value)} onConfirm={() => setSearch(q.trim())} />
         <Button className="btn hall-search-go" onClick={() => setSearch(q.trim())}>搜索</Button>
-        <ScrollView scrollX style={{ whiteSpace: 'nowrap' }}>
-          {['', ...SERVICE_THEMES].map((t) => (
-            <Text key={t || 'all'} className={`tag ${theme === t ? 'ok' : ''}`} style={{ padding: '10px 18px' }} onClick={() => setTheme(t)}>{t || '全部'}</Text>
-          ))}
-        </ScrollView>
+        <Chips label="事项分类" className="hall-themes" value={theme} onChange={setTheme}
+          options={[{ key: '', label: '全部' }, ...SERVICE_THEMES.map((t) => ({ key: t as string, label: t }))]} />
         <View className="grid-links">
           <Button className="btn plain my-cases" onClick={() => go('/packages/hall/mine/index')}>我的办件 · 预约 · 帮办</Button>
           {hasRole(me, communityId, ['clerk', 'committee']) ? <Button className="btn secondary hall-desk" onClick={() => go('/packages/hall/desk/index')}>窗口工作台</Button> : null}
@@ -52,7 +51,7 @@ function Hall({ me, communityId }: { me: Me; communityId: string }) {
       {state.status === 'ready' && state.data.length ? (
         <View className="card">
           {state.data.map((i) => (
-            <View key={i.id} className="list-item service-item" onClick={() => go(`/packages/hall/item/index?id=${i.id}`)}>
+            <View key={i.id} className="list-item service-item" role="link" onClick={() => go(`/packages/hall/item/index?id=${i.id}`)}>
               <View><Text className="tag">{i.theme}</Text>{i.online ? <Text className="tag ok">可网上办</Text> : null}{i.appointment ? <Text className="tag warn">可预约</Text> : null}</View>
               <Text className="text" style={{ fontWeight: 600 }}>{i.name}</Text>
               <Text className="muted">{i.department} · {i.timeLimitDays ? `${i.timeLimitDays} 个工作日` : '即办'} · {i.fee}</Text>

@@ -37,12 +37,12 @@ function Volunteer({ me, communityId }: { me: Me; communityId: string }) {
   return (
     <View className="volunteer-home">
       {open.map((c) => (
-        <View key={c.id} className="banner alert whistle-banner" onClick={() => go('/packages/volunteer/whistle/index')}>
+        <View key={c.id} className="banner alert whistle-banner" role="link" onClick={() => go('/packages/volunteer/whistle/index')}>
           <Text style={{ fontWeight: 700 }}>【吹哨报到】{c.title}</Text>
           <Text className="muted">{c.place} · 已有 {c.responseCount} 人报到，点这里报到</Text>
         </View>
       ))}
-      <View className="card points-card" onClick={() => go('/packages/volunteer/points/index')}>
+      <View className="card points-card" role="link" onClick={() => go('/packages/volunteer/points/index')}>
         <View className="row">
           <View><Text className="muted">可用积分</Text><Text className="hero points-available">{d.points.available}</Text></View>
           <View><Text className="muted">待公示</Text><Text className="text points-pending">{d.points.pending}</Text></View>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import Taro from '@tarojs/taro';
-import { View, Text, Button, Input, Picker, Checkbox, Label } from '@tarojs/components';
+import { View, Text, Button, Picker, Checkbox, Label } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading, Empty } from '../../../components/StateView';
 import { coreApi, type BuildingOption, type CommunityOption } from '../../../api/core';
@@ -8,6 +8,9 @@ import { fetchAllPages } from '../../../lib/pageData';
 import { RELATIONS } from '@contracts/vocab';
 import { ApiError } from '../../../api/client';
 import { refreshMe } from '../../../lib/session';
+import { ActionButton } from '../../../components/ActionButton';
+import { Field, TextField } from '../../../components/Field';
+import { named } from '../../../lib/a11y';
 
 const PHONE_CONSENT_VERSION = '2026-11-01';
 
@@ -53,7 +56,10 @@ function VerifyForm() {
     if (bi < 0) local.buildingId = '请选择楼栋或村民小组';
     if (!room.trim()) local.room = '请填写门牌号';
     if (realName.trim().length < 2) local.realName = '请填写真实姓名';
-    if (phone && !/^1[3-9]\d{9}$/.test(phone)) local.phone = '手机号格式不对';
+    if (room.trim().length > 40) local.room = '门牌号最多 40 个字';
+    if (realName.trim().length > 20) local.realName = '姓名最多 20 个字';
+    if (phone && !/^1[3-9]\d{9}$/.test(phone)) local.phone = '手机号应为11位数字，以1开头';
+    if (note.trim().length > 200) local.note = '备注最多 200 个字';
     if (phone && !phoneConsent) local.phone = '留手机号需要您勾选同意';
     setErrors(local);
     if (Object.keys(local).length) return;
@@ -91,53 +97,34 @@ function VerifyForm() {
   return (
     <View className="card verify-form">
       <Text className="muted">认证后可以网上办事、参与议事投票、报名志愿活动。只收集必要信息，手机号选填。</Text>
-      <View className="field">
-        <View className="field-label">社区或村</View>
+      <Text className="hint-plain">带 * 的是必填项。</Text>
+      <Field label="社区或村" required error={errors.communityId}>
         <Picker mode="selector" range={communities.map((c) => `${c.streetName} ${c.name}`)} value={ci} onChange={(e) => { setCi(Number(e.detail.value)); setBi(-1); }}>
-          <View className="input picker">{community ? `${community.streetName} ${community.name}` : '请选择'}</View>
+          <View className="input picker" role="button" aria-label={`社区或村：${community ? community.name : '请选择'}`}><Text>{community ? `${community.streetName} ${community.name}` : '请选择 ›'}</Text></View>
         </Picker>
-        {errors.communityId ? <View className="field-error">{errors.communityId}</View> : null}
-      </View>
-      <View className="field">
-        <View className="field-label">楼栋 / 村民小组</View>
+      </Field>
+      <Field label="楼栋 / 村民小组" required error={errors.buildingId}>
         <Picker mode="selector" range={buildings.map((b) => `${b.name}（${b.gridName}）`)} value={Math.max(bi, 0)} onChange={(e) => setBi(Number(e.detail.value))}>
-          <View className="input picker building-picker">{bi >= 0 ? buildings[bi]!.name : '请选择'}</View>
+          <View className="input picker building-picker" role="button" aria-label={`楼栋或村民小组：${bi >= 0 ? buildings[bi]!.name : '请选择'}`}><Text>{bi >= 0 ? buildings[bi]!.name : '请选择 ›'}</Text></View>
         </Picker>
-        {errors.buildingId ? <View className="field-error">{errors.buildingId}</View> : null}
-      </View>
-      <View className="field">
-        <View className="field-label">门牌号</View>
-        <Input className="input room-input" placeholder="例如 2单元301 或 12号" value={room} maxlength={40} onInput={(e) => setRoom(e.detail.value)} />
-        {errors.room ? <View className="field-error">{errors.room}</View> : null}
-      </View>
-      <View className="field">
-        <View className="field-label">真实姓名</View>
-        <Input className="input name-input" placeholder="和户口本或身份证上一致" value={realName} maxlength={20} onInput={(e) => setRealName(e.detail.value)} />
-        {errors.realName ? <View className="field-error">{errors.realName}</View> : null}
-      </View>
-      <View className="field">
-        <View className="field-label">与户主的关系</View>
+      </Field>
+      <TextField label="门牌号" required inputClassName="room-input" placeholder="如 2单元301" value={room} max={40} error={errors.room} onChange={setRoom} />
+      <TextField label="真实姓名" required inputClassName="name-input" hint="和户口本或身份证上一致" value={realName} max={20} error={errors.realName} onChange={setRealName} />
+      <Field label="与户主的关系" required>
         <Picker mode="selector" range={[...RELATIONS]} value={ri} onChange={(e) => setRi(Number(e.detail.value))}>
-          <View className="input picker">{RELATIONS[ri]}</View>
+          <View className="input picker" role="button" aria-label={`与户主的关系：${RELATIONS[ri]}`}><Text>{RELATIONS[ri]}</Text></View>
         </Picker>
-      </View>
-      <View className="field">
-        <View className="field-label">手机号（选填）</View>
-        <Input className="input" type="number" placeholder="方便工作人员联系您" value={phone} maxlength={11} onInput={(e) => setPhone(e.detail.value)} />
-        {phone ? (
-          <Label className="row" onClick={() => setPhoneConsent(!phoneConsent)}>
-            <Checkbox value="phone" checked={phoneConsent} color="#b83227" />
-            <Text className="muted">我同意社区保存我的手机号，仅用于联系我；其他人看到的会打码。</Text>
-          </Label>
-        ) : null}
-        {errors.phone ? <View className="field-error">{errors.phone}</View> : null}
-      </View>
-      <View className="field">
-        <View className="field-label">备注（选填）</View>
-        <Input className="input" placeholder="例如：刚搬来，房产证在身边" value={note} maxlength={200} onInput={(e) => setNote(e.detail.value)} />
-      </View>
+      </Field>
+      <TextField label="手机号" type="number" inputClassName="phone-input" hint="方便工作人员联系您" placeholder="11位手机号" value={phone} max={11} error={errors.phone} onChange={setPhone} />
+      {phone ? (
+        <Label className="row consent-row" onClick={() => setPhoneConsent(!phoneConsent)}>
+          <Checkbox value="phone" checked={phoneConsent} color="#b83227" {...named('同意社区保存我的手机号')} />
+          <Text className="muted">我同意社区保存我的手机号，仅用于联系我；其他人看到的会打码。</Text>
+        </Label>
+      ) : null}
+      <TextField label="备注" placeholder="如：刚搬来" hint="例如：刚搬来，房产证在身边" value={note} max={200} onChange={setNote} />
       {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}
-      <Button className="btn verify-submit" loading={busy} disabled={busy} onClick={submit}>提交认证申请</Button>
+      <ActionButton className="verify-submit" loading={busy} disabled={busy} onClick={submit}>提交认证申请</ActionButton>
     </View>
   );
 }

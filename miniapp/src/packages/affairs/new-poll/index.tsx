@@ -1,3 +1,4 @@
+import { named } from '../../../lib/a11y';
 import { shanghaiDate } from '@contracts/time';
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
@@ -32,8 +33,8 @@ function NewPoll({ communityId }: { communityId: string }) {
   }
   return (
     <View className="card stack">
-      <Input className="input" placeholder="投票或调查的题目" value={title} onInput={(e) => setTitle(e.detail.value)} />
-      {options.map((o, i) => <Input key={i} className="input" placeholder={`选项 ${i + 1}`} value={o} onInput={(e) => setOptions(options.map((x, j) => (j === i ? e.detail.value : x)))} />)}
+      <Input className="input" placeholder="投票或调查的题目" {...named('投票或调查的题目')} value={title} onInput={(e) => setTitle(e.detail.value)} />
+      {options.map((o, i) => <Input key={i} className="input" placeholder={`选项 ${i + 1}`} {...named(`选项 ${i + 1}`)} value={o} onInput={(e) => setOptions(options.map((x, j) => (j === i ? e.detail.value : x)))} />)}
       <Button className="btn plain" onClick={() => setOptions([...options, ''])}>加一个选项</Button>
       <View className="row"><Text className="text">每户一票（否则每人一票）</Text><Switch checked={households} color="#b83227" onChange={(e) => setHouseholds(e.detail.value)} /></View>
       <View className="row"><Text className="text">可以多选</Text><Switch checked={multiple} color="#b83227" onChange={(e) => setMultiple(e.detail.value)} /></View>

@@ -1,3 +1,4 @@
+import { named } from '../../../lib/a11y';
 import { useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input, Textarea } from '@tarojs/components';
@@ -85,7 +86,7 @@ function TopicView({ id, communityId }: { id: string; communityId: string }) {
             <Text className="muted">{c.author}{c.mine ? '（我）' : ''} · {formatDateTime(c.createdAt)}{c.hidden ? ` · 已隐藏：${c.hiddenReason}` : ''}</Text>
           </View>
         ))}
-        <Input className="input comment-input" placeholder="说说您的看法" value={comment} onInput={(e) => setComment(e.detail.value)} />
+        <Input className="input comment-input" placeholder="说说您的看法" {...named('说说您的看法')} value={comment} onInput={(e) => setComment(e.detail.value)} />
         <Button className="btn plain" disabled={comment.trim().length < 2} onClick={() => void act(() => affairsApi.comment(t.id, comment.trim()), '已发表', reload).then(() => setComment(''))}>发表意见</Button>
       </View>
     </View>
@@ -101,7 +102,7 @@ function HandleTopic({ t, communityId, reload }: { t: Topic; communityId: string
       {procs.status === 'ready' ? procs.data.procedures.map((p) => (
         <Button key={p.id} className="btn take-up" onClick={() => void act(() => affairsApi.takeUp(t.id, p.id), '已列入议事', reload)}>按“{p.name}”列入议事</Button>
       )) : null}
-      <Textarea className="input" style={{ height: '160px', padding: '16px' }} placeholder="或者：不列入议事，公开说明理由" value={answer} onInput={(e) => setAnswer(e.detail.value)} />
+      <Textarea className="input" style={{ height: '160px', padding: '16px' }} placeholder="或者：不列入议事，公开说明理由" {...named('或者：不列入议事，公开说明理由')} value={answer} onInput={(e) => setAnswer(e.detail.value)} />
       <Button className="btn secondary" disabled={answer.trim().length < 10} onClick={() => void act(() => affairsApi.answer(t.id, answer.trim()), '已公开答复', reload)}>公开答复</Button>
     </View>
   );
@@ -118,7 +119,7 @@ function RunStep({ t, communityId, reload }: { t: Topic; communityId: string; re
       {t.pendingMeeting ? <Text className="muted meeting-recorded">已记录会议：实到 {t.pendingMeeting.present}/{t.pendingMeeting.rosterSize}，赞成 {t.pendingMeeting.yes} —— {t.pendingMeeting.passed ? '通过' : '未通过'}</Text> : null}
       {!step.roster || t.pendingMeeting?.passed ? (
         <>
-          <Textarea className="input step-minutes" style={{ height: '160px', padding: '16px' }} placeholder="纪要：讨论了什么、结论是什么" value={minutes} onInput={(e) => setMinutes(e.detail.value)} />
+          <Textarea className="input step-minutes" style={{ height: '160px', padding: '16px' }} placeholder="纪要：讨论了什么、结论是什么" {...named('纪要：讨论了什么、结论是什么')} value={minutes} onInput={(e) => setMinutes(e.detail.value)} />
           <Button className="btn complete-step" onClick={() => void act(() => affairsApi.step(t.id, minutes.trim()), step.publishes ? '已完成并公示' : '已完成', reload).then(() => setMinutes(''))}>
             {step.publishes ? '完成并公示' : '完成这一步'}
           </Button>
@@ -126,7 +127,7 @@ function RunStep({ t, communityId, reload }: { t: Topic; communityId: string; re
       ) : null}
       {(t.currentStep ?? 1) > 1 ? (
         <View className="stack">
-          <Input className="input" placeholder="退回理由" value={back} onInput={(e) => setBack(e.detail.value)} />
+          <Input className="input" placeholder="退回理由" {...named('退回理由')} value={back} onInput={(e) => setBack(e.detail.value)} />
           <Button className="btn plain" disabled={back.trim().length < 2} onClick={() => void act(() => affairsApi.sendBack(t.id, (t.currentStep ?? 2) - 1, back.trim()), '已退回上一步', reload)}>退回上一步</Button>
         </View>
       ) : null}
@@ -153,11 +154,11 @@ function MeetingForm({ t, roster, communityId, reload }: { t: Topic; roster: str
         {all.map((p) => <Text key={p.id} className={`tag ${present.includes(p.id) ? 'ok' : ''}`} style={{ padding: '12px 18px' }} onClick={() => toggle(p.id)}>{present.includes(p.id) ? '✓ ' : ''}{p.name}</Text>)}
       </View>
       <Text className="muted">已选到会 {present.length} 人</Text>
-      <Input className="input meeting-motion" placeholder="表决事项" value={motion} onInput={(e) => setMotion(e.detail.value)} />
+      <Input className="input meeting-motion" placeholder="表决事项" {...named('表决事项')} value={motion} onInput={(e) => setMotion(e.detail.value)} />
       <View className="btn-row">
-        <Input className="input meeting-yes" type="number" placeholder="赞成" value={yes} onInput={(e) => setYes(e.detail.value)} />
-        <Input className="input meeting-no" type="number" placeholder="反对" value={no} onInput={(e) => setNo(e.detail.value)} />
-        <Input className="input meeting-abstain" type="number" placeholder="弃权" value={abstain} onInput={(e) => setAbstain(e.detail.value)} />
+        <Input className="input meeting-yes" type="number" placeholder="赞成" {...named('赞成')} value={yes} onInput={(e) => setYes(e.detail.value)} />
+        <Input className="input meeting-no" type="number" placeholder="反对" {...named('反对')} value={no} onInput={(e) => setNo(e.detail.value)} />
+        <Input className="input meeting-abstain" type="number" placeholder="弃权" {...named('弃权')} value={abstain} onInput={(e) => setAbstain(e.detail.value)} />
       </View>
       <Button className="btn record-meeting" onClick={() => void act(() => affairsApi.meeting(t.id, { motion: motion.trim(), attendeeIds: present, yes: Number(yes || 0), no: Number(no || 0), abstain: Number(abstain || 0) }), '会议已记录', reload)}>记录会议和表决</Button>
     </View>

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
-import { View, Text, Button } from '@tarojs/components';
+import { View, Text } from '@tarojs/components';
+import { ActionButton } from '../../../components/ActionButton';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { hallApi } from '../../../api/hall';
 import { ApiError, newIdempotencyKey } from '../../../api/client';
 import { usePageData } from '../../../lib/pageData';
-import { FormFields } from '../components/FormFields';
+import { FormFields, checkForm } from '../components/FormFields';
 import { Uploader } from '../../../components/Uploader';
 import { filesApi, type StoredFile } from '../../../api/files';
 import { toast } from '../../../lib/feedback';
@@ -27,9 +28,8 @@ function Apply({ id, proxyRequestId }: { id: string; proxyRequestId?: string }) 
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;
   const item = state.data;
   async function submit() {
-    const local: Record<string, string> = {};
-    for (const f of item.form) if (f.required && !values[f.key]?.trim()) local[f.key] = '这一项必须填写';
-    setErrors(local);
+    const local = checkForm(item.form, values);
+    setErrors(Object.keys(local).length ? { ...local, _: '有几项需要改一下，请看标红的地方。' } : {});
     if (Object.keys(local).length) return;
     setBusy(true);
     try {
@@ -51,14 +51,15 @@ function Apply({ id, proxyRequestId }: { id: string; proxyRequestId?: string }) 
       <Text className="card-title">{item.name}</Text>
       {proxyRequestId ? <View className="banner info">您正在为居民代办，提交后居民能看到每一步都有您的名字。</View> : null}
       <Text className="muted">请准备好：{item.materials.join('；')}。材料原件办结时核对。</Text>
-      <FormFields form={item.form} values={values} errors={errors} onChange={setValues} />
+      <Text className="hint-plain">带 * 的是必填项。</Text>
+      <FormFields form={item.form} values={values} errors={errors} onChange={setValues} onErrors={setErrors} />
       <View className="field">
         <View className="field-label">材料照片（选填）</View>
         <Text className="muted">可以拍下户口本、租赁合同等材料，工作人员先看照片，办结时再核对原件。照片里的位置信息会被去掉。</Text>
         <Uploader communityId={item.communityId} purpose="application" label="材料照片" allowDocuments onChange={setFiles} />
       </View>
       {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}
-      <Button className="btn apply-submit" loading={busy} disabled={busy} onClick={() => void submit()}>提交申请</Button>
+      <ActionButton className="apply-submit" loading={busy} disabled={busy} onClick={() => void submit()}>提交申请</ActionButton>
     </View>
   );
 }

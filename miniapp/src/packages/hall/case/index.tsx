@@ -1,6 +1,9 @@
 import { useState } from 'react';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
-import { View, Text, Button, Input } from '@tarojs/components';
+import { View, Text, Button } from '@tarojs/components';
+import { ActionButton } from '../../../components/ActionButton';
+import { TextField } from '../../../components/Field';
+import { ReadAloud } from '../../../components/ReadAloud';
 import { Uploader } from '../../../components/Uploader';
 import { Attachments } from '../../../components/Attachments';
 import { filesApi, type StoredFile } from '../../../api/files';
@@ -10,7 +13,7 @@ import { hallApi, type Application } from '../../../api/hall';
 import { ApiError } from '../../../api/client';
 import { usePageData } from '../../../lib/pageData';
 import { formatDate, formatDateTime } from '../../../lib/format';
-import { FormFields } from '../components/FormFields';
+import { FormFields, checkForm } from '../components/FormFields';
 import { currentCommunity } from '../../../lib/session';
 import { runAction, toast } from '../../../lib/feedback';
 
@@ -52,6 +55,13 @@ function Case({ id, communityId }: { id: string; communityId: string }) {
         {a.helper ? <Text className="muted">帮办人：{a.helper.name}</Text> : null}
         {a.mine && a.status !== 'completed' && a.status !== 'rejected' ? <RemindMe communityId={communityId} /> : null}
       </View>
+      {a.mine || a.helper?.isMe ? (
+        <View className="card stack next-step">
+          <Text className="card-title">下一步</Text>
+          <Text className="text">{nextStep(a)}</Text>
+          <ReadAloud text={`${a.itemName}，${a.statusLabel}。${nextStep(a)}`} />
+        </View>
+      ) : null}
       {a.status === 'returned' && (a.mine || a.helper?.isMe) ? <Resubmit a={a} reload={reload} /> : null}
       {a.canProcess ? <ClerkActions a={a} reload={reload} /> : null}
       {a.status === 'completed' && a.mine && a.rating == null ? <Rate a={a} reload={reload} /> : null}
@@ -106,6 +116,9 @@ function Resubmit({ a, reload }: { a: Application; reload: () => Promise<void> }
   const [note, setNote] = useState('');
   const lastNote = [...a.timeline].reverse().find((e) => e.to === 'returned')?.note;
   async function submit() {
+    const local = checkForm(a.form, values);
+    setErrors(local);
+    if (Object.keys(local).length) return;
     try {
       await hallApi.resubmit(a.id, values, note.trim() || undefined);
       toast('已重新提交');
@@ -117,10 +130,10 @@ function Resubmit({ a, reload }: { a: Application; reload: () => Promise<void> }
   return (
     <View className="card stack resubmit">
       <View className="banner alert">需要补正：{lastNote}</View>
-      <FormFields form={a.form} values={values} errors={errors} onChange={setValues} />
-      <Input className="input resubmit-note" placeholder="补充说明（选填）" value={note} onInput={(e) => setNote(e.detail.value)} />
-      {errors._ ? <View className="field-error">{errors._}</View> : null}
-      <Button className="btn resubmit-submit" onClick={() => void submit()}>补正后重新提交</Button>
+      <FormFields form={a.form} values={values} errors={errors} onChange={setValues} onErrors={setErrors} />
+      <TextField label="补充说明" inputClassName="resubmit-note" value={note} onChange={setNote} max={200} />
+      {errors._ ? <View className="field-error" role="alert">{errors._}</View> : null}
+      <ActionButton className="resubmit-submit" disabled={note.trim().length > 200} onClick={() => void submit()}>补正后重新提交</ActionButton>
     </View>
   );
 }
@@ -152,9 +165,9 @@ function ClerkActions({ a, reload }: { a: Application; reload: () => Promise<voi
   return (
     <View className="card stack clerk-actions">
       <Text className="card-title">窗口办理</Text>
-      <Input className="input step-note-input" placeholder="办理意见（退回、不予受理必须写明原因）" value={note} onInput={(e) => setNote(e.detail.value)} />
+      <TextField label="办理意见" hint="退回补正、不予受理时必须写明原因，居民会看到。" inputClassName="step-note-input" value={note} onChange={setNote} max={300} />
       <View className="grid-links">
-        {steps.map(([to, label]) => <Button key={to} className={`btn step-${to} ${to === 'returned' || to === 'rejected' ? 'secondary' : ''}`} disabled={busy} onClick={() => void step(to)}>{label}</Button>)}
+        {steps.map(([to, label]) => <ActionButton key={to} className={`step-${to} ${to === 'returned' || to === 'rejected' ? 'secondary' : ''}`} disabled={busy} onClick={() => void step(to)}>{label}</ActionButton>)}
       </View>
     </View>
   );
@@ -175,11 +188,12 @@ function Rate({ a, reload }: { a: Application; reload: () => Promise<void> }) {
   return (
     <View className="card stack rate">
       <Text className="card-title">办得怎么样？</Text>
-      <View className="row" style={{ justifyContent: 'flex-start' }}>
-        {[1, 2, 3, 4, 5].map((n) => <Text key={n} className={`hero star star-${n}`} style={{ color: n <= stars ? '#d4a017' : '#c9c2b8' }} onClick={() => setStars(n)}>★</Text>)}
+      <View className="stars" role="radiogroup" aria-label="评分，1 到 5 星">
+        {[1, 2, 3, 4, 5].map((n) => <View key={n} className={`star star-${n} ${n <= stars ? 'on' : ''}`} role="radio" aria-checked={n === stars} aria-label={`${n} 星`} onClick={() => setStars(n)}><Text>★</Text></View>)}
       </View>
-      <Input className="input rate-comment" placeholder="说说原因（选填）" value={comment} onInput={(e) => setComment(e.detail.value)} />
-      <Button className="btn rate-submit" disabled={!stars} onClick={() => void submit()}>提交评价</Button>
+      <Text className="muted">{stars ? `${stars} 星${stars <= 2 ? '：社区会整改并答复您' : ''}` : '点星星打分'}</Text>
+      <TextField label="说说原因" inputClassName="rate-comment" value={comment} onChange={setComment} max={300} />
+      <ActionButton className="rate-submit" disabled={!stars || comment.trim().length > 300} why={!stars ? '先点星星打分' : undefined} onClick={() => void submit()}>提交评价</ActionButton>
     </View>
   );
 }
@@ -188,8 +202,22 @@ function CloseRectification({ id, reload }: { id: string; reload: () => Promise<
   const [note, setNote] = useState('');
   return (
     <View className="stack">
-      <Input className="input" placeholder="整改情况（居民会看到）" value={note} onInput={(e) => setNote(e.detail.value)} />
-      <Button className="btn" disabled={note.trim().length < 2} onClick={() => void hallApi.closeRectification(id, note.trim()).then(() => reload()).catch((e) => toast(e instanceof ApiError ? e.message : '保存失败'))}>整改完成</Button>
+      <TextField label="整改情况" hint="居民会看到，至少写 2 个字。" value={note} onChange={setNote} max={300} />
+      <ActionButton disabled={note.trim().length < 2} why="先写整改情况" onClick={() => void hallApi.closeRectification(id, note.trim()).then(() => reload()).catch((e) => toast(e instanceof ApiError ? e.message : '保存失败'))}>整改完成</ActionButton>
     </View>
   );
+}
+
+/** What happens next, in the resident's words (shown, and read aloud in 长辈版). */
+function nextStep(a: Application): string {
+  const last = [...a.timeline].reverse().find((e) => e.to === a.status)?.note;
+  switch (a.status) {
+    case 'submitted': return `已经提交，等社区窗口受理。承诺 ${formatDate(a.dueOn)} 前办结。`;
+    case 'accepted':
+    case 'processing': return `社区正在办理，承诺 ${formatDate(a.dueOn)} 前办结。${last ? `窗口说：${last}` : ''}`;
+    case 'returned': return `需要补正：${last ?? '请按窗口的要求补充材料'}。改好后点“补正后重新提交”。`;
+    case 'completed': return `已经办好了。${last ?? ''}`;
+    case 'rejected': return `没有受理。原因：${last ?? '请打社区电话问问'}。`;
+    default: return a.statusLabel;
+  }
 }

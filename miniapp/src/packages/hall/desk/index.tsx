@@ -48,7 +48,7 @@ function Desk({ communityId }: { communityId: string }) {
       {state.status === 'ready' && state.data.length > 0 ? (
         <View className={`card desk-${tab}`}>
           {tab === 'cases' ? (state.data as WorkCase[]).map((c) => (
-            <View key={c.id} className="list-item desk-case" onClick={() => go(`/packages/hall/case/index?id=${c.id}`)}>
+            <View key={c.id} className="list-item desk-case" role="link" onClick={() => go(`/packages/hall/case/index?id=${c.id}`)}>
               <Text className="text">{c.itemName} · {c.applicant}</Text>
               <Text className={`muted ${c.overdue ? 'overdue' : ''}`}>{c.statusLabel} · {c.overdue ? '已超期，' : ''}承诺 {formatDate(c.dueOn)} 前办结</Text>
             </View>
@@ -63,7 +63,7 @@ function Desk({ communityId }: { communityId: string }) {
           )) : null}
           {tab === 'proxy' ? (state.data as WorkProxyRequest[]).map((p) => <ProxyRow key={p.id} p={p} communityId={communityId} act={act} />) : null}
           {tab === 'rectifications' ? (state.data as WorkRectification[]).map((r) => (
-            <View key={r.id} className="list-item follow-up" onClick={() => go(`/packages/hall/case/index?id=${r.applicationId}`)}>
+            <View key={r.id} className="list-item follow-up" role="link" onClick={() => go(`/packages/hall/case/index?id=${r.applicationId}`)}>
               <Text className="text">{r.itemName} · {r.rating} 星{r.comment ? `：${r.comment}` : ''}</Text>
               <Text className={`muted ${r.overdue ? 'overdue' : ''}`}>{formatDate(r.dueOn)} 前整改{r.overdue ? '（已超期）' : ''}</Text>
             </View>

@@ -1,6 +1,8 @@
+import { ReadAloud } from '../../../components/ReadAloud';
+import { TextField } from '../../../components/Field';
 import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
-import { View, Text, Button, Input } from '@tarojs/components';
+import { View, Text, Button } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { hallApi } from '../../../api/hall';
@@ -35,6 +37,7 @@ function Item({ id }: { id: string }) {
         <Text className="muted">{i.department} · {i.theme}</Text>
         <Text className="text">谁可以办：{i.eligibility || '本社区居民'}</Text>
         <Text className="text">办理时限：{i.timeLimitDays ? `${i.timeLimitDays} 个工作日` : '当场办结'} · 费用：{i.fee}</Text>
+        <ReadAloud text={`${i.name}。要带的材料：${i.materials.map((m, k) => `${k + 1}，${m}`).join('；')}。办理流程：${i.steps.map((st, k) => `第 ${k + 1} 步，${st}`).join('；')}。线下办理地点：${i.offlineAddress}，${i.offlineHours}。`} label="把办事指南读给我听" />
       </View>
       <View className="card stack materials">
         <Text className="card-title">要带（或上传）的材料</Text>
@@ -56,7 +59,7 @@ function Item({ id }: { id: string }) {
         {i.proxyAllowed && !asking ? <Button className="btn plain" onClick={() => setAsking(true)}>行动不便？请网格员或志愿者帮办</Button> : null}
         {asking ? (
           <View className="stack">
-            <Input className="input" placeholder="说说需要什么帮助（选填）" value={note} onInput={(e) => setNote(e.detail.value)} />
+            <TextField label="需要什么帮助" hint="例如：腿脚不便，想请人上门帮忙拍材料" value={note} max={200} onChange={setNote} />
             <Button className="btn" onClick={() => void requestHelp()}>提交帮办请求</Button>
           </View>
         ) : null}

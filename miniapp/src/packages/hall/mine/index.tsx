@@ -1,3 +1,5 @@
+import { confirm } from '../../../lib/ask';
+import { LinkText } from '../../../components/LinkText';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
 import { Page } from '../../../components/Page';
@@ -32,7 +34,7 @@ function Mine() {
       <View className="card my-case-list">
         <Text className="card-title">我的办件</Text>
         {d.cases.length === 0 ? <Text className="muted">还没有网上办过事。</Text> : d.cases.map((c) => (
-          <View key={c.id} className="list-item my-case" onClick={() => go(`/packages/hall/case/index?id=${c.id}`)}>
+          <View key={c.id} className="list-item my-case" role="link" onClick={() => go(`/packages/hall/case/index?id=${c.id}`)}>
             <View className="row"><Text className="text">{c.itemName}{c.forMe ? '' : '（我代办的）'}</Text><Text className={`tag ${c.status === 'returned' ? 'bad' : c.status === 'completed' ? 'ok' : 'warn'}`}>{c.statusLabel}</Text></View>
             <Text className="muted">提交于 {formatDate(c.createdAt)} · 承诺 {formatDate(c.dueOn)} 前办结</Text>
           </View>
@@ -59,7 +61,8 @@ function Mine() {
             <View key={a.id} className="list-item">
               <Text className="text">{a.itemName} · {formatDateTime(a.startsAt)}</Text>
               <Text className="muted">{a.address} · {a.status === 'booked' ? '已预约' : a.status === 'arrived' ? '已到场' : '已取消'}</Text>
-              {a.status === 'booked' ? <Text className="muted" onClick={() => void act(() => hallApi.cancelAppointment(a.id), '已取消')}>取消预约 ›</Text> : null}
+              {a.status === 'booked' ? <LinkText className="cancel-appointment" onClick={() => void confirm({ title: '取消这次预约？', content: '取消后这个时段会让给别人，想去需要重新预约。', confirmText: '取消预约', cancelText: '不取消' })
+                .then((ok) => { if (ok) void act(() => hallApi.cancelAppointment(a.id), '已取消'); })}>取消预约 ›</LinkText> : null}
             </View>
           ))}
         </View>
@@ -68,7 +71,7 @@ function Mine() {
         <View className="card">
           <Text className="card-title">消息</Text>
           {d.notes.slice(0, 10).map((n) => (
-            <View key={n.id} className="list-item" onClick={() => n.link && go(`/${n.link}`)}>
+            <View key={n.id} className="list-item" role="link" onClick={() => n.link && go(`/${n.link}`)}>
               <Text className="text">{n.title}</Text>
               <Text className="muted">{n.body ? `${n.body} · ` : ''}{formatDateTime(n.createdAt)}</Text>
             </View>

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text, Button, Image } from '@tarojs/components';
+import { ActionButton } from '../../../components/ActionButton';
+import { alt } from '../../../lib/a11y';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { mallApi, type Goods } from '../../../api/mall';
@@ -51,9 +53,9 @@ function Mall({ communityId, staff }: { communityId: string; staff: boolean }) {
   const points = pointsState.data;
   return (
     <View className="mall">
-      <View className="card row">
-        <View><Text className="muted">可用积分</Text><Text className="hero mall-available">{points.available}</Text></View>
-        <View><Text className="muted">待公示</Text><Text className="text">{points.pending}</Text></View>
+      <View className="card mall-summary">
+        <View className="mall-figure"><Text className="muted">可用积分</Text><Text className="hero mall-available">{points.available}</Text></View>
+        <View className="mall-figure"><Text className="muted">待公示</Text><Text className="text">{points.pending}</Text></View>
         <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/mall/mine/index' })}>我的兑换</Button>
       </View>
       {staff ? (
@@ -66,15 +68,19 @@ function Mall({ communityId, staff }: { communityId: string; staff: boolean }) {
         <View className="goods-grid" style={{ display: 'flex', flexWrap: 'wrap', gap: '16px' }}>
           {goods.map((g) => {
             const limitHit = g.perPersonLimit != null && g.myCountThisPeriod >= g.perPersonLimit;
+            const short = g.pricePoints - points.available;
+            // The page knows the balance and the price: an unaffordable good says by how much, and cannot be chosen.
+            const why = !g.available ? (g.stock > 0 ? '暂不可兑换' : '已兑完') : limitHit ? `本期已兑满 ${g.perPersonLimit} 件` : short > 0 ? `积分不够，还差 ${short} 分` : '';
             return (
               <View key={g.id} className="card goods-card" style={{ flex: '1 1 40%', marginBottom: 0 }}>
-                {g.pictureUrl ? <Image src={g.pictureUrl} mode="aspectFill" style={{ width: '100%', height: '200px', borderRadius: '12px' }} /> : null}
+                <GoodsPicture url={g.pictureUrl} name={g.name} />
                 <Text className="text goods-name" style={{ fontWeight: 600 }}>{g.name}</Text>
                 <Text className="text" style={{ color: '#b83227', fontWeight: 700 }}>{g.pricePoints} 积分</Text>
                 <Text className="muted">{g.stock > 0 ? `还剩 ${g.stock} 件` : '已兑完'}{g.perPersonLimit ? ` · ${periodLabel[g.limitPeriod]}限 ${g.perPersonLimit} 件` : ''}</Text>
-                <Button className="btn redeem" disabled={!g.available || limitHit} onClick={() => { setError(''); setChoosing(g); }}>
-                  {!g.available ? (g.stock > 0 ? '暂不可兑' : '已兑完') : limitHit ? '本期已兑' : '兑换'}
-                </Button>
+                <ActionButton className="redeem" disabled={Boolean(why)} aria-label={why ? `${g.name}：${why}` : `兑换${g.name}`}
+                  onClick={() => { setError(''); setChoosing(g); }}>
+                  {why || '兑换'}
+                </ActionButton>
               </View>
             );
           })}
@@ -86,16 +92,23 @@ function Mall({ communityId, staff }: { communityId: string; staff: boolean }) {
           <View className="sheet stack redeem-confirm">
             <Text className="card-title">确认兑换</Text>
             <Text className="text">用 {choosing.pricePoints} 积分兑换「{choosing.name}」。</Text>
-            <Text className="text">兑换后剩余可用积分 {points.available - choosing.pricePoints}。</Text>
+            <Text className="text">兑换后剩余可用积分 {Math.max(0, points.available - choosing.pricePoints)}。</Text>
             <Text className="muted">请在 {choosing.pickupDays} 天内带领取码到社区服务中心领取；过期未领，积分自动退回。领取前可以取消。</Text>
             {error ? <View className="banner alert" role="alert">{error}</View> : null}
             <View className="btn-row">
               <Button className="btn plain" onClick={() => setChoosing(null)}>再想想</Button>
-              <Button className="btn redeem-yes" loading={busy} disabled={busy} onClick={() => void redeem(choosing)}>确认兑换</Button>
+              <ActionButton className="redeem-yes" loading={busy} disabled={busy || choosing.pricePoints > points.available} onClick={() => void redeem(choosing)}>确认兑换</ActionButton>
             </View>
           </View>
         </View>
       ) : null}
     </View>
   );
+}
+
+/** The good's picture, or — when it has none or it does not load — a placeholder with its name. */
+function GoodsPicture({ url, name }: { url: string | null | undefined; name: string }) {
+  const [broken, setBroken] = useState(false);
+  if (!url || broken) return <View className="goods-picture-missing" aria-hidden="true"><Text>{name}</Text></View>;
+  return <Image className="goods-picture" src={url} mode="aspectFill" {...alt(name)} onError={() => setBroken(true)} />;
 }

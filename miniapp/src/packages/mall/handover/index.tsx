@@ -1,3 +1,4 @@
+import { named } from '../../../lib/a11y';
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button, Input } from '@tarojs/components';
@@ -54,7 +55,7 @@ function Handover() {
     <View>
       <View className="card stack">
         {process.env.TARO_ENV === 'weapp' ? <Button className="btn" onClick={() => void scan()}>扫居民的领取二维码</Button> : null}
-        <Input className="input pickup-input" placeholder="或输入 8 位领取码" value={code} maxlength={8} onInput={(e) => setCode(e.detail.value.toUpperCase())} />
+        <Input className="input pickup-input" placeholder="或输入 8 位领取码" {...named('或输入 8 位领取码')} value={code} maxlength={8} onInput={(e) => setCode(e.detail.value.toUpperCase())} />
         <Button className="btn secondary lookup" disabled={code.trim().length !== 8} onClick={() => void look()}>查询</Button>
       </View>
       {message ? <View className={`banner ${message.kind === 'ok' ? 'info' : 'alert'} handover-message`} role="alert">{message.text}</View> : null}

@@ -1,3 +1,5 @@
+import { named } from '../../../lib/a11y';
+import { LinkText } from '../../../components/LinkText';
 import { shanghaiDate } from '@contracts/time';
 import { useEffect, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
@@ -140,37 +142,37 @@ function Compose({ communityId, id, correcting, initialCategory }: { communityId
       </View>
       <View className="field">
         <View className="field-label">标题</View>
-        <Input className="input title-input" value={title} maxlength={80} placeholder="一句话说清楚" onInput={(e) => setTitle(e.detail.value)} />
+        <Input className="input title-input" value={title} maxlength={80} placeholder="一句话说清楚" {...named('一句话说清楚')} onInput={(e) => setTitle(e.detail.value)} />
         {err('content.title')}
       </View>
       <View className="field">
         <View className="field-label">正文</View>
-        <Textarea className="input body-input" style={{ height: '320px', padding: '16px' }} value={body} maxlength={20000} placeholder="空一行分段。写清楚时间、地点、要带什么、找谁。" onInput={(e) => setBody(e.detail.value)} />
+        <Textarea className="input body-input" style={{ height: '320px', padding: '16px' }} value={body} maxlength={20000} placeholder="空一行分段。写清楚时间、地点、要带什么、找谁。" {...named('空一行分段。写清楚时间、地点、要带什么、找谁。')} onInput={(e) => setBody(e.detail.value)} />
       </View>
       {category === 'finance' ? (
         <View className="field finance-editor">
           <View className="field-label">公开期间</View>
-          <Input className="input period-input" value={period} placeholder="例如 2026年11月" onInput={(e) => setPeriod(e.detail.value)} />
+          <Input className="input period-input" value={period} placeholder="例如 2026年11月" {...named('例如 2026年11月')} onInput={(e) => setPeriod(e.detail.value)} />
           {err('financePeriod')}
           <View className="field-label" style={{ marginTop: '24px' }}>收支明细</View>
           {lines.map((l, i) => (
             <View key={i} className="card finance-line-editor stack" style={{ background: '#faf7f2' }}>
               <View className="row">
                 <Text className="text">第 {i + 1} 笔</Text>
-                <Text className="muted" onClick={() => setLines(lines.filter((_, j) => j !== i))}>删除</Text>
+                <LinkText label={`删除第 ${i + 1} 行`} onClick={() => setLines(lines.filter((_, j) => j !== i))}>删除</LinkText>
               </View>
               <Picker mode="date" value={l.occurredOn} onChange={(e) => setLine(i, { occurredOn: e.detail.value })}>
                 <View className="input picker">日期：{l.occurredOn}</View>
               </Picker>
-              <Input className="input line-item" value={l.item} placeholder="事项，例如 楼道灯更换" onInput={(e) => setLine(i, { item: e.detail.value })} />
+              <Input className="input line-item" value={l.item} placeholder="事项，例如 楼道灯更换" {...named('事项，例如 楼道灯更换')} onInput={(e) => setLine(i, { item: e.detail.value })} />
               {err(`content.financeLines.${i}.item`)}
               <View className="btn-row">
                 <Button className={`btn line-income ${l.direction === 'income' ? '' : 'plain'}`} onClick={() => setLine(i, { direction: 'income' })}>收入</Button>
                 <Button className={`btn line-expense ${l.direction === 'expense' ? '' : 'plain'}`} onClick={() => setLine(i, { direction: 'expense' })}>支出</Button>
               </View>
-              <Input className="input line-amount" type="digit" value={l.yuan} placeholder="金额（元），例如 1280.50" onInput={(e) => setLine(i, { yuan: e.detail.value })} />
+              <Input className="input line-amount" type="digit" value={l.yuan} placeholder="金额（元），例如 1280.50" {...named('金额（元），例如 1280.50')} onInput={(e) => setLine(i, { yuan: e.detail.value })} />
               {err(`content.financeLines.${i}.amountFen`)}
-              <Input className="input line-counterparty" value={l.counterparty} placeholder="对方单位或个人（选填）" onInput={(e) => setLine(i, { counterparty: e.detail.value })} />
+              <Input className="input line-counterparty" value={l.counterparty} placeholder="对方单位或个人（选填）" {...named('对方单位或个人（选填）')} onInput={(e) => setLine(i, { counterparty: e.detail.value })} />
             </View>
           ))}
           <Button className="btn secondary add-line" onClick={() => setLines([...lines, emptyLine()])}>添加一笔</Button>
@@ -200,19 +202,19 @@ function Compose({ communityId, id, correcting, initialCategory }: { communityId
               <Picker mode="date" value={publishAt} onChange={(e) => setPublishAt(e.detail.value)}>
                 <View className="input picker">{publishAt ? `${publishAt} 早上 8:00 发布` : '立即发布'}</View>
               </Picker>
-              {publishAt ? <Text className="muted" onClick={() => setPublishAt('')}>改为立即发布</Text> : null}
+              {publishAt ? <LinkText onClick={() => setPublishAt('')}>改为立即发布</LinkText> : null}
               <View className="field-label" style={{ marginTop: '24px' }}>到期下架（选填）</View>
               <Picker mode="date" value={expiresOn} start={publishAt || today()} onChange={(e) => setExpiresOn(e.detail.value)}>
                 <View className="input picker">{expiresOn ? `${expiresOn} 之后不再显示在列表里` : '一直显示'}</View>
               </Picker>
-              {expiresOn ? <Text className="muted" onClick={() => setExpiresOn('')}>改为一直显示</Text> : null}
+              {expiresOn ? <LinkText onClick={() => setExpiresOn('')}>改为一直显示</LinkText> : null}
             </View>
           ) : null}
         </>
       ) : (
         <View className="field">
           <View className="field-label">更正说明</View>
-          <Input className="input correction-note" value={note} placeholder="例如：缴费金额更正为 380 元" onInput={(e) => setNote(e.detail.value)} />
+          <Input className="input correction-note" value={note} placeholder="例如：缴费金额更正为 380 元" {...named('例如：缴费金额更正为 380 元')} onInput={(e) => setNote(e.detail.value)} />
           {err('correctionNote')}
         </View>
       )}

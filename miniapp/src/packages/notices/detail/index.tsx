@@ -1,6 +1,10 @@
 import { useEffect, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
-import { View, Text, Button, Image, Textarea, Input } from '@tarojs/components';
+import { View, Text, Button, Image, Input } from '@tarojs/components';
+import { ActionButton } from '../../../components/ActionButton';
+import { TextField } from '../../../components/Field';
+import { ReadAloud } from '../../../components/ReadAloud';
+import { alt, named } from '../../../lib/a11y';
 import { Attachments } from '../../../components/Attachments';
 import { askReason } from '../../../lib/ask';
 import { Page } from '../../../components/Page';
@@ -46,16 +50,14 @@ function Detail({ id }: { id: string }) {
           {v.status !== 'published' ? <Text className="tag bad">{{ draft: '草稿', submitted: '待审核', returned: '已退回', published: '' }[v.status]}</Text> : null}
         </View>
         <Text className="hero notice-heading">{v.title}</Text>
-        <Text className="muted">
-          {v.publishedAt ? `发布于 ${formatDateTime(v.publishedAt)}` : `最后编辑 ${formatDateTime(v.writtenAt)}`}
-          {n.versions.length > 1 ? ` · 第 ${v.version} 版` : ''}
-        </Text>
+        <Text className="muted notice-dates">{noticeDates(n)}</Text>
+        <ReadAloud text={`${v.title}。${v.body}`} />
         {v.correctionNote ? <View className="banner info">更正说明：{v.correctionNote}</View> : null}
         {v.reviewComment && v.status === 'returned' ? <View className="banner alert">监督委员会退回意见：{v.reviewComment}</View> : null}
-        {!latest ? <View className="banner info" onClick={() => setVersion(undefined)}>您在看历史版本。点这里看最新版本 ›</View> : null}
+        {!latest ? <View className="banner info" role="button" onClick={() => setVersion(undefined)}>您在看历史版本。点这里看最新版本 ›</View> : null}
         {v.body.split(/\n\s*\n/).filter(Boolean).map((p, i) => <Text key={i} className="text paragraph">{p}</Text>)}
         <Attachments entity={n.category === 'finance' ? 'finance' : 'notice'} entityId={n.id} title={n.category === 'finance' ? '凭证' : '照片和附件'} />
-        {v.images.map((img, i) => <Image key={i} src={img.url} mode="widthFix" style={{ width: '100%' }} aria-label={img.alt ?? '图片'} />)}
+        {v.images.map((img, i) => <Image key={i} src={img.url} mode="widthFix" style={{ width: '100%' }} {...alt(img.alt ?? `${v.title} 配图 ${i + 1}`)} />)}
         {v.attachments.length ? (
           <View className="stack">
             <Text className="card-title">附件</Text>
@@ -70,16 +72,44 @@ function Detail({ id }: { id: string }) {
         <View className="card stack versions">
           <Text className="card-title">历史版本</Text>
           {n.versions.filter((x) => x.status === 'published').map((x) => (
-            <View key={x.version} className="list-item" onClick={() => setVersion(x.version)}>
+            <View key={x.version} className="list-item version-row" role="button" onClick={() => setVersion(x.version)}>
               <Text className="text">第 {x.version} 版 · {formatDateTime(x.publishedAt)}{x.version === v.version ? '（正在看）' : ''}</Text>
               {x.correctionNote ? <Text className="muted">{x.correctionNote}</Text> : null}
             </View>
           ))}
         </View>
       ) : null}
-      {v.contentSha256 ? <Text className="muted hash">内容指纹（SHA-256）：{v.contentSha256}</Text> : null}
+      {v.contentSha256 ? <Fingerprint sha256={v.contentSha256} /> : null}
       <StaffActions n={n} reload={reload} />
       <Subscribe communityId={n.communityId} />
+    </View>
+  );
+}
+
+/**
+ * The dates a resident sees, agreeing with the home list: the list shows when the notice was first published;
+ * a corrected notice also says when it was corrected and which version this is.
+ */
+function noticeDates(n: Notice): string {
+  const v = n.version;
+  if (!v.publishedAt) return `最后编辑 ${formatDateTime(v.writtenAt)}`;
+  const first = n.firstPublishedAt ?? v.publishedAt;
+  if (v.version <= 1 || first === v.publishedAt) return `发布于 ${formatDateTime(first)}`;
+  return `发布于 ${formatDateTime(first)} · 第 ${v.version} 版更正于 ${formatDateTime(v.publishedAt)}`;
+}
+
+/** The content fingerprint, explained in plain words and shown only when someone asks to check. */
+function Fingerprint({ sha256 }: { sha256: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <View className="card stack fingerprint">
+      <Button className="btn plain verify-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>{open ? '收起核验信息' : '核验这条公开'}</Button>
+      {open ? (
+        <>
+          <Text className="muted">内容指纹：可用来核对这条公开没有被改过。公开内容哪怕改动一个字，这串字符就会完全不同；旧版本也一直留着可查。</Text>
+          <Text className="muted hash">{sha256}</Text>
+        </>
+      ) : null}
     </View>
   );
 }
@@ -108,7 +138,7 @@ function FinanceTable({ n }: { n: Notice }) {
             </Text>
           </View>
           <Text className="muted">{l.occurredOn}{l.counterparty ? ` · ${l.counterparty}` : ''}</Text>
-          {l.voucher ? <Text className="muted" onClick={() => openLink(l.voucher!.url)}>凭证：{l.voucher.name} ›</Text> : null}
+          {l.voucher ? <View className="voucher-link" role="link" onClick={() => openLink(l.voucher!.url)}><Text className="muted">凭证：{l.voucher.name} ›</Text></View> : null}
         </View>
       ))}
     </View>
@@ -166,7 +196,7 @@ function Questions({ n, reload }: { n: Notice; reload: () => Promise<void> }) {
           {q.answer ? <View className="banner info answer">社区回复：{q.answer}</View> : null}
           {n.canManage && !q.answer && !q.hidden && q.checkStatus === 'passed' ? (
             <View className="stack">
-              <Input className="input answer-input" placeholder="回复这位居民" value={answers[q.id] ?? ''} onInput={(e) => setAnswers({ ...answers, [q.id]: e.detail.value })} />
+              <Input className="input answer-input" placeholder="回复这位居民" value={answers[q.id] ?? ''} {...named('回复这位居民')} onInput={(e) => setAnswers({ ...answers, [q.id]: e.detail.value })} />
               <View className="btn-row">
                 <Button className="btn plain" onClick={() => void hide(q.id)}>隐藏</Button>
                 <Button className="btn answer-submit" onClick={() => void answer(q.id)}>回复</Button>
@@ -177,8 +207,8 @@ function Questions({ n, reload }: { n: Notice; reload: () => Promise<void> }) {
       ))}
       {!n.canManage && n.version.status === 'published' ? (
         <View className="stack">
-          <Textarea className="input question-input" style={{ height: '160px', padding: '16px' }} placeholder="对这项公开有疑问？写下来，社区会公开回复" value={text} maxlength={500} onInput={(e) => setText(e.detail.value)} />
-          <Button className="btn question-submit" loading={busy} disabled={busy} onClick={() => void ask()}>提交问题</Button>
+          <TextField label="有疑问？在这里问" hint="社区会公开回复，其他居民也能看到。" multiline inputClassName="question-input" value={text} max={500} onChange={setText} />
+          <ActionButton className="question-submit" loading={busy} disabled={busy || text.trim().length > 500} onClick={() => void ask()}>提交问题</ActionButton>
         </View>
       ) : null}
     </View>
@@ -207,7 +237,7 @@ function StaffActions({ n, reload }: { n: Notice; reload: () => Promise<void> })
       <Text className="card-title">{n.canReview ? '监督委员会审核' : '管理'}</Text>
       {n.canReview ? (
         <>
-          <Input className="input review-comment" placeholder="退回时写明需要修改的地方" value={comment} onInput={(e) => setComment(e.detail.value)} />
+          <TextField label="审核意见" hint="退回时写明需要修改的地方" inputClassName="review-comment" value={comment} max={300} onChange={setComment} />
           <View className="btn-row">
             <Button className="btn secondary review-return" disabled={busy} onClick={() => void run(() => noticesApi.review(n.id, false, comment.trim()), '已退回')}>退回修改</Button>
             <Button className="btn review-approve" disabled={busy} onClick={() => void run(() => noticesApi.review(n.id, true), '已通过并发布')}>审核通过</Button>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useRouter } from '@tarojs/taro';
-import { View, Text, ScrollView } from '@tarojs/components';
+import { View } from '@tarojs/components';
+import { Chips } from '../../../components/Chips';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { NoticeItem } from '../../../components/NoticeItem';
@@ -26,13 +27,8 @@ function NoticeList({ communityId, initial }: { communityId: string; initial: st
 
   return (
     <View>
-      <ScrollView scrollX className="filters" style={{ whiteSpace: 'nowrap', marginBottom: '16px' }}>
-        {FILTERS.map((f) => (
-          <Text key={f || 'all'} className={`tag filter ${category === f ? 'ok' : ''}`} style={{ padding: '10px 18px' }} onClick={() => setCategory(f)}>
-            {f ? categoryLabel[f] : '全部'}
-          </Text>
-        ))}
-      </ScrollView>
+      <Chips label="公告分类" className="filters" value={category} onChange={setCategory}
+        options={FILTERS.map((f) => ({ key: f, label: f ? categoryLabel[f] : '全部' }))} />
       {state.status === 'loading' ? <Loading /> : null}
       {state.status === 'error' ? <ErrorState message={state.message} onRetry={() => void list.reload()} /> : null}
       {state.status === 'ready' && state.data.length === 0 ? <Empty text={category ? `还没有${categoryLabel[category]}` : '还没有公告'} /> : null}

@@ -38,7 +38,7 @@ function Work({ communityId, isCommittee }: { communityId: string; isCommittee: 
       {state.status === 'ready' && state.data.length > 0 ? (
         <View className="card">
           {state.data.map((i) => (
-            <View key={`${i.id}-${i.version}`} className="list-item work-item" onClick={() => Taro.navigateTo({ url: `/packages/notices/detail/index?id=${i.id}` })}>
+            <View key={`${i.id}-${i.version}`} className="list-item work-item" role="link" onClick={() => Taro.navigateTo({ url: `/packages/notices/detail/index?id=${i.id}` })}>
               <View>
                 <Text className="tag">{categoryLabel[i.category]}</Text>
                 <Text className={`tag ${i.status === 'returned' ? 'bad' : 'warn'}`}>{statusLabel[i.status]}</Text>

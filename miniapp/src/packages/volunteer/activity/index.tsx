@@ -1,6 +1,9 @@
 import { useState } from 'react';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input } from '@tarojs/components';
+import { ActionButton } from '../../../components/ActionButton';
+import { named } from '../../../lib/a11y';
+import { confirm } from '../../../lib/ask';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { volunteerApi, type Activity } from '../../../api/volunteer';
@@ -76,9 +79,10 @@ function MySignup({ a, reload }: { a: Activity; reload: () => Promise<void> }) {
     if (started) return <View className="card"><Text className="text">活动已经开始，不能再报名了。</Text></View>;
     return (
       <View className="card stack">
-        <Button className="btn signup" loading={busy} disabled={busy} onClick={() => void run(() => volunteerApi.signUp(a.id, key), a.seatsTaken < a.capacity ? '报名成功' : '已进入候补')}>
+        <ActionButton className="signup" loading={busy} disabled={busy || (a.seatsTaken >= a.capacity && !a.waitlist)} why="名额已满，这次活动不设候补"
+          onClick={() => void run(() => volunteerApi.signUp(a.id, key), a.seatsTaken < a.capacity ? '报名成功' : '已进入候补')}>
           {a.seatsTaken < a.capacity ? '我要报名' : a.waitlist ? '候补报名' : '名额已满'}
-        </Button>
+        </ActionButton>
       </View>
     );
   }
@@ -98,16 +102,23 @@ function MySignup({ a, reload }: { a: Activity; reload: () => Promise<void> }) {
             <Button className="btn" onClick={() => void scan(s.checkedInAt ? 'out' : 'in')}>{s.checkedInAt ? '扫码签退' : '扫码签到'}</Button>
           ) : (
             <View className="stack">
-              <Input className="input code-input" type="number" maxlength={6} placeholder="输入组织者手机上的 6 位签到码" value={code} onInput={(e) => setCode(e.detail.value)} />
-              <Button className="btn checkin-submit" disabled={busy || code.length !== 6}
+              <Text className="field-label">签到码</Text>
+              <Text className="field-hint">组织者手机上显示的 6 位数字</Text>
+              <Input className="input code-input" type="number" maxlength={6} placeholder="6位数字" value={code} {...named('签到码，6 位数字')} onInput={(e) => setCode(e.detail.value)} />
+              <ActionButton className="checkin-submit" disabled={busy || code.length !== 6} why={busy ? undefined : '请先输入 6 位签到码'}
                 onClick={() => void run(() => volunteerApi.checkin(a.id, code, s.checkedInAt ? 'out' : 'in'), s.checkedInAt ? '签退成功' : '签到成功').then(() => setCode(''))}>
                 {s.checkedInAt ? '签退' : '签到'}
-              </Button>
+              </ActionButton>
             </View>
           )}
         </View>
       ) : null}
-      {!started ? <Button className="btn plain cancel-signup" disabled={busy} onClick={() => void run(() => volunteerApi.cancel(a.id), '已取消报名')}>取消报名</Button> : null}
+      {!started ? (
+        <ActionButton className="plain cancel-signup" disabled={busy} onClick={() => void (async () => {
+          const ok = await confirm({ title: '取消报名？', content: s.status === 'confirmed' ? '取消后名额会让给候补的人，想再去需要重新报名。' : '取消后会离开候补名单。', confirmText: '取消报名', cancelText: '不取消' });
+          if (ok) await run(() => volunteerApi.cancel(a.id), '已取消报名');
+        })()}>取消报名</ActionButton>
+      ) : null}
     </View>
   );
 }

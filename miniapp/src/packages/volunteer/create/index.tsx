@@ -1,3 +1,4 @@
+import { named } from '../../../lib/a11y';
 import { shanghaiDate } from '@contracts/time';
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
@@ -41,8 +42,8 @@ function CreateForm({ communityId }: { communityId: string }) {
 
   return (
     <View className="card create-activity">
-      <View className="field"><View className="field-label">活动名称</View><Input className="input act-title" value={f.title} onInput={set('title')} placeholder="例如 义务理发进楼栋" />{err('title')}</View>
-      <View className="field"><View className="field-label">地点</View><Input className="input act-place" value={f.place} onInput={set('place')} placeholder="在哪里集合" />{err('place')}</View>
+      <View className="field"><View className="field-label">活动名称</View><Input className="input act-title" value={f.title} onInput={set('title')} placeholder="例如 义务理发进楼栋" {...named('例如 义务理发进楼栋')} />{err('title')}</View>
+      <View className="field"><View className="field-label">地点</View><Input className="input act-place" value={f.place} onInput={set('place')} placeholder="在哪里集合" {...named('在哪里集合')} />{err('place')}</View>
       <View className="field">
         <View className="field-label">时间</View>
         <Picker mode="date" value={f.date} onChange={set('date')}><View className="input picker">{f.date}</View></Picker>
@@ -52,13 +53,13 @@ function CreateForm({ communityId }: { communityId: string }) {
         </View>
         {err('startsAt')}{err('endsAt')}
       </View>
-      <View className="field"><View className="field-label">名额（人）</View><Input className="input act-capacity" type="number" value={f.capacity} onInput={set('capacity')} />{err('capacity')}</View>
-      <View className="field"><View className="field-label">每小时积分</View><Input className="input act-points" type="number" value={f.pointsPerHour} onInput={set('pointsPerHour')} />{err('pointsPerHour')}</View>
-      <View className="field"><View className="field-label">开始前几小时截止取消</View><Input className="input" type="number" value={f.cancelHours} onInput={set('cancelHours')} /></View>
-      <View className="field"><View className="field-label">至少在场几分钟才计积分</View><Input className="input" type="number" value={f.minPresence} onInput={set('minPresence')} /></View>
-      <View className="field"><View className="field-label">需要的特长（选填，用逗号隔开）</View><Input className="input" value={f.skills} onInput={set('skills')} placeholder="例如 理发, 开车" /></View>
+      <View className="field"><View className="field-label">名额（人）</View><Input className="input act-capacity" type="number" value={f.capacity} {...named('名额（人）')} onInput={set('capacity')} />{err('capacity')}</View>
+      <View className="field"><View className="field-label">每小时积分</View><Input className="input act-points" type="number" value={f.pointsPerHour} {...named('每小时积分')} onInput={set('pointsPerHour')} />{err('pointsPerHour')}</View>
+      <View className="field"><View className="field-label">开始前几小时截止取消</View><Input className="input" type="number" value={f.cancelHours} {...named('开始前几小时截止取消')} onInput={set('cancelHours')} /></View>
+      <View className="field"><View className="field-label">至少在场几分钟才计积分</View><Input className="input" type="number" value={f.minPresence} {...named('至少在场几分钟才计积分')} onInput={set('minPresence')} /></View>
+      <View className="field"><View className="field-label">需要的特长（选填，用逗号隔开）</View><Input className="input" value={f.skills} onInput={set('skills')} placeholder="例如 理发, 开车" {...named('例如 理发, 开车')} /></View>
       <View className="field row"><Text className="text">满员后允许候补</Text><Switch checked={f.waitlist} color="#b83227" onChange={set('waitlist')} /></View>
-      <View className="field"><View className="field-label">活动说明</View><Textarea className="input" style={{ height: '200px', padding: '16px' }} value={f.description} onInput={set('description')} placeholder="做什么、要带什么、找谁" /></View>
+      <View className="field"><View className="field-label">活动说明</View><Textarea className="input" style={{ height: '200px', padding: '16px' }} value={f.description} onInput={set('description')} placeholder="做什么、要带什么、找谁" {...named('做什么、要带什么、找谁')} /></View>
       {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}
       <Button className="btn create-submit" loading={busy} disabled={busy} onClick={() => void submit()}>发布活动</Button>
     </View>

@@ -1,3 +1,5 @@
+import { named } from '../../../lib/a11y';
+import { LinkText } from '../../../components/LinkText';
 import { useEffect, useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input } from '@tarojs/components';
@@ -110,15 +112,15 @@ function Attendance({ a, reload }: { a: Activity; reload: () => Promise<void> })
           {a.confirmedAt && p.status === 'confirmed' ? (
             editing === p.id ? (
               <View className="stack">
-                <Input className="input" type="number" placeholder="实际服务分钟数" value={minutes} onInput={(e) => setMinutes(e.detail.value)} />
-                <Input className="input" placeholder="更正原因（必填）" value={reason} onInput={(e) => setReason(e.detail.value)} />
+                <Input className="input" type="number" placeholder="实际服务分钟数" {...named('实际服务分钟数')} value={minutes} onInput={(e) => setMinutes(e.detail.value)} />
+                <Input className="input" placeholder="更正原因（必填）" {...named('更正原因（必填）')} value={reason} onInput={(e) => setReason(e.detail.value)} />
                 <View className="btn-row">
                   <Button className="btn plain" onClick={() => setEditing(null)}>取消</Button>
                   <Button className="btn" disabled={!minutes || reason.trim().length < 2} onClick={() => void correct(p.id)}>保存更正</Button>
                 </View>
               </View>
             ) : (
-              <Text className="muted" onClick={() => { setEditing(p.id); setMinutes(String(p.minutes ?? 0)); setReason(''); }}>更正时长 ›</Text>
+              <LinkText onClick={() => { setEditing(p.id); setMinutes(String(p.minutes ?? 0)); setReason(''); }}>更正时长 ›</LinkText>
             )
           ) : null}
         </View>

@@ -1,3 +1,4 @@
+import { named } from '../../../lib/a11y';
 import { useEffect, useState } from 'react';
 import { View, Text, Button, Input, Switch } from '@tarojs/components';
 import { askReason } from '../../../lib/ask';
@@ -35,8 +36,8 @@ function Profile({ communityId }: { communityId: string }) {
     <View>
       <View className="card stack">
         <Text className="card-title">{p.registered ? '我的志愿者资料' : '登记为志愿者'}</Text>
-        <View className="field"><View className="field-label">特长（用逗号隔开）</View><Input className="input skills-input" value={skills} placeholder="例如 理发，开车，陪老人聊天" onInput={(e) => setSkills(e.detail.value)} /></View>
-        <View className="field"><View className="field-label">什么时候有空</View><Input className="input" value={availability} placeholder="例如 周末上午" onInput={(e) => setAvailability(e.detail.value)} /></View>
+        <View className="field"><View className="field-label">特长（用逗号隔开）</View><Input className="input skills-input" value={skills} placeholder="例如 理发，开车，陪老人聊天" {...named('例如 理发，开车，陪老人聊天')} onInput={(e) => setSkills(e.detail.value)} /></View>
+        <View className="field"><View className="field-label">什么时候有空</View><Input className="input" value={availability} placeholder="例如 周末上午" {...named('例如 周末上午')} onInput={(e) => setAvailability(e.detail.value)} /></View>
         <View className="field row">
           <View style={{ flex: 1 }}><Text className="text">公示时显示我的名字</Text><Text className="muted">不同意的话，积分公示和排行榜里只显示打码的名字。</Text></View>
           <Switch checked={showName} color="#b83227" onChange={(e) => setShowName(e.detail.value)} />

@@ -1,3 +1,5 @@
+import { named } from '../../../lib/a11y';
+import { LinkText } from '../../../components/LinkText';
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button, Input } from '@tarojs/components';
@@ -119,10 +121,10 @@ function MonthView({ communityId, month }: { communityId: string; month: string 
           {p.open && !e.mine ? (
             objecting === e.id ? (
               <View className="stack">
-                <Input className="input" placeholder="写明理由，至少 5 个字" value={reason} onInput={(ev) => setReason(ev.detail.value)} />
+                <Input className="input" placeholder="写明理由，至少 5 个字" {...named('写明理由，至少 5 个字')} value={reason} onInput={(ev) => setReason(ev.detail.value)} />
                 <View className="btn-row"><Button className="btn plain" onClick={() => setObjecting(null)}>取消</Button><Button className="btn" onClick={() => void object(e.id)}>提交异议</Button></View>
               </View>
-            ) : <Text className="muted" onClick={() => setObjecting(e.id)}>提异议 ›</Text>
+            ) : <LinkText className="object-link" onClick={() => setObjecting(e.id)}>提异议 ›</LinkText>
           ) : null}
         </View>
       ))}

@@ -1,3 +1,4 @@
+import { named } from '../../../lib/a11y';
 import { useState } from 'react';
 import { View, Text, Button, Input } from '@tarojs/components';
 import { Page } from '../../../components/Page';
@@ -39,9 +40,9 @@ function Whistle({ me, communityId }: { me: Me; communityId: string }) {
       {canCall ? (
         <View className="card stack">
           <Text className="card-title">吹哨：请志愿者马上来帮忙</Text>
-          <Input className="input" placeholder="发生了什么（例如 5号楼地下室进水）" value={form.title} onInput={(e) => setForm({ ...form, title: e.detail.value })} />
-          <Input className="input" placeholder="在哪里集合" value={form.place} onInput={(e) => setForm({ ...form, place: e.detail.value })} />
-          <Input className="input" placeholder="需要带什么、几个人（选填）" value={form.detail} onInput={(e) => setForm({ ...form, detail: e.detail.value })} />
+          <Input className="input" placeholder="发生了什么（例如 5号楼地下室进水）" {...named('发生了什么（例如 5号楼地下室进水）')} value={form.title} onInput={(e) => setForm({ ...form, title: e.detail.value })} />
+          <Input className="input" placeholder="在哪里集合" {...named('在哪里集合')} value={form.place} onInput={(e) => setForm({ ...form, place: e.detail.value })} />
+          <Input className="input" placeholder="需要带什么、几个人（选填）" {...named('需要带什么、几个人（选填）')} value={form.detail} onInput={(e) => setForm({ ...form, detail: e.detail.value })} />
           <Button className="btn" disabled={form.title.trim().length < 2 || form.place.trim().length < 2} onClick={() => void blow()}>吹哨</Button>
         </View>
       ) : null}
