@@ -226,6 +226,16 @@ describe('the ladder', () => {
     expect((await step('committee', r.id, 'resolve', { p_note: '供电所已修复' })).status).toBe('resolved');
   });
 
+  it('lets a department contact upload photos for reports of their street, and nothing else', async () => {
+    const up = (purpose: string, communityId = chunhui) => t.as(department)('create_upload', { p_community_id: communityId, p_kind: 'photo', p_purpose: purpose,
+      p_name: '现场.jpg', p_size: 1000, p_idempotency_key: randomUUID() });
+    expect((await up('grid_report')).status).toBe('uploading');
+    await expectRefused(up('application'), 'core.forbidden');
+    await expectRefused(up('topic'), 'core.forbidden');
+    await expectRefused(t.as('resident')('create_upload', { p_community_id: liutang, p_kind: 'photo', p_purpose: 'grid_report', p_name: 'x.jpg', p_size: 10,
+      p_idempotency_key: randomUUID() }), 'core.forbidden');
+  });
+
   it('lets only the reporter reopen, with a reason, within 7 days of closing', async () => {
     const r = await report('resident');
     await step('grid_worker', r.id, 'accept');
