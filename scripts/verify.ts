@@ -47,5 +47,5 @@ if (result.ok) {
 }
 const b = result.broken!;
 console.log(`✗ 不完好 BROKEN: ${b.message}`);
-console.log(`first broken entry: ${b.seq ?? '-'} (${b.reason}); ${result.checked} entries before it check out`);
+console.log(`first broken entry: ${b.seq ?? "-"} (${b.reason}); ${result.checked} entries checked out before it was found`);
 process.exit(1);
