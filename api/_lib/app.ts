@@ -25,6 +25,7 @@ import { volunteerRoutes } from '../_modules/volunteer/routes.js';
 import { pointsRoutes } from '../_modules/points/routes.js';
 import { mallRoutes } from '../_modules/mall/routes.js';
 import { gridRoutes } from '../_modules/grid/routes.js';
+import { adminRoutes, importBodyLimit, IMPORT_PATH } from '../_modules/admin/routes.js';
 import { hallRoutes } from '../_modules/hall/routes.js';
 import { affairsRoutes } from '../_modules/affairs/routes.js';
 import { fileRoutes, rawFileRoute, uploadBodyLimit } from '../_modules/files/routes.js';
@@ -61,6 +62,8 @@ export function createApp(deps: Deps) {
   app.use('/api/*', async (c, next) => {
     // The local upload route takes the file itself and has its own limit.
     if (/^\/api\/files\/[^/]+\/content$/.test(c.req.path)) return next();
+    // So do spreadsheet imports.
+    if (IMPORT_PATH.test(c.req.path)) return next();
     return bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (c) => c.json(errorBody('request.too_large'), 413) })(c, next);
   });
 
@@ -72,6 +75,8 @@ export function createApp(deps: Deps) {
   app.route('/api/points', pointsRoutes());
   app.route('/api/mall', mallRoutes());
   app.route('/api/grid', gridRoutes());
+  app.use('/api/admin/communities/:id/imports', importBodyLimit);
+  app.route('/api/admin', adminRoutes());
   app.route('/api/hall', hallRoutes());
   app.route('/api/affairs', affairsRoutes());
   app.use('/api/files/:id/content', uploadBodyLimit);

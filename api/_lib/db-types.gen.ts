@@ -9,6 +9,7 @@ export interface DbFunctions {
   answer_topic: { Args: { p_topic_id: string | null; p_answer: string | null }; Returns: Json };
   append_due_public_records: { Args: { p_limit?: number | null }; Returns: Json };
   apply_retention: { Args: { p_limit?: number | null }; Returns: Json };
+  archive_community: { Args: { p_community_id: string | null; p_archived: boolean | null }; Returns: Json };
   ask_notice_question: { Args: { p_notice_id: string | null; p_body: string | null }; Returns: Json };
   assign_proxy: { Args: { p_request_id: string | null; p_helper_id: string | null }; Returns: Json };
   attach_files: { Args: { p_entity: string | null; p_entity_id: string | null; p_file_ids: string[] | null }; Returns: Json };
@@ -21,6 +22,7 @@ export interface DbFunctions {
   cast_vote: { Args: { p_poll_id: string | null; p_choices: number[] | null; p_idempotency_key: string | null }; Returns: Json };
   check_in_activity: { Args: { p_activity_id: string | null; p_code: string | null; p_direction: string | null }; Returns: Json };
   check_request: { Args: { }; Returns: null };
+  claim_invitations: { Args: { }; Returns: Json };
   claim_outbox: { Args: { p_limit?: number | null }; Returns: Json };
   close_rectification: { Args: { p_rectification_id: string | null; p_note: string | null }; Returns: Json };
   comment_on_topic: { Args: { p_topic_id: string | null; p_body: string | null }; Returns: Json };
@@ -45,17 +47,22 @@ export interface DbFunctions {
   delete_my_account: { Args: { p_obligations: number | null }; Returns: Json };
   delete_upload: { Args: { p_file_id: string | null }; Returns: Json };
   dev_login_profile: { Args: { p_persona: string | null }; Returns: Json };
+  end_residence: { Args: { p_membership_id: string | null; p_reason: string | null; p_note: string | null; p_new_household_id?: string | null }; Returns: Json };
   enforce_rate_limits: { Args: { p_limits: Json | null }; Returns: null };
   escalate_overdue_reports: { Args: { p_limit?: number | null }; Returns: Json };
   expire_orphan_files: { Args: { p_limit?: number | null }; Returns: Json };
   expire_redemptions: { Args: { }; Returns: Json };
   export_public_chain: { Args: { p_community_id: string | null; p_from_seq?: number | null; p_limit?: number | null }; Returns: Json };
+  export_register: { Args: { p_community_id: string | null; p_kind: string | null; p_from: string | null; p_to: string | null; p_limit?: number | null; p_offset?: number | null }; Returns: Json };
   find_public_record: { Args: { p_community_id: string | null; p_kind: string | null; p_record_id: string | null }; Returns: Json };
   find_similar_reports: { Args: { p_community_id: string | null; p_category: string | null; p_building_id?: string | null; p_place_id?: string | null }; Returns: Json };
   get_activity: { Args: { p_activity_id: string | null }; Returns: Json };
   get_application: { Args: { p_application_id: string | null }; Returns: Json };
   get_checkin_code: { Args: { p_activity_id: string | null }; Returns: Json };
   get_community: { Args: { p_community_id: string | null }; Returns: Json };
+  get_community_dashboard: { Args: { p_community_id: string | null; p_from: string | null; p_to: string | null }; Returns: Json };
+  get_community_setup: { Args: { p_community_id: string | null }; Returns: Json };
+  get_dashboard_trend: { Args: { p_street_id: string | null; p_community_id: string | null; p_months?: number | null }; Returns: Json };
   get_dispute: { Args: { p_dispute_id: string | null }; Returns: Json };
   get_file: { Args: { p_file_id: string | null }; Returns: Json };
   get_grid_desk: { Args: { p_community_id: string | null }; Returns: Json };
@@ -79,14 +86,17 @@ export interface DbFunctions {
   get_report: { Args: { p_report_id: string | null }; Returns: Json };
   get_retention_policy: { Args: { }; Returns: Json };
   get_service_item: { Args: { p_item_id: string | null }; Returns: Json };
+  get_street_dashboard: { Args: { p_street_id: string | null; p_from: string | null; p_to: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   get_topic: { Args: { p_topic_id: string | null }; Returns: Json };
   get_upload_for_processing: { Args: { p_file_id: string | null; p_owner_id: string | null }; Returns: Json };
   get_volunteer_profile: { Args: { p_community_id: string | null }; Returns: Json };
   get_volunteer_record: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   get_wechat_openid: { Args: { p_profile_id: string | null }; Returns: string };
+  grant_role: { Args: { p_community_id: string | null; p_phone: string | null; p_name: string | null; p_role: string | null; p_grid_id: string | null; p_title: string | null }; Returns: Json };
   hand_over_redemption: { Args: { p_pickup_code: string | null }; Returns: Json };
   hide_notice_question: { Args: { p_question_id: string | null; p_reason: string | null }; Returns: Json };
   hide_topic_comment: { Args: { p_comment_id: string | null; p_reason: string | null }; Returns: Json };
+  import_households: { Args: { p_community_id: string | null; p_rows: Json | null; p_dry_run: boolean | null; p_sha256: string | null }; Returns: Json };
   join_report: { Args: { p_report_id: string | null }; Returns: Json };
   list_access_log: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_activities: { Args: { p_community_id: string | null; p_scope?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
@@ -104,6 +114,9 @@ export interface DbFunctions {
   list_grid_households: { Args: { p_community_id: string | null; p_q?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_hall_work: { Args: { p_community_id: string | null; p_tab: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_helpers: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_managed_communities: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_members: { Args: { p_community_id: string | null; p_role: string | null; p_q?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_membership_history: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_my_access_log: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_my_applications: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_my_appointments: { Args: { p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
@@ -154,7 +167,11 @@ export interface DbFunctions {
   review_notice: { Args: { p_notice_id: string | null; p_approve: boolean | null; p_comment?: string | null }; Returns: Json };
   revoke_my_sessions: { Args: { }; Returns: Json };
   run_topic_step: { Args: { p_topic_id: string | null; p_minutes: string | null }; Returns: Json };
+  save_building: { Args: { p_community_id: string | null; p_building_id: string | null; p_grid_id: string | null; p_name: string | null }; Returns: Json };
+  save_community: { Args: { p_community_id: string | null; p_street_id: string | null; p_name: string | null; p_kind: string | null; p_address: string | null; p_service_phone: string | null; p_service_hours: string | null; p_cosign_threshold: number | null; p_objection_days: number | null }; Returns: Json };
+  save_department: { Args: { p_street_id: string | null; p_department_id: string | null; p_name: string | null; p_phone: string | null; p_contact_phone?: string | null; p_remove_contact?: boolean | null }; Returns: Json };
   save_goods: { Args: { p_community_id: string | null; p_goods_id: string | null; p_name: string | null; p_description: string | null; p_picture_url: string | null; p_price_points: number | null; p_per_person_limit: number | null; p_limit_period: string | null; p_available_from: string | null; p_available_until: string | null; p_on_shelf: boolean | null; p_pickup_days?: number | null; p_initial_stock?: number | null }; Returns: Json };
+  save_grid: { Args: { p_community_id: string | null; p_grid_id: string | null; p_name: string | null; p_description: string | null; p_archived?: boolean | null }; Returns: Json };
   search_service_items: { Args: { p_community_id: string | null; p_q?: string | null; p_theme?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   send_topic_back: { Args: { p_topic_id: string | null; p_to_step: number | null; p_reason: string | null }; Returns: Json };
   set_affairs_settings: { Args: { p_community_id: string | null; p_cosign_threshold: number | null; p_quorum_num: number | null; p_quorum_den: number | null; p_pass_num: number | null; p_pass_den: number | null }; Returns: Json };
@@ -175,6 +192,7 @@ export interface DbFunctions {
   take_up_topic: { Args: { p_topic_id: string | null; p_template_id: string | null }; Returns: Json };
   update_notice_draft: { Args: { p_notice_id: string | null; p_content: Json | null; p_audience_grid_ids?: string[] | null; p_pinned?: boolean | null; p_important?: boolean | null; p_publish_at?: string | null; p_expires_at?: string | null; p_finance_period?: string | null }; Returns: Json };
   upsert_wechat_profile: { Args: { p_openid: string | null; p_unionid?: string | null }; Returns: Json };
+  withdraw_role: { Args: { p_membership_id: string | null; p_reason: string | null }; Returns: Json };
   withdraw_verification: { Args: { p_request_id: string | null }; Returns: Json };
   write_work_log: { Args: { p_grid_id: string | null; p_day: string | null; p_body: string | null }; Returns: Json };
 }
@@ -186,6 +204,7 @@ export const dbParamTypes = {
   answer_topic: { p_topic_id: 'uuid', p_answer: 'text' },
   append_due_public_records: { p_limit: 'integer' },
   apply_retention: { p_limit: 'integer' },
+  archive_community: { p_community_id: 'uuid', p_archived: 'boolean' },
   ask_notice_question: { p_notice_id: 'uuid', p_body: 'text' },
   assign_proxy: { p_request_id: 'uuid', p_helper_id: 'uuid' },
   attach_files: { p_entity: 'text', p_entity_id: 'uuid', p_file_ids: 'uuid[]' },
@@ -198,6 +217,7 @@ export const dbParamTypes = {
   cast_vote: { p_poll_id: 'uuid', p_choices: 'integer[]', p_idempotency_key: 'text' },
   check_in_activity: { p_activity_id: 'uuid', p_code: 'text', p_direction: 'text' },
   check_request: { },
+  claim_invitations: { },
   claim_outbox: { p_limit: 'integer' },
   close_rectification: { p_rectification_id: 'uuid', p_note: 'text' },
   comment_on_topic: { p_topic_id: 'uuid', p_body: 'text' },
@@ -222,17 +242,22 @@ export const dbParamTypes = {
   delete_my_account: { p_obligations: 'integer' },
   delete_upload: { p_file_id: 'uuid' },
   dev_login_profile: { p_persona: 'text' },
+  end_residence: { p_membership_id: 'uuid', p_reason: 'text', p_note: 'text', p_new_household_id: 'uuid' },
   enforce_rate_limits: { p_limits: 'jsonb' },
   escalate_overdue_reports: { p_limit: 'integer' },
   expire_orphan_files: { p_limit: 'integer' },
   expire_redemptions: { },
   export_public_chain: { p_community_id: 'uuid', p_from_seq: 'bigint', p_limit: 'integer' },
+  export_register: { p_community_id: 'uuid', p_kind: 'text', p_from: 'date', p_to: 'date', p_limit: 'integer', p_offset: 'integer' },
   find_public_record: { p_community_id: 'uuid', p_kind: 'text', p_record_id: 'text' },
   find_similar_reports: { p_community_id: 'uuid', p_category: 'text', p_building_id: 'uuid', p_place_id: 'uuid' },
   get_activity: { p_activity_id: 'uuid' },
   get_application: { p_application_id: 'uuid' },
   get_checkin_code: { p_activity_id: 'uuid' },
   get_community: { p_community_id: 'uuid' },
+  get_community_dashboard: { p_community_id: 'uuid', p_from: 'date', p_to: 'date' },
+  get_community_setup: { p_community_id: 'uuid' },
+  get_dashboard_trend: { p_street_id: 'uuid', p_community_id: 'uuid', p_months: 'integer' },
   get_dispute: { p_dispute_id: 'uuid' },
   get_file: { p_file_id: 'uuid' },
   get_grid_desk: { p_community_id: 'uuid' },
@@ -256,14 +281,17 @@ export const dbParamTypes = {
   get_report: { p_report_id: 'uuid' },
   get_retention_policy: { },
   get_service_item: { p_item_id: 'uuid' },
+  get_street_dashboard: { p_street_id: 'uuid', p_from: 'date', p_to: 'date', p_limit: 'integer', p_cursor: 'text' },
   get_topic: { p_topic_id: 'uuid' },
   get_upload_for_processing: { p_file_id: 'uuid', p_owner_id: 'uuid' },
   get_volunteer_profile: { p_community_id: 'uuid' },
   get_volunteer_record: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   get_wechat_openid: { p_profile_id: 'uuid' },
+  grant_role: { p_community_id: 'uuid', p_phone: 'text', p_name: 'text', p_role: 'text', p_grid_id: 'uuid', p_title: 'text' },
   hand_over_redemption: { p_pickup_code: 'text' },
   hide_notice_question: { p_question_id: 'uuid', p_reason: 'text' },
   hide_topic_comment: { p_comment_id: 'uuid', p_reason: 'text' },
+  import_households: { p_community_id: 'uuid', p_rows: 'jsonb', p_dry_run: 'boolean', p_sha256: 'text' },
   join_report: { p_report_id: 'uuid' },
   list_access_log: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_activities: { p_community_id: 'uuid', p_scope: 'text', p_limit: 'integer', p_cursor: 'text' },
@@ -281,6 +309,9 @@ export const dbParamTypes = {
   list_grid_households: { p_community_id: 'uuid', p_q: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_hall_work: { p_community_id: 'uuid', p_tab: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_helpers: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
+  list_managed_communities: { p_limit: 'integer', p_cursor: 'text' },
+  list_members: { p_community_id: 'uuid', p_role: 'text', p_q: 'text', p_limit: 'integer', p_cursor: 'text' },
+  list_membership_history: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_my_access_log: { p_limit: 'integer', p_cursor: 'text' },
   list_my_applications: { p_limit: 'integer', p_cursor: 'text' },
   list_my_appointments: { p_limit: 'integer', p_cursor: 'text' },
@@ -331,7 +362,11 @@ export const dbParamTypes = {
   review_notice: { p_notice_id: 'uuid', p_approve: 'boolean', p_comment: 'text' },
   revoke_my_sessions: { },
   run_topic_step: { p_topic_id: 'uuid', p_minutes: 'text' },
+  save_building: { p_community_id: 'uuid', p_building_id: 'uuid', p_grid_id: 'uuid', p_name: 'text' },
+  save_community: { p_community_id: 'uuid', p_street_id: 'uuid', p_name: 'text', p_kind: 'text', p_address: 'text', p_service_phone: 'text', p_service_hours: 'text', p_cosign_threshold: 'integer', p_objection_days: 'integer' },
+  save_department: { p_street_id: 'uuid', p_department_id: 'uuid', p_name: 'text', p_phone: 'text', p_contact_phone: 'text', p_remove_contact: 'boolean' },
   save_goods: { p_community_id: 'uuid', p_goods_id: 'uuid', p_name: 'text', p_description: 'text', p_picture_url: 'text', p_price_points: 'integer', p_per_person_limit: 'integer', p_limit_period: 'text', p_available_from: 'timestamp with time zone', p_available_until: 'timestamp with time zone', p_on_shelf: 'boolean', p_pickup_days: 'integer', p_initial_stock: 'integer' },
+  save_grid: { p_community_id: 'uuid', p_grid_id: 'uuid', p_name: 'text', p_description: 'text', p_archived: 'boolean' },
   search_service_items: { p_community_id: 'uuid', p_q: 'text', p_theme: 'text', p_limit: 'integer', p_cursor: 'text' },
   send_topic_back: { p_topic_id: 'uuid', p_to_step: 'integer', p_reason: 'text' },
   set_affairs_settings: { p_community_id: 'uuid', p_cosign_threshold: 'integer', p_quorum_num: 'integer', p_quorum_den: 'integer', p_pass_num: 'integer', p_pass_den: 'integer' },
@@ -352,6 +387,7 @@ export const dbParamTypes = {
   take_up_topic: { p_topic_id: 'uuid', p_template_id: 'uuid' },
   update_notice_draft: { p_notice_id: 'uuid', p_content: 'jsonb', p_audience_grid_ids: 'uuid[]', p_pinned: 'boolean', p_important: 'boolean', p_publish_at: 'timestamp with time zone', p_expires_at: 'timestamp with time zone', p_finance_period: 'text' },
   upsert_wechat_profile: { p_openid: 'text', p_unionid: 'text' },
+  withdraw_role: { p_membership_id: 'uuid', p_reason: 'text' },
   withdraw_verification: { p_request_id: 'uuid' },
   write_work_log: { p_grid_id: 'uuid', p_day: 'date', p_body: 'text' },
 } as const satisfies { [F in keyof DbFunctions]: Record<keyof DbFunctions[F]['Args'], string> };

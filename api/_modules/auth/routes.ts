@@ -5,6 +5,17 @@ import { AuthResponse, DevLoginBody, DevPersonaList, WechatLoginBody, type DevPe
 /** Sign-in answers carry the profile and the session version the token is signed under. */
 type SignedIn = { profile: Profile; sessionVersion: number };
 
+/**
+ * The token for a signed-in person, after turning the office's roster rows and staff invitations for their
+ * (shared) phone number into memberships: the first sign-in with that number is when they take effect.
+ */
+async function signedIn(c: RouteInput<unknown, unknown, unknown>['c'], s: SignedIn) {
+  const token = await c.var.tokens.sign(s.profile.id, s.sessionVersion);
+  const { sub, claims } = await c.var.tokens.verify(token);
+  await c.var.db.rpc('claim_invitations', {}, { kind: 'user', sub, token, claims });
+  return { token, profile: s.profile };
+}
+
 export function authRoutes(env: Env) {
   const r = domainRouter('auth');
   // Per client address; the address is believed from a forwarded header only behind a trusted proxy.
@@ -18,7 +29,7 @@ export function authRoutes(env: Env) {
     await enforceLimits(c);
     const { openid, unionid } = await c.var.wechat.code2session(body.code);
     const s = (await callDbAsService(c, 'upsert_wechat_profile', { p_openid: openid, p_unionid: unionid ?? null })) as SignedIn;
-    return { token: await c.var.tokens.sign(s.profile.id, s.sessionVersion), profile: s.profile };
+    return signedIn(c, s);
   });
 
   // Dev login does not exist at all unless switched on (never in production).
@@ -26,7 +37,7 @@ export function authRoutes(env: Env) {
     r.handle({ method: 'post', path: '/dev', public: true, summary: '演示登录（仅在开启演示登录时存在）', body: DevLoginBody,
       response: AuthResponse, errors: [404], limits }, async ({ c, body }) => {
       const s = (await callDbAsService(c, 'dev_login_profile', { p_persona: body.persona })) as SignedIn;
-      return { token: await c.var.tokens.sign(s.profile.id, s.sessionVersion), profile: s.profile };
+      return signedIn(c, s);
     });
     r.handle({ method: 'get', path: '/dev/personas', public: true, summary: '演示身份列表（仅在开启演示登录时存在）',
       response: DevPersonaList, limits }, async ({ c }) => ({
