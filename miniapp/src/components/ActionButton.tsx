@@ -16,7 +16,9 @@ export function ActionButton({ disabled, why, className = '', children, ...rest 
   // While its own action runs (loading) the button keeps its look and shows the spinner.
   const looksOff = disabled && !rest.loading;
   const button = (
-    <Button {...rest} className={`btn ${className} ${looksOff ? 'is-disabled' : ''}`} {...(disabled ? { disabled: true, 'aria-disabled': true } : {})}>
+    // Taro's H5 button still delivers the tap when disabled (WeChat's does not): an unavailable action ignores it.
+    <Button {...rest} onClick={disabled ? undefined : rest.onClick} className={`btn ${className} ${looksOff ? 'is-disabled' : ''}`}
+      {...(disabled ? { disabled: true, 'aria-disabled': true } : {})}>
       {children}
     </Button>
   );

@@ -1,3 +1,4 @@
+import { ActionButton } from './ActionButton';
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
@@ -58,9 +59,9 @@ export function PrivacyDialog({ version }: { version: string }) {
         </Button>
         {error ? <Text className="field-error">{error}</Text> : null}
         <View className="btn-row">
-          <Button className="btn secondary" onClick={decline} disabled={busy}>
+          <ActionButton className="btn secondary" onClick={decline} disabled={busy}>
             暂不同意
-          </Button>
+          </ActionButton>
           <Button
             className="btn privacy-agree"
             id="agree-privacy"

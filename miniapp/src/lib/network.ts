@@ -18,6 +18,13 @@ export function watchNetwork(): void {
     const on = connected ?? type !== 'none';
     online.set(on);
   };
+  if (process.env.TARO_ENV === 'h5' && typeof window !== 'undefined') {
+    // Browsers report connectivity through online/offline events, which Taro's H5 network API does not read.
+    online.set(window.navigator.onLine);
+    window.addEventListener('online', () => { online.set(true); staleSince.set(null); });
+    window.addEventListener('offline', () => online.set(false));
+    return;
+  }
   try {
     Taro.getNetworkType({ success: (r) => set(r.networkType) }).catch(() => undefined);
     Taro.onNetworkStatusChange((r) => {

@@ -1,3 +1,4 @@
+import { ActionButton } from '../../../components/ActionButton';
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
@@ -86,7 +87,7 @@ function DeleteAccount() {
 
       <View className="card stack">
         <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/account/mydata/index' })}>先下载我的数据 ›</Button>
-        <Button className="btn danger delete-account-button" disabled={busy} onClick={() => void remove()}>{busy ? '正在注销…' : '注销账号'}</Button>
+        <ActionButton className="btn danger delete-account-button" disabled={busy} onClick={() => void remove()}>{busy ? '正在注销…' : '注销账号'}</ActionButton>
       </View>
     </View>
   );

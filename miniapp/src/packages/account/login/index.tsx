@@ -1,3 +1,4 @@
+import { ActionButton } from '../../../components/ActionButton';
 import { useEffect, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
@@ -84,9 +85,9 @@ function PersonaPicker() {
                 </Text>
               </View>
             </View>
-            <Button className="btn persona-login" id={`persona-${p.persona}`} loading={busy === p.persona} disabled={Boolean(busy)} onClick={() => choose(p)}>
+            <ActionButton className="btn persona-login" id={`persona-${p.persona}`} loading={busy === p.persona} disabled={Boolean(busy)} onClick={() => choose(p)}>
               登录
-            </Button>
+            </ActionButton>
           </View>
         ))}
       </View>

@@ -1,3 +1,4 @@
+import { ActionButton } from '../../../components/ActionButton';
 import { named } from '../../../lib/a11y';
 import { shanghaiDate } from '@contracts/time';
 import { useState } from 'react';
@@ -36,12 +37,12 @@ function NewPoll({ communityId }: { communityId: string }) {
       <Input className="input" placeholder="投票或调查的题目" {...named('投票或调查的题目')} value={title} onInput={(e) => setTitle(e.detail.value)} />
       {options.map((o, i) => <Input key={i} className="input" placeholder={`选项 ${i + 1}`} {...named(`选项 ${i + 1}`)} value={o} onInput={(e) => setOptions(options.map((x, j) => (j === i ? e.detail.value : x)))} />)}
       <Button className="btn plain" onClick={() => setOptions([...options, ''])}>加一个选项</Button>
-      <View className="row"><Text className="text">每户一票（否则每人一票）</Text><Switch checked={households} color="#b83227" onChange={(e) => setHouseholds(e.detail.value)} /></View>
-      <View className="row"><Text className="text">可以多选</Text><Switch checked={multiple} color="#b83227" onChange={(e) => setMultiple(e.detail.value)} /></View>
-      <View className="row"><Text className="text">投票期间公开实时结果</Text><Switch checked={live} color="#b83227" onChange={(e) => setLive(e.detail.value)} /></View>
+      <View className="row"><Text className="text">每户一票（否则每人一票）</Text><Switch checked={households} color="#b83227" {...named('每户一票（否则每人一票）')} onChange={(e) => setHouseholds(e.detail.value)} /></View>
+      <View className="row"><Text className="text">可以多选</Text><Switch checked={multiple} color="#b83227" {...named('可以多选')} onChange={(e) => setMultiple(e.detail.value)} /></View>
+      <View className="row"><Text className="text">投票期间公开实时结果</Text><Switch checked={live} color="#b83227" {...named('投票期间公开实时结果')} onChange={(e) => setLive(e.detail.value)} /></View>
       <Picker mode="date" value={closes} onChange={(e) => setCloses(e.detail.value)}><View className="input picker">{closes} 晚上 8 点截止</View></Picker>
       {error ? <View className="banner alert">{error}</View> : null}
-      <Button className="btn" disabled={title.trim().length < 4} onClick={() => void submit()}>发起</Button>
+      <ActionButton className="btn" disabled={title.trim().length < 4} onClick={() => void submit()}>发起</ActionButton>
     </View>
   );
 }

@@ -1,3 +1,4 @@
+import { ActionButton } from '../../../components/ActionButton';
 import { useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
@@ -45,7 +46,7 @@ function PollView({ id }: { id: string }) {
       {p.open && !p.voted && p.eligible ? (
         <View className="card stack">
           {p.options.map((o) => <Button key={o.id} className={`btn option option-${o.id} ${chosen.includes(o.id) ? '' : 'plain'}`} onClick={() => pick(o.id)}>{chosen.includes(o.id) ? '✓ ' : ''}{o.label}</Button>)}
-          <Button className="btn secondary cast-vote" disabled={!chosen.length} onClick={() => void vote()}>投票</Button>
+          <ActionButton className="btn secondary cast-vote" disabled={!chosen.length} onClick={() => void vote()}>投票</ActionButton>
         </View>
       ) : null}
       {p.voted ? <View className="card"><Text className="text voted">您{p.electorate === 'households' ? '家' : ''}已投票。{p.results ? '' : '结果在投票结束后公布。'}</Text>

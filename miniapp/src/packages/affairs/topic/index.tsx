@@ -1,3 +1,5 @@
+import { currentCommunity } from '../../../lib/session';
+import { ActionButton } from '../../../components/ActionButton';
 import { named } from '../../../lib/a11y';
 import { useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
@@ -12,7 +14,7 @@ import { runAction } from '../../../lib/feedback';
 
 export default function TopicPage() {
   const { params } = useRouter();
-  return <Page>{({ me }) => <TopicView id={params.id ?? ''} communityId={me.communities[0]?.id ?? ''} />}</Page>;
+  return <Page>{({ me }) => <TopicView id={params.id ?? ''} communityId={currentCommunity(me)?.id ?? ''} />}</Page>;
 }
 
 const act = runAction;
@@ -87,7 +89,7 @@ function TopicView({ id, communityId }: { id: string; communityId: string }) {
           </View>
         ))}
         <Input className="input comment-input" placeholder="说说您的看法" {...named('说说您的看法')} value={comment} onInput={(e) => setComment(e.detail.value)} />
-        <Button className="btn plain" disabled={comment.trim().length < 2} onClick={() => void act(() => affairsApi.comment(t.id, comment.trim()), '已发表', reload).then(() => setComment(''))}>发表意见</Button>
+        <ActionButton className="btn plain" disabled={comment.trim().length < 2} onClick={() => void act(() => affairsApi.comment(t.id, comment.trim()), '已发表', reload).then(() => setComment(''))}>发表意见</ActionButton>
       </View>
     </View>
   );
@@ -102,8 +104,8 @@ function HandleTopic({ t, communityId, reload }: { t: Topic; communityId: string
       {procs.status === 'ready' ? procs.data.procedures.map((p) => (
         <Button key={p.id} className="btn take-up" onClick={() => void act(() => affairsApi.takeUp(t.id, p.id), '已列入议事', reload)}>按“{p.name}”列入议事</Button>
       )) : null}
-      <Textarea className="input" style={{ height: '160px', padding: '16px' }} placeholder="或者：不列入议事，公开说明理由" {...named('或者：不列入议事，公开说明理由')} value={answer} onInput={(e) => setAnswer(e.detail.value)} />
-      <Button className="btn secondary" disabled={answer.trim().length < 10} onClick={() => void act(() => affairsApi.answer(t.id, answer.trim()), '已公开答复', reload)}>公开答复</Button>
+      <Textarea className="input" style={{ height: '160px', padding: '16px' }} placeholder="或者：不列入议事，公开说明理由" {...named('不列入议事时，公开说明理由')} value={answer} onInput={(e) => setAnswer(e.detail.value)} />
+      <ActionButton className="btn secondary" disabled={answer.trim().length < 10} onClick={() => void act(() => affairsApi.answer(t.id, answer.trim()), '已公开答复', reload)}>公开答复</ActionButton>
     </View>
   );
 }
@@ -128,7 +130,7 @@ function RunStep({ t, communityId, reload }: { t: Topic; communityId: string; re
       {(t.currentStep ?? 1) > 1 ? (
         <View className="stack">
           <Input className="input" placeholder="退回理由" {...named('退回理由')} value={back} onInput={(e) => setBack(e.detail.value)} />
-          <Button className="btn plain" disabled={back.trim().length < 2} onClick={() => void act(() => affairsApi.sendBack(t.id, (t.currentStep ?? 2) - 1, back.trim()), '已退回上一步', reload)}>退回上一步</Button>
+          <ActionButton className="btn plain" disabled={back.trim().length < 2} onClick={() => void act(() => affairsApi.sendBack(t.id, (t.currentStep ?? 2) - 1, back.trim()), '已退回上一步', reload)}>退回上一步</ActionButton>
         </View>
       ) : null}
     </View>

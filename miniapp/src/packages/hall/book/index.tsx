@@ -1,6 +1,7 @@
+import { ActionButton } from '../../../components/ActionButton';
 import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
-import { View, Text, Button } from '@tarojs/components';
+import { View, Text } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { hallApi } from '../../../api/hall';
@@ -37,7 +38,7 @@ function Book({ itemId }: { itemId: string }) {
       {state.data.map((s) => (
         <View key={s.id} className="list-item row">
           <View><Text className="text">{formatSpan(s.startsAt, s.endsAt)}</Text><Text className="muted">剩 {s.capacity - s.booked} 个</Text></View>
-          {s.mine ? <Text className="tag ok">已约</Text> : <Button className="btn" disabled={s.booked >= s.capacity} onClick={() => void book(s.id)}>{s.booked >= s.capacity ? '约满' : '预约'}</Button>}
+          {s.mine ? <Text className="tag ok">已约</Text> : <ActionButton className="btn" disabled={s.booked >= s.capacity} onClick={() => void book(s.id)}>{s.booked >= s.capacity ? '约满' : '预约'}</ActionButton>}
         </View>
       ))}
       <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />

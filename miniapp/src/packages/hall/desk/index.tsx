@@ -12,7 +12,9 @@ import { runAction } from '../../../lib/feedback';
 
 export default function DeskPage() {
   return <Page>{({ me }) => {
-    const c = me.communities.find((x) => x.roles.includes('clerk') || x.roles.includes('committee')) ?? currentCommunity(me);
+    const cur = currentCommunity(me);
+    const c = cur && (cur.roles.includes('clerk') || cur.roles.includes('committee')) ? cur
+      : me.communities.find((x) => x.roles.includes('clerk') || x.roles.includes('committee')) ?? cur;
     return c ? <Desk communityId={c.id} /> : <Empty text="只有社区工作人员可以使用窗口工作台。" />;
   }}</Page>;
 }
@@ -87,7 +89,7 @@ function ProxyRow({ p, communityId, act }: { p: WorkProxyRequest; communityId: s
         const h = options[Number(e.detail.value)];
         if (h) void act(() => hallApi.assignProxy(p.id, h.id), '已指派，等居民同意');
       }}>
-        <View className="input picker">{p.helper ? `已指派 ${p.helper}，等待居民同意（点此改派）` : '指派帮办人'}</View>
+        <View className="input picker" role="button"><Text>{p.helper ? `已指派 ${p.helper}，等待居民同意（点此改派）` : '指派帮办人 ›'}</Text></View>
       </Picker>
     </View>
   );

@@ -1,3 +1,4 @@
+import { ActionButton } from '../../../components/ActionButton';
 import { named } from '../../../lib/a11y';
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
@@ -56,7 +57,7 @@ function Handover() {
       <View className="card stack">
         {process.env.TARO_ENV === 'weapp' ? <Button className="btn" onClick={() => void scan()}>扫居民的领取二维码</Button> : null}
         <Input className="input pickup-input" placeholder="或输入 8 位领取码" {...named('或输入 8 位领取码')} value={code} maxlength={8} onInput={(e) => setCode(e.detail.value.toUpperCase())} />
-        <Button className="btn secondary lookup" disabled={code.trim().length !== 8} onClick={() => void look()}>查询</Button>
+        <ActionButton className="btn secondary lookup" disabled={code.trim().length !== 8} onClick={() => void look()}>查询</ActionButton>
       </View>
       {message ? <View className={`banner ${message.kind === 'ok' ? 'info' : 'alert'} handover-message`} role="alert">{message.text}</View> : null}
       {found ? (
@@ -65,7 +66,7 @@ function Handover() {
           <Text className="text">居民：{found.resident}</Text>
           <Text className="muted">{found.pointsSpent} 积分 · 兑换于 {formatDateTime(found.createdAt)} · 领取期限 {formatDateTime(found.expiresAt)}</Text>
           {found.status === 'reserved'
-            ? <Button className="btn handover-submit" loading={busy} disabled={busy} onClick={() => void handOver()}>确认交付（核销）</Button>
+            ? <ActionButton className="btn handover-submit" loading={busy} disabled={busy} onClick={() => void handOver()}>确认交付（核销）</ActionButton>
             : <Text className="tag">{found.status === 'handed_over' ? `已于 ${formatDateTime(found.handedOverAt)} 领取` : '已取消或已过期'}</Text>}
         </View>
       ) : null}

@@ -1,3 +1,4 @@
+import { ActionButton } from '../../../components/ActionButton';
 import { named } from '../../../lib/a11y';
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
@@ -68,17 +69,17 @@ function Manage({ communityId }: { communityId: string }) {
         <Input className="input" type="number" placeholder="积分价格" {...named('积分价格')} value={form.price} onInput={(e) => setForm({ ...form, price: e.detail.value })} />
         <Input className="input" type="number" placeholder="首批数量" {...named('首批数量')} value={form.stock} onInput={(e) => setForm({ ...form, stock: e.detail.value })} />
         <Input className="input" type="number" placeholder="每人每月限兑（不填不限）" {...named('每人每月限兑（不填不限）')} value={form.limit} onInput={(e) => setForm({ ...form, limit: e.detail.value })} />
-        <Button className="btn" disabled={form.name.trim().length < 2 || !form.price} onClick={() => void create()}>上架</Button>
+        <ActionButton className="btn" disabled={form.name.trim().length < 2 || !form.price} onClick={() => void create()}>上架</ActionButton>
       </View>
       {state.data.map((g) => (
         <View key={g.id} className="card stack">
-          <View className="row"><Text className="card-title">{g.name}</Text><Switch checked={g.onShelf} color="#b83227" onChange={(e) => void toggle(g, e.detail.value)} /></View>
+          <View className="row"><Text className="card-title">{g.name}</Text><Switch checked={g.onShelf} color="#b83227" {...named(`${g.name} 上架`)} onChange={(e) => void toggle(g, e.detail.value)} /></View>
           <Text className="muted">{g.pricePoints} 积分 · 货架 {g.stock} · 待领 {g.reserved} · 已发 {g.handedOver} · 累计入库 {g.totalStocked}</Text>
           <View className="btn-row">
             <Input className="input" type="text" placeholder="数量（减少填负数）" {...named('数量（减少填负数）')} value={restock[g.id]?.qty ?? ''} onInput={(e) => setRestock({ ...restock, [g.id]: { qty: e.detail.value, reason: restock[g.id]?.reason ?? '' } })} />
             <Input className="input" placeholder="原因" {...named('原因')} value={restock[g.id]?.reason ?? ''} onInput={(e) => setRestock({ ...restock, [g.id]: { qty: restock[g.id]?.qty ?? '', reason: e.detail.value } })} />
           </View>
-          <Button className="btn plain" disabled={!restock[g.id]?.qty} onClick={() => void saveStock(g)}>记录补货 / 更正</Button>
+          <ActionButton className="btn plain" disabled={!restock[g.id]?.qty} onClick={() => void saveStock(g)}>记录补货 / 更正</ActionButton>
           <GoodsPicture goodsId={g.id} communityId={communityId} onDone={reload} />
         </View>
       ))}

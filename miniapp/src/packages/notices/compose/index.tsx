@@ -1,3 +1,4 @@
+import { ActionButton } from '../../../components/ActionButton';
 import { named } from '../../../lib/a11y';
 import { LinkText } from '../../../components/LinkText';
 import { shanghaiDate } from '@contracts/time';
@@ -170,7 +171,7 @@ function Compose({ communityId, id, correcting, initialCategory }: { communityId
                 <Button className={`btn line-income ${l.direction === 'income' ? '' : 'plain'}`} onClick={() => setLine(i, { direction: 'income' })}>收入</Button>
                 <Button className={`btn line-expense ${l.direction === 'expense' ? '' : 'plain'}`} onClick={() => setLine(i, { direction: 'expense' })}>支出</Button>
               </View>
-              <Input className="input line-amount" type="digit" value={l.yuan} placeholder="金额（元），例如 1280.50" {...named('金额（元），例如 1280.50')} onInput={(e) => setLine(i, { yuan: e.detail.value })} />
+              <Input className="input line-amount" type="digit" value={l.yuan} placeholder="金额（元）" {...named('金额（元），例如 1280.50')} onInput={(e) => setLine(i, { yuan: e.detail.value })} />
               {err(`content.financeLines.${i}.amountFen`)}
               <Input className="input line-counterparty" value={l.counterparty} placeholder="对方单位或个人（选填）" {...named('对方单位或个人（选填）')} onInput={(e) => setLine(i, { counterparty: e.detail.value })} />
             </View>
@@ -184,17 +185,17 @@ function Compose({ communityId, id, correcting, initialCategory }: { communityId
           <Text className="muted">{locked ? '已发布，范围不能再改' : '不选网格就是全社区'}</Text>
           <View className="grid-links">
             {community.grids.map((g) => (
-              <Button key={g.id} disabled={locked} className={`btn ${grids.includes(g.id) ? '' : 'plain'}`}
-                onClick={() => setGrids(grids.includes(g.id) ? grids.filter((x) => x !== g.id) : [...grids, g.id])}>{g.name}</Button>
+              <ActionButton key={g.id} disabled={locked} className={`btn ${grids.includes(g.id) ? '' : 'plain'}`}
+                onClick={() => setGrids(grids.includes(g.id) ? grids.filter((x) => x !== g.id) : [...grids, g.id])}>{g.name}</ActionButton>
             ))}
           </View>
         </View>
       ) : null}
       {!correcting ? (
         <>
-          <View className="field row"><Text className="text">置顶</Text><Switch checked={pinned} color="#b83227" onChange={(e) => setPinned(e.detail.value)} /></View>
+          <View className="field row"><Text className="text">置顶</Text><Switch checked={pinned} color="#b83227" {...named('置顶')} onChange={(e) => setPinned(e.detail.value)} /></View>
           {category !== 'emergency' ? (
-            <View className="field row"><Text className="text">重要（统计未读户，网格员上门告知）</Text><Switch checked={important} color="#b83227" onChange={(e) => setImportant(e.detail.value)} /></View>
+            <View className="field row"><Text className="text">重要（统计未读户，网格员上门告知）</Text><Switch checked={important} color="#b83227" {...named('重要（统计未读户，网格员上门告知）')} onChange={(e) => setImportant(e.detail.value)} /></View>
           ) : null}
           {!locked ? (
             <View className="field">
@@ -214,7 +215,7 @@ function Compose({ communityId, id, correcting, initialCategory }: { communityId
       ) : (
         <View className="field">
           <View className="field-label">更正说明</View>
-          <Input className="input correction-note" value={note} placeholder="例如：缴费金额更正为 380 元" {...named('例如：缴费金额更正为 380 元')} onInput={(e) => setNote(e.detail.value)} />
+          <Input className="input correction-note" value={note} placeholder="如：金额更正为380元" {...named('更正说明，例如：缴费金额更正为 380 元')} onInput={(e) => setNote(e.detail.value)} />
           {err('correctionNote')}
         </View>
       )}
@@ -227,10 +228,10 @@ function Compose({ communityId, id, correcting, initialCategory }: { communityId
       ) : null}
       {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}
       <View className="btn-row">
-        {!correcting ? <Button className="btn plain save-draft" disabled={busy} onClick={() => void save(false)}>存草稿</Button> : null}
-        <Button className="btn notice-submit" loading={busy} disabled={busy} onClick={() => void save(true)}>
+        {!correcting ? <ActionButton className="btn plain save-draft" disabled={busy} onClick={() => void save(false)}>存草稿</ActionButton> : null}
+        <ActionButton className="btn notice-submit" loading={busy} disabled={busy} onClick={() => void save(true)}>
           {needsReview ? '提交监督委员会审核' : correcting ? '发布更正' : '发布'}
-        </Button>
+        </ActionButton>
       </View>
     </View>
   );

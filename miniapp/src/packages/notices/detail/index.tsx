@@ -239,8 +239,8 @@ function StaffActions({ n, reload }: { n: Notice; reload: () => Promise<void> })
         <>
           <TextField label="审核意见" hint="退回时写明需要修改的地方" inputClassName="review-comment" value={comment} max={300} onChange={setComment} />
           <View className="btn-row">
-            <Button className="btn secondary review-return" disabled={busy} onClick={() => void run(() => noticesApi.review(n.id, false, comment.trim()), '已退回')}>退回修改</Button>
-            <Button className="btn review-approve" disabled={busy} onClick={() => void run(() => noticesApi.review(n.id, true), '已通过并发布')}>审核通过</Button>
+            <ActionButton className="btn secondary review-return" disabled={busy} onClick={() => void run(() => noticesApi.review(n.id, false, comment.trim()), '已退回')}>退回修改</ActionButton>
+            <ActionButton className="btn review-approve" disabled={busy} onClick={() => void run(() => noticesApi.review(n.id, true), '已通过并发布')}>审核通过</ActionButton>
           </View>
         </>
       ) : null}
@@ -251,7 +251,7 @@ function StaffActions({ n, reload }: { n: Notice; reload: () => Promise<void> })
         <>
           <Button className="btn plain" onClick={() => Taro.navigateTo({ url: `/packages/notices/stats/index?id=${n.id}` })}>阅读情况</Button>
           <Button className="btn plain" onClick={() => Taro.navigateTo({ url: `/packages/notices/compose/index?id=${n.id}&mode=correct` })}>发布更正</Button>
-          <Button className="btn plain" disabled={busy} onClick={() => void run(() => noticesApi.pin(n.id, !n.pinned), n.pinned ? '已取消置顶' : '已置顶')}>{n.pinned ? '取消置顶' : '置顶'}</Button>
+          <ActionButton className="btn plain" disabled={busy} onClick={() => void run(() => noticesApi.pin(n.id, !n.pinned), n.pinned ? '已取消置顶' : '已置顶')}>{n.pinned ? '取消置顶' : '置顶'}</ActionButton>
           {process.env.TARO_ENV === 'h5' ? (
             <Button className="btn plain" onClick={() => Taro.navigateTo({ url: `/packages/notices/poster/index?id=${n.id}` })}>打印公告栏海报</Button>
           ) : null}

@@ -1,6 +1,8 @@
+import { currentCommunity } from '../../../lib/session';
+import { ActionButton } from '../../../components/ActionButton';
 import { useState } from 'react';
 import { useRouter } from '@tarojs/taro';
-import { View, Text, Button } from '@tarojs/components';
+import { View, Text } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { Tabs } from '../../../components/Tabs';
@@ -12,7 +14,7 @@ import { formatDateTime, verificationLabel } from '../../../lib/format';
 
 export default function VerificationQueuePage() {
   const { params } = useRouter();
-  return <Page>{({ me }) => <Queue communityId={params.communityId ?? me.communities[0]?.id ?? ''} />}</Page>;
+  return <Page>{({ me }) => <Queue communityId={params.communityId ?? currentCommunity(me)?.id ?? ''} />}</Page>;
 }
 
 type Tab = 'pending' | 'approved' | 'refused';
@@ -53,8 +55,8 @@ function Queue({ communityId }: { communityId: string }) {
           {item.reason ? <Text className="muted">原因：{item.reason}</Text> : null}
           {item.status === 'pending' ? (
             <View className="btn-row">
-              <Button className="btn secondary refuse" disabled={busy === item.id} onClick={() => void decide(item, false)}>驳回</Button>
-              <Button className="btn approve" loading={busy === item.id} disabled={busy === item.id} onClick={() => void decide(item, true)}>通过</Button>
+              <ActionButton className="btn secondary refuse" disabled={busy === item.id} onClick={() => void decide(item, false)}>驳回</ActionButton>
+              <ActionButton className="btn approve" loading={busy === item.id} disabled={busy === item.id} onClick={() => void decide(item, true)}>通过</ActionButton>
             </View>
           ) : null}
         </View>

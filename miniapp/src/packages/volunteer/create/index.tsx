@@ -1,8 +1,9 @@
+import { ActionButton } from '../../../components/ActionButton';
 import { named } from '../../../lib/a11y';
 import { shanghaiDate } from '@contracts/time';
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
-import { View, Text, Button, Input, Textarea, Picker, Switch } from '@tarojs/components';
+import { View, Text, Input, Textarea, Picker, Switch } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { volunteerApi } from '../../../api/volunteer';
 import { ApiError } from '../../../api/client';
@@ -58,10 +59,10 @@ function CreateForm({ communityId }: { communityId: string }) {
       <View className="field"><View className="field-label">开始前几小时截止取消</View><Input className="input" type="number" value={f.cancelHours} {...named('开始前几小时截止取消')} onInput={set('cancelHours')} /></View>
       <View className="field"><View className="field-label">至少在场几分钟才计积分</View><Input className="input" type="number" value={f.minPresence} {...named('至少在场几分钟才计积分')} onInput={set('minPresence')} /></View>
       <View className="field"><View className="field-label">需要的特长（选填，用逗号隔开）</View><Input className="input" value={f.skills} onInput={set('skills')} placeholder="例如 理发, 开车" {...named('例如 理发, 开车')} /></View>
-      <View className="field row"><Text className="text">满员后允许候补</Text><Switch checked={f.waitlist} color="#b83227" onChange={set('waitlist')} /></View>
+      <View className="field row"><Text className="text">满员后允许候补</Text><Switch checked={f.waitlist} color="#b83227" {...named('满员后允许候补')} onChange={set('waitlist')} /></View>
       <View className="field"><View className="field-label">活动说明</View><Textarea className="input" style={{ height: '200px', padding: '16px' }} value={f.description} onInput={set('description')} placeholder="做什么、要带什么、找谁" {...named('做什么、要带什么、找谁')} /></View>
       {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}
-      <Button className="btn create-submit" loading={busy} disabled={busy} onClick={() => void submit()}>发布活动</Button>
+      <ActionButton className="btn create-submit" loading={busy} disabled={busy} onClick={() => void submit()}>发布活动</ActionButton>
     </View>
   );
 }

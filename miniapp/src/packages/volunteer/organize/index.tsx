@@ -1,3 +1,4 @@
+import { ActionButton } from '../../../components/ActionButton';
 import { named } from '../../../lib/a11y';
 import { LinkText } from '../../../components/LinkText';
 import { useEffect, useState } from 'react';
@@ -116,7 +117,7 @@ function Attendance({ a, reload }: { a: Activity; reload: () => Promise<void> })
                 <Input className="input" placeholder="更正原因（必填）" {...named('更正原因（必填）')} value={reason} onInput={(e) => setReason(e.detail.value)} />
                 <View className="btn-row">
                   <Button className="btn plain" onClick={() => setEditing(null)}>取消</Button>
-                  <Button className="btn" disabled={!minutes || reason.trim().length < 2} onClick={() => void correct(p.id)}>保存更正</Button>
+                  <ActionButton className="btn" disabled={!minutes || reason.trim().length < 2} onClick={() => void correct(p.id)}>保存更正</ActionButton>
                 </View>
               </View>
             ) : (
@@ -126,9 +127,9 @@ function Attendance({ a, reload }: { a: Activity; reload: () => Promise<void> })
         </View>
       ))}
       {!a.confirmedAt && !asking ? (
-        <Button className="btn confirm-attendance" loading={busy} disabled={busy || new Date(a.startsAt) > new Date()} onClick={() => setAsking(true)}>
+        <ActionButton className="btn confirm-attendance" loading={busy} disabled={busy || new Date(a.startsAt) > new Date()} onClick={() => setAsking(true)}>
           {new Date(a.startsAt) > new Date() ? '活动开始后才能确认出勤' : '确认出勤并记积分'}
-        </Button>
+        </ActionButton>
       ) : null}
       {!a.confirmedAt && asking ? (
         <View className="banner info stack">

@@ -1,3 +1,4 @@
+import { ActionButton } from '../../../components/ActionButton';
 import { named } from '../../../lib/a11y';
 import { useEffect, useState } from 'react';
 import { View, Text, Button, Input, Switch } from '@tarojs/components';
@@ -36,11 +37,11 @@ function Profile({ communityId }: { communityId: string }) {
     <View>
       <View className="card stack">
         <Text className="card-title">{p.registered ? '我的志愿者资料' : '登记为志愿者'}</Text>
-        <View className="field"><View className="field-label">特长（用逗号隔开）</View><Input className="input skills-input" value={skills} placeholder="例如 理发，开车，陪老人聊天" {...named('例如 理发，开车，陪老人聊天')} onInput={(e) => setSkills(e.detail.value)} /></View>
-        <View className="field"><View className="field-label">什么时候有空</View><Input className="input" value={availability} placeholder="例如 周末上午" {...named('例如 周末上午')} onInput={(e) => setAvailability(e.detail.value)} /></View>
+        <View className="field"><View className="field-label">特长（用逗号隔开）</View><Input className="input skills-input" value={skills} placeholder="如：理发，开车" {...named('特长，用逗号隔开，例如理发、开车、陪老人聊天')} onInput={(e) => setSkills(e.detail.value)} /></View>
+        <View className="field"><View className="field-label">什么时候有空</View><Input className="input" value={availability} placeholder="如：周末上午" {...named('什么时候有空')} onInput={(e) => setAvailability(e.detail.value)} /></View>
         <View className="field row">
           <View style={{ flex: 1 }}><Text className="text">公示时显示我的名字</Text><Text className="muted">不同意的话，积分公示和排行榜里只显示打码的名字。</Text></View>
-          <Switch checked={showName} color="#b83227" onChange={(e) => setShowName(e.detail.value)} />
+          <Switch checked={showName} color="#b83227" {...named('公示时显示我的名字')} onChange={(e) => setShowName(e.detail.value)} />
         </View>
         <Button className="btn register-volunteer" onClick={() => void run(() => volunteerApi.register({
           communityId, skills: skills.split(/[，,、\s]+/).map((x) => x.trim()).filter(Boolean), availability: availability.trim(), showName,
@@ -55,7 +56,7 @@ function Profile({ communityId }: { communityId: string }) {
             {t.myStatus === 'approved' ? <Text className="tag ok">已加入</Text> : t.myStatus === 'pending' ? <Text className="tag warn">等待队长审批</Text> : (
               <View>
                 {t.myStatus === 'refused' ? <Text className="muted">上次未通过：{t.myReason}</Text> : null}
-                <Button className="btn plain" disabled={!p.registered} onClick={() => void run(() => volunteerApi.joinTeam(t.id), '已申请', reload)}>{p.registered ? '申请加入' : '先登记再申请'}</Button>
+                <ActionButton className="btn plain" disabled={!p.registered} onClick={() => void run(() => volunteerApi.joinTeam(t.id), '已申请', reload)}>{p.registered ? '申请加入' : '先登记再申请'}</ActionButton>
               </View>
             )}
             {(t.pending ?? []).map((m) => (

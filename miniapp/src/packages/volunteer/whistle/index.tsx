@@ -1,6 +1,7 @@
-import { named } from '../../../lib/a11y';
+import { ActionButton } from '../../../components/ActionButton';
+import { TextField } from '../../../components/Field';
 import { useState } from 'react';
-import { View, Text, Button, Input } from '@tarojs/components';
+import { View, Text, Button } from '@tarojs/components';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, Loading } from '../../../components/StateView';
 import { volunteerApi } from '../../../api/volunteer';
@@ -40,10 +41,10 @@ function Whistle({ me, communityId }: { me: Me; communityId: string }) {
       {canCall ? (
         <View className="card stack">
           <Text className="card-title">吹哨：请志愿者马上来帮忙</Text>
-          <Input className="input" placeholder="发生了什么（例如 5号楼地下室进水）" {...named('发生了什么（例如 5号楼地下室进水）')} value={form.title} onInput={(e) => setForm({ ...form, title: e.detail.value })} />
-          <Input className="input" placeholder="在哪里集合" {...named('在哪里集合')} value={form.place} onInput={(e) => setForm({ ...form, place: e.detail.value })} />
-          <Input className="input" placeholder="需要带什么、几个人（选填）" {...named('需要带什么、几个人（选填）')} value={form.detail} onInput={(e) => setForm({ ...form, detail: e.detail.value })} />
-          <Button className="btn" disabled={form.title.trim().length < 2 || form.place.trim().length < 2} onClick={() => void blow()}>吹哨</Button>
+          <TextField label="发生了什么" required hint="例如：5号楼地下室进水" placeholder="如：地下室进水" value={form.title} max={60} onChange={(v) => setForm({ ...form, title: v })} />
+          <TextField label="在哪里集合" required placeholder="如：5号楼门口" value={form.place} max={60} onChange={(v) => setForm({ ...form, place: v })} />
+          <TextField label="需要带什么、几个人" placeholder="如：带水桶，4人" value={form.detail} max={200} onChange={(v) => setForm({ ...form, detail: v })} />
+          <ActionButton disabled={form.title.trim().length < 2 || form.place.trim().length < 2} why="先写发生了什么、在哪里集合" onClick={() => void blow()}>吹哨</ActionButton>
         </View>
       ) : null}
       {state.status === 'loading' ? <Loading /> : null}
