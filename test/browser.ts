@@ -57,7 +57,7 @@ export async function settled(page: Page) {
 
 /** A new browser context signed in as a demo persona, with the privacy notice accepted. */
 export async function signIn(browser: Browser, baseUrl: string, persona: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const context = await browser.newContext({ viewport: PHONE });
   const page = await context.newPage();
   await page.goto(`${baseUrl}/`);
   await settled(page);
@@ -74,8 +74,11 @@ export async function open(page: Page, baseUrl: string, path: string) {
   await settled(page);
 }
 
-/** Taps a tab of the tab bar (0 首页 … 4 我的). */
+/** Taps a tab of the tab bar (0 首页 … 4 我的): our own custom tab bar, drawn under each tab page. */
 export async function tab(page: Page, index: number) {
-  await page.locator('.taro-tabbar__tabbar .weui-tabbar__item').nth(index).click();
+  await current(page).locator('.custom-tab-bar .tab-bar-item').nth(index).click();
   await settled(page);
 }
+
+/** A phone-sized viewport (iPhone X class), the size the 适老化 figures are measured at. */
+export const PHONE = { width: 375, height: 812 } as const;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { current, hasChromium, open, settled, signIn, startJourney, tab } from '../../test/browser.js';
+import { expectAccessible } from '../../test/a11y.js';
 
 const TITLE = '东门外人行道乱停车，建议划线管理';
 
@@ -20,8 +21,11 @@ describe.skipIf(!hasChromium)('H5 journey: a parking topic through the six steps
   it('a resident raises a topic about parking; resident2 and a volunteer co-sign to the threshold', async () => {
     resident = await signIn(j.browser, j.server.url, 'resident');
     await tab(resident, 2);
+    await current(resident).locator('.topic-item').first().waitFor();
+    await expectAccessible(resident, '议事');
     await current(resident).locator('.raise-topic').click();
     await settled(resident);
+    await expectAccessible(resident, '提出议题');
     await current(resident).locator('.topic-title input').fill(TITLE);
     await current(resident).locator('.topic-description textarea').fill('每天晚上东门外人行道停满了车，推轮椅、婴儿车都过不去，建议划停车线、留出通道。');
     await current(resident).locator('.topic-submit').click();
@@ -30,6 +34,8 @@ describe.skipIf(!hasChromium)('H5 journey: a parking topic through the six steps
     for (const [who, expected] of [['resident2', '联名 2/3'], ['volunteer', '联名 3/3（已达到']] as const) {
       const p = await signIn(j.browser, j.server.url, who);
       await openTopic(p);
+      await current(p).locator('.cosign').waitFor();
+      await expectAccessible(p, '议题（联名前）');
       await current(p).locator('.cosign').click();
       await expect.poll(() => current(p).locator('.cosign-count').textContent()).toContain(expected);
     }
@@ -38,6 +44,8 @@ describe.skipIf(!hasChromium)('H5 journey: a parking topic through the six steps
   it('committee takes it through the steps with a quorate, passing representatives’ meeting; the supervisor signs', async () => {
     committee = await signIn(j.browser, j.server.url, 'committee');
     await openTopic(committee);
+    await current(committee).locator('.take-up').first().waitFor();
+    await expectAccessible(committee, '议题（两委）');
     await current(committee).locator('.take-up').first().click();
     await stepIs(1).toEqual({ current_step: 1, status: 'in_procedure' });
     const complete = async (n: number, minutes: string) => {
@@ -58,11 +66,14 @@ describe.skipIf(!hasChromium)('H5 journey: a parking topic through the six steps
     await complete(3, '党员大会审议通过');
     await meeting('10', '2');
     expect(await current(committee).locator('.meeting-recorded').textContent()).toContain('实到 12/12');
+    await expectAccessible(committee, '议事步骤：会议表决');
     await j.shot(committee, 'affairs-1-meeting', true);
     await complete(4, '居民代表大会表决通过');
 
     const sup = await signIn(j.browser, j.server.url, 'supervisor');
     await openTopic(sup);
+    await current(sup).locator('.step-minutes textarea').waitFor();
+    await expectAccessible(sup, '议题（监督委员会）');
     await current(sup).locator('.step-minutes textarea').fill('程序合规，表决有效，同意公示');
     await current(sup).locator('.complete-step').click();
     await stepIs(5).toMatchObject({ current_step: 6 });
@@ -79,12 +90,15 @@ describe.skipIf(!hasChromium)('H5 journey: a parking topic through the six steps
     await expect.poll(() => p.textContent()).toContain('决议公示');
     expect(await p.textContent()).toContain('应到 12 人，实到 12 人；赞成 10，反对 2，弃权 0');
     expect(await p.locator('.decision-hash').textContent()).toContain(pub.content_sha256);
+    await expectAccessible(resident, '议题：决议公示');
     await j.shot(resident, 'affairs-2-decision', true);
   });
 
   it('a poll: the resident votes, a second vote is refused, results appear after close', async () => {
     const poll = 'e4000000-0000-4000-8000-000000000001';
     await open(resident, j.server.url, `/packages/affairs/poll/index?id=${poll}`);
+    await current(resident).locator('.option-1').waitFor();
+    await expectAccessible(resident, '投票');
     await current(resident).locator('.option-1').click();
     await current(resident).locator('.cast-vote').click();
     await expect.poll(() => current(resident).locator('.vote-message').textContent()).toContain('投票成功');
@@ -104,6 +118,7 @@ describe.skipIf(!hasChromium)('H5 journey: a parking topic through the six steps
     await resident.reload();
     await settled(resident);
     await expect.poll(() => current(resident).locator('.results .result-votes').first().textContent()).toBe('1 票');
+    await expectAccessible(resident, '投票结果');
     await j.shot(resident, 'affairs-3-poll-results', true);
   });
 });

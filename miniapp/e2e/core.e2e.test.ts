@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { current, hasChromium, settled, startJourney, tab } from '../../test/browser.js';
+import { expectAccessible } from '../../test/a11y.js';
 import { persona } from '../../test/personas.js';
 
 describe.skipIf(!hasChromium)('H5 journey: sign in, privacy, 我的, 长辈版', () => {
@@ -16,6 +17,7 @@ describe.skipIf(!hasChromium)('H5 journey: sign in, privacy, 我的, 长辈版',
     await page.goto(`${j.server.url}/`);
     await settled(page);
     // Not signed in: the persona picker.
+    await expectAccessible(page, '登录（演示身份）');
     await current(page).locator('#persona-resident').click();
     await settled(page);
 
@@ -23,6 +25,7 @@ describe.skipIf(!hasChromium)('H5 journey: sign in, privacy, 我的, 长辈版',
     const dialog = current(page).locator('.privacy-dialog');
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('个人信息保护提示');
+    await expectAccessible(page, '隐私提示');
     await j.shot(page, 'core-1-privacy');
     await dialog.locator('.privacy-agree').click();
     await dialog.waitFor({ state: 'detached' });
@@ -36,6 +39,7 @@ describe.skipIf(!hasChromium)('H5 journey: sign in, privacy, 我的, 长辈版',
     expect(community).toContain('春晖社区');
     expect(community).toContain('居民');
     expect(community).toContain('1号楼 2单元301');
+    await expectAccessible(page, '我的');
 
     // 长辈版: the type grows.
     const size = () => me.locator('.me-community .text').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
@@ -52,6 +56,7 @@ describe.skipIf(!hasChromium)('H5 journey: sign in, privacy, 我的, 长辈版',
     await tab(page, 0);
     await current(page).locator('.elder-home').waitFor();
     expect(await current(page).locator('.elder-home').textContent()).toContain('给网格员刘建华打电话');
+    await expectAccessible(page, '首页（长辈版）');
   });
 
   it('a committee member approves a waiting verification from the workbench', async () => {
@@ -65,6 +70,7 @@ describe.skipIf(!hasChromium)('H5 journey: sign in, privacy, 我的, 长辈版',
     await settled(p);
     const item = current(p).locator('.verification-item', { hasText: '王建国' });
     await item.waitFor();
+    await expectAccessible(p, '居民认证审核');
     await item.locator('.approve').click();
     await expect.poll(async () => (await j.db.sql('select status from app.verification_requests where id = $1', ['80000000-0000-4000-8000-000000000001'])).rows[0].status).toBe('approved');
     await expect.poll(() => current(p).locator('.verification-item', { hasText: '王建国' }).count()).toBe(0);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { current, hasChromium, open, settled, signIn, startJourney } from '../../test/browser.js';
+import { expectAccessible } from '../../test/a11y.js';
 
 /**
  * A resident photographs her 户口本 for a 居住证明 application (the photo carries a GPS position); the clerk
@@ -38,12 +39,14 @@ describe.skipIf(!hasChromium)('H5 journey: a photo of a document on a 居住证�
     await form.locator('.uploader-add').click();
     await (await chooser).setFiles(photoPath);
     await expect.poll(() => form.locator('.uploader-status').first().textContent(), { timeout: 20_000 }).toBe('已上传');
+    await expectAccessible(resident, '申请表（带照片）');
     await j.shot(resident, 'files-1-apply-with-photo', true);
     await form.locator('.apply-submit').click();
     await settled(resident);
     await expect.poll(() => current(resident).locator('.case-status').textContent()).toBe('已提交');
     caseId = (await j.db.sql(`select id from app.applications where form_data->>'proof' = '户口本照片'`)).rows[0].id;
     await expect.poll(() => current(resident).locator('.attachment-photo').count()).toBe(1);
+    await expectAccessible(resident, '办件（带照片）');
     const row = (await j.db.sql(`select entity, entity_id, check_status, sha256 from app.files where entity_id = $1`, [caseId])).rows[0];
     expect(row).toMatchObject({ entity: 'application', check_status: 'passed' });
   });
@@ -59,6 +62,7 @@ describe.skipIf(!hasChromium)('H5 journey: a photo of a document on a 居住证�
     expect(res.status()).toBe(200);
     expect((await sharp(await res.body()).metadata()).exif).toBeUndefined();
     expect(img).toBeTruthy();
+    await expectAccessible(clerk, '办件（窗口）');
     await j.shot(clerk, 'files-2-clerk-case', true);
   });
 
@@ -72,5 +76,6 @@ describe.skipIf(!hasChromium)('H5 journey: a photo of a document on a 居住证�
     await open(other, j.server.url, `/packages/hall/case/index?id=${caseId}`);
     await expect.poll(() => current(other).textContent()).toContain('没有找到这个办件');
     expect(await current(other).locator('.attachment-photo').count()).toBe(0);
+    await expectAccessible(other, '办件（找不到）');
   });
 });

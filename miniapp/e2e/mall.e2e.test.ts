@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { current, hasChromium, open, settled, signIn, startJourney } from '../../test/browser.js';
+import { expectAccessible } from '../../test/a11y.js';
 import { persona } from '../../test/personas.js';
 
 describe.skipIf(!hasChromium)('H5 journey: redeem points for a good and collect it', () => {
@@ -14,14 +15,23 @@ describe.skipIf(!hasChromium)('H5 journey: redeem points for a good and collect 
   afterAll(async () => j?.close());
 
   it('the volunteer redeems 洗衣液 with seeded points and sees the pickup QR code', async () => {
+    await j.db.sql(`update app.goods set price_points = 81 where name = '花生油 1.8L'`);
     volunteer = await signIn(j.browser, j.server.url, 'volunteer');
     await open(volunteer, j.server.url, '/pages/volunteer/index');
     await current(volunteer).locator('.mall-entry').click();
     await settled(volunteer);
     const mall = current(volunteer);
     await expect.poll(() => mall.locator('.mall-available').textContent()).toBe('80');
+    await expectAccessible(volunteer, '积分超市');
+    // A good that costs more than the balance (花生油, repriced to 81 above) cannot be chosen, and says by how much.
+    const dear = mall.locator('.goods-card', { hasText: '花生油 1.8L' }).locator('.redeem');
+    await expect.poll(() => dear.textContent()).toContain('积分不够，还差 1 分');
+    expect(await dear.getAttribute('aria-disabled')).toBe('true');
+    await dear.click({ force: true });
+    expect(await mall.locator('.redeem-confirm').count()).toBe(0);
     await mall.locator('.goods-card', { hasText: '洗衣液 2kg' }).locator('.redeem').click();
     expect(await mall.locator('.redeem-confirm').textContent()).toContain('兑换后剩余可用积分 50');
+    await expectAccessible(volunteer, '积分超市：确认兑换');
     await mall.locator('.redeem-yes').click();
     await settled(volunteer);
     const mine = current(volunteer);
@@ -29,6 +39,7 @@ describe.skipIf(!hasChromium)('H5 journey: redeem points for a good and collect 
     code = (await mine.locator('.redemption.highlight .pickup-code').textContent())!;
     expect(code).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}$/);
     expect(await mine.locator('.redemption.highlight .qr').count()).toBe(1);
+    await expectAccessible(volunteer, '我的兑换');
     await j.shot(volunteer, 'mall-1-pickup-code', true);
   });
 
@@ -37,11 +48,13 @@ describe.skipIf(!hasChromium)('H5 journey: redeem points for a good and collect 
     await current(clerk).locator('.mall-desk').click();
     await settled(clerk);
     const desk = current(clerk);
+    await expectAccessible(clerk, '积分超市核销');
     await desk.locator('.pickup-input input').fill(code.toLowerCase());
     await desk.locator('.lookup').click();
     await expect.poll(() => desk.locator('.handover-preview').textContent()).toContain('陈*雨');
     await desk.locator('.handover-submit').click();
     await expect.poll(() => desk.locator('.handover-message').textContent()).toContain('已核销');
+    await expectAccessible(clerk, '积分超市核销：已核销');
     const row = await j.db.sql(`select status from app.redemptions where pickup_code = $1`, [code]);
     expect(row.rows[0].status).toBe('handed_over');
   });
