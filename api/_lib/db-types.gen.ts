@@ -13,6 +13,7 @@ export interface DbFunctions {
   ask_notice_question: { Args: { p_notice_id: string | null; p_body: string | null }; Returns: Json };
   assign_proxy: { Args: { p_request_id: string | null; p_helper_id: string | null }; Returns: Json };
   attach_files: { Args: { p_entity: string | null; p_entity_id: string | null; p_file_ids: string[] | null }; Returns: Json };
+  audit_street_export: { Args: { p_street_id: string | null; p_from: string | null; p_to: string | null; p_rows: number | null }; Returns: Json };
   award_points: { Args: { p_profile_id: string | null; p_community_id: string | null; p_points: number | null; p_reason: string | null; p_idempotency_key: string | null }; Returns: Json };
   blow_whistle: { Args: { p_community_id: string | null; p_title: string | null; p_detail: string | null; p_place: string | null; p_grid_id?: string | null; p_team_id?: string | null; p_hours?: number | null }; Returns: Json };
   book_appointment: { Args: { p_slot_id: string | null; p_idempotency_key: string | null }; Returns: Json };
@@ -208,6 +209,7 @@ export const dbParamTypes = {
   ask_notice_question: { p_notice_id: 'uuid', p_body: 'text' },
   assign_proxy: { p_request_id: 'uuid', p_helper_id: 'uuid' },
   attach_files: { p_entity: 'text', p_entity_id: 'uuid', p_file_ids: 'uuid[]' },
+  audit_street_export: { p_street_id: 'uuid', p_from: 'date', p_to: 'date', p_rows: 'integer' },
   award_points: { p_profile_id: 'uuid', p_community_id: 'uuid', p_points: 'integer', p_reason: 'text', p_idempotency_key: 'text' },
   blow_whistle: { p_community_id: 'uuid', p_title: 'text', p_detail: 'text', p_place: 'text', p_grid_id: 'uuid', p_team_id: 'uuid', p_hours: 'integer' },
   book_appointment: { p_slot_id: 'uuid', p_idempotency_key: 'text' },

@@ -101,7 +101,7 @@ describe('importing households and residents', () => {
     const sheet = rows(200, '6号楼');
     const call = () => wide.rpc('import_households' as DbFunction, { p_community_id: c.id, p_rows: sheet, p_dry_run: false, p_sha256: 'b'.repeat(64) } as never,
       { kind: 'user', sub: persona.admin, token: '', claims: { sub: persona.admin, role: 'authenticated', sv: 1 } as never });
-    const [a, b] = await Promise.all([call(), call()]) as Array<{ created: number; unchanged: number }>;
+    const [a, b] = await Promise.all([call(), call()]) as [{ created: number; unchanged: number }, { created: number; unchanged: number }];
     expect(a.created + b.created).toBe(200);
     expect(a.unchanged + b.unchanged).toBe(200);
     expect(await count(`select count(*)::int n from app.households where community_id = $1`, [c.id])).toBe(100);

@@ -121,6 +121,7 @@ describe('admin API', () => {
     const sheet = await readSheet(await file.arrayBuffer());
     expect(sheet.rows[0]![0]).toBe('社区');
     expect(sheet.rows.map((r) => r[0])).toEqual(expect.arrayContaining(['春晖社区', '柳塘村', '新华社区']));
+    expect((await api.db.sql(`select count(*)::int n from app.audit_log where action = 'export.street_dashboard'`)).rows[0].n).toBe(1);
     const members = await api.app.request(`/api/admin/communities/${community.chunhui}/export?kind=members&${period}`, { headers: { authorization: `Bearer ${admin}` } });
     const m = await readSheet(await members.arrayBuffer());
     expect(m.rows.flat()).toContain('张*兰');

@@ -122,6 +122,7 @@ export function adminRoutes() {
       for (const it of page.items) rows.push(figureRow(it.name, it.figures));
       cursor = page.nextCursor;
     } while (cursor);
+    await callDb(c, 'audit_street_export', { p_street_id: params.id, p_from: q.from, p_to: q.to, p_rows: rows.length });
     return xlsxResponse(await writeSheet('街道看板', rows, `统计期间：${q.from} 至 ${q.to}（不含）。数字由系统从办件、随手拍、议事、志愿和积分记录中计算。`),
       `街道看板_${q.from}_${q.to}.xlsx`);
   });
