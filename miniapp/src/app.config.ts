@@ -11,7 +11,7 @@ export default defineAppConfig({
     { root: 'packages/hall', pages: ['item/index', 'apply/index', 'mine/index', 'case/index', 'book/index', 'desk/index'] },
     { root: 'packages/mall', pages: ['goods/index', 'mine/index', 'handover/index', 'manage/index', 'report/index'] },
     { root: 'packages/notices', pages: ['list/index', 'detail/index', 'compose/index', 'manage/index', 'stats/index', 'poster/index'] },
-  ],
+    { root: 'packages/admin', pages: ['index/index', 'community/index', 'import/index', 'staff/index', 'residents/index', 'dashboard/index'] },
     { root: 'packages/grid', pages: ['new/index', 'report/index', 'mine/index', 'desk/index', 'visits/index', 'logs/index', 'disputes/index', 'dispute/index', 'figures/index', 'calls/index'] },
   window: {
     navigationBarBackgroundColor: '#b83227',

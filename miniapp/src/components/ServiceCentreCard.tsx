@@ -1,10 +1,11 @@
+import { currentCommunity } from '../lib/session';
 import Taro from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
 import type { Me } from '../api/core';
 
 /** Never a dead end: where to go and whom to call offline, for the person's own community. */
 export function ServiceCentreCard({ me }: { me: Me }) {
-  const c = me.communities[0];
+  const c = currentCommunity(me);
   if (!c) {
     return (
       <View className="card stack">

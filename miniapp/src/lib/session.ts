@@ -71,9 +71,22 @@ export function needsPrivacyConsent(me: Me): boolean {
   return !c || !c.granted || c.version !== me.privacyPolicyVersion;
 }
 
-/** The community the app shows: the first one the person belongs to. */
+const CHOSEN_KEY = 'cunju.community';
+
+/**
+ * The community the app acts in: the one the person chose (someone in two communities switches on 我的),
+ * else the first they belong to.
+ */
 export function currentCommunity(me: Me) {
-  return me.communities[0] ?? null;
+  const chosen = (Taro.getStorageSync(CHOSEN_KEY) as string | undefined) || '';
+  return me.communities.find((c) => c.id === chosen) ?? me.communities[0] ?? null;
+}
+
+/** Switch the community every page acts in; pages re-render with it. */
+export function chooseCommunity(id: string): void {
+  Taro.setStorageSync(CHOSEN_KEY, id);
+  const s = session.get();
+  if (s.status === 'ready') session.set({ status: 'ready', me: { ...s.me } });
 }
 
 export function hasRole(me: Me, communityId: string, roles: string[]): boolean {

@@ -2,7 +2,7 @@ import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { View, Text, Button, Switch } from '@tarojs/components';
 import { Page } from '../../components/Page';
 import { setElderMode, useElderMode } from '../../lib/elder';
-import { ensureSession, signOut, refreshMe } from '../../lib/session';
+import { chooseCommunity, currentCommunity, ensureSession, signOut, refreshMe } from '../../lib/session';
 import { roleLabel, verificationLabel, formatDateTime, communityKindLabel } from '../../lib/format';
 import { coreApi, type Me } from '../../api/core';
 import { ApiError } from '../../api/client';
@@ -18,6 +18,7 @@ export default function MePage() {
 function MeView({ me }: { me: Me }) {
   const elder = useElderMode();
   const isResident = me.communities.some((c) => c.roles.includes('resident'));
+  const current = currentCommunity(me);
   const reviews = me.communities.filter((c) => c.roles.some((r) => r === 'committee' || r === 'grid_worker' || r === 'admin'));
   const noticeDesks = me.communities.filter((c) => c.roles.some((r) => r === 'committee' || r === 'supervisor'));
   const mallDesks = me.communities.filter((c) => c.roles.includes('clerk'));
@@ -56,6 +57,10 @@ function MeView({ me }: { me: Me }) {
             </View>
             {c.household ? <Text className="muted">住址：{c.household.address}（{c.household.gridName}）</Text> : null}
             {c.grids.length ? <Text className="muted">负责网格：{c.grids.map((g) => g.name).join('、')}</Text> : null}
+            {me.communities.length > 1 ? (
+              current?.id === c.id ? <Text className="tag ok community-current">正在使用</Text>
+                : <Button className="btn plain community-switch" onClick={() => chooseCommunity(c.id)}>切换到{c.name}</Button>
+            ) : null}
           </View>
         ))}
         {me.adminOf.map((a) => (
@@ -102,12 +107,15 @@ function MeView({ me }: { me: Me }) {
         </View>
       ) : null}
 
-      {reviews.length || noticeDesks.length || mallDesks.length || gridDesk || me.departments.length ? (
+      {reviews.length || noticeDesks.length || mallDesks.length || gridDesk || me.departments.length || me.adminOf.length ? (
         <View className="card stack workbench">
           <Text className="card-title">工作台</Text>
-          {noticeDesks.map((c) => (
-            <Button key={`n-${c.id}`} className="btn plain notice-desk" onClick={() => Taro.navigateTo({ url: `/packages/notices/manage/index?communityId=${c.id}` })}>
-              {c.name} · {c.roles.includes('committee') ? '公告与公开' : '公开事项审核'}
+          {me.adminOf.length || me.communities.some((c) => c.roles.includes('committee')) ? (
+            <Button className="btn plain admin-entry" onClick={() => Taro.navigateTo({ url: '/packages/admin/index/index' })}>社区管理（网格、台账导入、人员、看板）</Button>
+          ) : null}
+          {me.communities.some((c) => c.roles.includes('committee') || c.roles.includes('supervisor')) ? (
+            <Button className="btn plain dashboard-entry" onClick={() => Taro.navigateTo({ url: `/packages/admin/dashboard/index?id=${(me.communities.find((c) => c.roles.includes('committee') || c.roles.includes('supervisor')))!.id}` })}>社区看板</Button>
+          ) : null}
           {gridDesk ? (
             <Button className="btn plain grid-desk-entry" onClick={() => Taro.navigateTo({ url: '/packages/grid/desk/index' })}>网格工作台（随手拍、走访、调解、考核）</Button>
           ) : null}

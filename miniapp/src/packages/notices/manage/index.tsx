@@ -1,3 +1,4 @@
+import { currentCommunity } from '../../../lib/session';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
 import { Page } from '../../../components/Page';
@@ -13,7 +14,7 @@ const statusLabel: Record<string, string> = { draft: '草稿', submitted: '待�
 export default function NoticeWorkPage() {
   const { params } = useRouter();
   return <Page>{({ me }) => {
-    const communityId = params.communityId ?? me.communities[0]?.id ?? '';
+    const communityId = params.communityId ?? currentCommunity(me)?.id ?? '';
     return <Work communityId={communityId} isCommittee={hasRole(me, communityId, ['committee'])} />;
   }}</Page>;
 }

@@ -1,3 +1,4 @@
+import { currentCommunity } from '../../../lib/session';
 import { useEffect, useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
@@ -16,7 +17,7 @@ import { shortHash } from '../../../lib/chain';
  */
 export default function PosterPage() {
   const { params } = useRouter();
-  return <Page>{({ me }) => <Poster id={params.id ?? ''} community={me.communities[0]?.name ?? ''} />}</Page>;
+  return <Page>{({ me }) => <Poster id={params.id ?? ''} community={currentCommunity(me)?.name ?? ''} />}</Page>;
 }
 
 function Poster({ id, community }: { id: string; community: string }) {

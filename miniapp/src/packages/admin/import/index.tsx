@@ -1,0 +1,103 @@
+import { useState } from 'react';
+import { useRouter } from '@tarojs/taro';
+import { View, Text, Button } from '@tarojs/components';
+import { Page } from '../../../components/Page';
+import { adminApi, downloadSheet, pickSheet, type ImportResult } from '../../../api/admin';
+import { errorMessage, toast } from '../../../lib/feedback';
+import { AdminFrame } from '../components/AdminFrame';
+import '../admin.css';
+
+export default function ImportPage() {
+  const { params } = useRouter();
+  return <Page>{() => <Import id={params.id ?? ''} />}</Page>;
+}
+
+const ACTION_LABEL = { create: '新建', update: '更新', refused: '不能导入' } as const;
+
+/**
+ * 导入台账: download the template, fill it in Excel, choose it here. A dry run shows what every row would do;
+ * nothing is written until the admin confirms. Importing the same sheet again changes nothing.
+ */
+function Import({ id }: { id: string }) {
+  const [file, setFile] = useState<{ path: string; name: string; size: number } | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [result, setResult] = useState<ImportResult | null>(null);
+  const [error, setError] = useState('');
+  async function run(f: { path: string; name: string }, dryRun: boolean) {
+    setError('');
+    if (!dryRun) setResult(null);
+    setProgress(0);
+    try {
+      setResult(await adminApi.importSheet(id, f.path, dryRun, (p) => setProgress(p)));
+      if (!dryRun) toast('已导入');
+    } catch (e) {
+      setResult(null);
+      setError(errorMessage(e, '没有导入成功，请检查网络后再试'));
+    } finally {
+      setProgress(null);
+    }
+  }
+  async function choose() {
+    const f = await pickSheet();
+    if (!f) return;
+    setFile(f);
+    setResult(null);
+    await run(f, true);
+  }
+  const refused = result?.details.filter((d) => d.action === 'refused') ?? [];
+  const others = result?.details.filter((d) => d.action !== 'refused') ?? [];
+  return (
+    <AdminFrame section="import" communityId={id}>
+      <View className="card stack">
+        <Text className="card-title">从 Excel 导入住户和居民</Text>
+        <Text className="text">1. 下载模板，按模板填好（也可以用自己的表，第一行写上 楼栋、门牌号 等列名）。</Text>
+        <Text className="text">2. 选择填好的表格，先试导入：每一行会怎样都列出来，不会写入。</Text>
+        <Text className="text">3. 确认无误后正式导入。居民本人用表里的手机号登录并同意提供手机号后，才会成为认证居民。</Text>
+        <View className="btn-row">
+          <Button className="btn secondary import-template" onClick={() => void downloadSheet('/admin/templates/households', '住户和居民导入模板.xlsx').catch(() => toast('模板没有下载成功'))}>下载模板</Button>
+          <Button className="btn import-choose" disabled={progress !== null} onClick={() => void choose()}>{file ? '重新选择表格' : '选择表格（.xlsx 或 .csv）'}</Button>
+        </View>
+        {file ? <Text className="muted">已选择：{file.name}（{Math.max(1, Math.round(file.size / 1024))} KB）</Text> : null}
+        {progress !== null ? (
+          <View className="stack" aria-busy="true">
+            <View className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress)} aria-label="上传进度">
+              <View className="progress-fill" style={{ width: `${Math.round(progress)}%` }} />
+            </View>
+            <Text className="muted">{progress < 100 ? `正在上传 ${Math.round(progress)}%` : '正在逐行检查…'}</Text>
+          </View>
+        ) : null}
+        {error ? <View className="banner alert" role="alert">{error}</View> : null}
+      </View>
+      {result ? (
+        <View className="card stack import-result">
+          <Text className="card-title">{result.dryRun ? '试导入结果（还没有写入）' : '已导入'}</Text>
+          <Text className="text import-summary">共 {result.rows} 行：新建 {result.created}，更新 {result.updated}，不变 {result.unchanged}，不能导入 {result.refused}</Text>
+          {refused.length ? <View className="banner alert" role="alert">有 {refused.length} 行不能导入，请在表格里改正后重新选择。其余的行可以先导入。</View> : null}
+          <View className="table-scroll">
+            <View className="table" role="table">
+              <View className="table-row head" role="row">
+                {['行号', '楼栋', '门牌号', '结果', '说明'].map((h) => <View key={h} className="table-cell" role="columnheader">{h}</View>)}
+              </View>
+              {[...refused, ...others].slice(0, 300).map((d) => (
+                <View key={`${d.row}-${d.action}`} className={`table-row import-row ${d.action === 'refused' ? 'refused' : ''}`} role="row">
+                  <View className="table-cell num" role="cell">{d.row}</View>
+                  <View className="table-cell" role="cell">{d.building}</View>
+                  <View className="table-cell" role="cell">{d.room}</View>
+                  <View className="table-cell" role="cell">{ACTION_LABEL[d.action]}</View>
+                  <View className="table-cell" role="cell">{d.reason}</View>
+                </View>
+              ))}
+            </View>
+          </View>
+          {result.details.length > 300 ? <Text className="muted">只列出前 300 行，其余的行结果相同。</Text> : null}
+          {result.dryRun && file && result.created + result.updated > 0 ? (
+            <Button className="btn import-confirm" disabled={progress !== null} onClick={() => void run(file, false)}>
+              确认导入（{result.created + result.updated} 行{result.refused ? `，跳过 ${result.refused} 行` : ''}）
+            </Button>
+          ) : null}
+          {result.dryRun && result.created + result.updated === 0 && !result.refused ? <Text className="text">表格里的内容都已经在系统里了，不需要再导入。</Text> : null}
+        </View>
+      ) : null}
+    </AdminFrame>
+  );
+}
