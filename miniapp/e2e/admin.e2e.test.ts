@@ -5,6 +5,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { current, hasChromium, open, settled, signIn, startJourney } from '../../test/browser.js';
+import { expectAccessible } from '../../test/a11y.js';
 
 /**
  * A street office sets up a community from its own spreadsheet: `admin` creates 新华社区, imports households
@@ -43,6 +44,8 @@ describe.skipIf(!hasChromium)('H5 journey: setting up a new community from a spr
   it('the street admin creates 新华社区', async () => {
     admin = await signIn(j.browser, j.server.url, 'admin');
     await open(admin, j.server.url, '/packages/admin/index/index');
+    await current(admin).locator('.admin-communities').waitFor();
+    await expectAccessible(admin, '社区管理');
     await current(admin).locator('.admin-create-community').click();
     await current(admin).locator('.community-name input').fill('新华社区');
     await current(admin).locator('.community-address input').fill('青石街道新华路 8 号');
@@ -50,6 +53,8 @@ describe.skipIf(!hasChromium)('H5 journey: setting up a new community from a spr
     await current(admin).locator('.community-save').click();
     await settled(admin);
     await expect.poll(() => current(admin).locator('.card-title').first().textContent()).toBe('新华社区');
+    await current(admin).locator('.admin-grids').waitFor();
+    await expectAccessible(admin, '网格和楼栋');
     await j.shot(admin, 'admin-1-community', true);
   });
 
@@ -62,6 +67,7 @@ describe.skipIf(!hasChromium)('H5 journey: setting up a new community from a spr
     expect(await page.locator('.import-row.refused').textContent()).toContain('手机号格式不对');
     const id = (await j.db.sql(`select id from app.communities where name = '新华社区'`)).rows[0].id;
     expect((await j.db.sql(`select count(*)::int n from app.households where community_id = $1`, [id])).rows[0].n).toBe(0);
+    await expectAccessible(admin, '导入台账（试导入）');
     await j.shot(admin, 'admin-2-dry-run', true);
     await page.locator('.import-confirm').click();
     await expect.poll(() => page.locator('.import-result .card-title').textContent()).toBe('已导入');
@@ -80,6 +86,7 @@ describe.skipIf(!hasChromium)('H5 journey: setting up a new community from a spr
     await form.locator('.grant-name input').fill('陈晓雨');
     await form.locator('.grant-submit').click();
     await expect.poll(() => current(admin).locator('.staff-list').textContent()).toContain('陈晓雨');
+    await expectAccessible(admin, '工作人员');
     const worker = await signIn(j.browser, j.server.url, 'volunteer');
     await open(worker, j.server.url, '/packages/grid/desk/index');
     await expect.poll(() => current(worker).locator('.grid-desk').textContent()).toMatch(/我负责：新华.网格/);
@@ -92,6 +99,8 @@ describe.skipIf(!hasChromium)('H5 journey: setting up a new community from a spr
     const table = current(admin).locator('.street-dashboard');
     await expect.poll(() => table.textContent()).toContain('新华社区');
     expect(await table.textContent()).toContain('春晖社区');
+    await current(admin).locator('.trend .bars').waitFor();
+    await expectAccessible(admin, '街道看板');
     await j.shot(admin, 'admin-3-street-dashboard', true);
     const download = admin.waitForEvent('download');
     await table.locator('.dashboard-export').click();

@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { current, hasChromium, open, settled, signIn, startJourney } from '../../test/browser.js';
 import { shanghaiMonth } from '../../api/_contracts/time.js';
+import { expectAccessible, expectElderFriendly } from '../../test/a11y.js';
 
 /**
  * 随手拍 up the ladder: a resident reports a broken streetlight at her building with a photo; the grid
@@ -62,10 +63,12 @@ describe.skipIf(!hasChromium)('H5 journey: a broken streetlight, 随手拍 up th
     await expect.poll(() => form.locator('.place-household').getAttribute('aria-checked')).toBe('true');
     await form.locator('.report-description textarea').fill('1号楼门口的路灯不亮了，晚上出门看不清台阶。');
     await addPhoto(resident, '.new-report');
+    await expectAccessible(resident, '随手拍（填写）');
     await j.shot(resident, 'grid-1-report', true);
     await form.locator('.report-submit').click();
     await settled(resident);
     await expect.poll(status).toBe('已上报');
+    await expectAccessible(resident, '随手拍进度（已上报）');
     reportId = (await j.db.sql(`select id from app.grid_reports where description like '1号楼门口的路灯不亮了%'`)).rows[0].id;
     expect((await j.db.sql(`select count(*)::int n from app.files where entity_id = $1`, [reportId])).rows[0].n).toBe(1);
   });
@@ -73,6 +76,8 @@ describe.skipIf(!hasChromium)('H5 journey: a broken streetlight, 随手拍 up th
   it('the grid worker finds it on the desk and accepts it', async () => {
     const worker = await as('grid_worker');
     await open(worker, j.server.url, '/packages/grid/desk/index');
+    await current(worker).locator('.report-queue .report-item').first().waitFor();
+    await expectAccessible(worker, '网格工作台');
     await current(worker).locator('.report-queue .report-item', { hasText: '1号楼门口的路灯' }).click();
     await settled(worker);
     await current(worker).locator('.report-accept').click();
@@ -98,9 +103,12 @@ describe.skipIf(!hasChromium)('H5 journey: a broken streetlight, 随手拍 up th
     await current(committee).locator('.report-call').click();
     await committee.locator('.weui-picker__action').last().click(); // the first department: 供电所
     await expect.poll(() => current(committee).locator('.department-calls').textContent()).toContain('供电所');
+    await expectAccessible(committee, '随手拍（社区：吹哨）');
 
     const department = await as('department');
     await open(department, j.server.url, '/packages/grid/calls/index');
+    await current(department).locator('.department-call-list .list-item').first().waitFor();
+    await expectAccessible(department, '部门报到');
     await current(department).locator('.department-call-list .list-item').first().click();
     await settled(department);
     await current(department).locator('.report-department textarea').fill('已更换路灯灯头和老化的线路，晚上试灯正常。');
@@ -141,6 +149,7 @@ describe.skipIf(!hasChromium)('H5 journey: a broken streetlight, 随手拍 up th
     await current(resident).locator('.star-4').click();
     await current(resident).locator('.rate-submit').click();
     await expect.poll(() => current(resident).locator('.report-rating').textContent()).toContain('★★★★☆');
+    await expectAccessible(resident, '随手拍进度（已确认）');
     await j.shot(resident, 'grid-3-confirmed', true);
     expect((await j.db.sql(`select status, rating, reopen_count from app.grid_reports where id = $1`, [reportId])).rows[0])
       .toEqual({ status: 'confirmed', rating: 4, reopen_count: 1 });
@@ -161,6 +170,27 @@ describe.skipIf(!hasChromium)('H5 journey: a broken streetlight, 随手拍 up th
     await open(worker, j.server.url, '/packages/grid/figures/index');
     const card = current(worker).locator('.figures').first();
     await expect.poll(() => card.locator('.figure', { hasText: '收到的随手拍' }).locator('.figure-value').textContent()).toBe(String(after.reports));
+    await expectAccessible(worker, '工作量化');
     await j.shot(worker, 'grid-4-figures', true);
+  });
+
+  it('in 长辈版, the 随手拍 form, my reports and a report follow the rules', async () => {
+    const elder = await as('resident2');
+    await open(elder, j.server.url, '/pages/me/index');
+    await current(elder).locator('.elder-switch').click();
+    await current(elder).locator('.page.elder').first().waitFor();
+    await open(elder, j.server.url, '/packages/grid/new/index');
+    await current(elder).locator('.category-hazard').click();
+    await current(elder).locator('.emergency').waitFor();
+    await expectElderFriendly(elder, '随手拍（长辈版）');
+    await expectAccessible(elder, '随手拍（长辈版）');
+    await open(elder, j.server.url, '/packages/grid/mine/index');
+    await current(elder).locator('.my-reports .report-item').first().waitFor();
+    await expectElderFriendly(elder, '我的随手拍（长辈版）');
+    await current(elder).locator('.my-reports .report-item').first().click();
+    await settled(elder);
+    await current(elder).locator('.report-steps').waitFor();
+    await expectElderFriendly(elder, '随手拍进度（长辈版）');
+    await expectAccessible(elder, '随手拍进度（长辈版）');
   });
 });

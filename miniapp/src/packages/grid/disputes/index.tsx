@@ -9,18 +9,15 @@ import { ApiError } from '../../../api/client';
 import { usePageData, usePagedList } from '../../../lib/pageData';
 import { formatDateTime } from '../../../lib/format';
 import { DISPUTE_STATUS_LABEL } from '@contracts/vocab';
-import { useGridCommunity } from '../components/useGridCommunity';
+import { GridCommunity } from '../components/GridCommunity';
 import { HouseholdSearch } from '../components/HouseholdSearch';
 import '../grid.css';
 
 export default function DisputesPage() {
   const { params } = useRouter();
-  return <Page>{({ me }) => <Frame me={me} fromUrl={params.communityId} />}</Page>;
-}
-
-function Frame({ me, fromUrl }: { me: Parameters<typeof useGridCommunity>[0]; fromUrl?: string }) {
-  const { communityId } = useGridCommunity(me, fromUrl);
-  return communityId ? <Disputes communityId={communityId} /> : <Empty text="矛盾纠纷只有调解的网格员和两委成员能看。" />;
+  return <Page>{({ me }) => (
+    <GridCommunity me={me} fromUrl={params.communityId} empty="矛盾纠纷只有调解的网格员和两委成员能看。">{(id) => <Disputes communityId={id} />}</GridCommunity>
+  )}</Page>;
 }
 
 /** 矛盾纠纷调解: the cases I mediate (my grids; the whole community for the committee). Details stay with the mediators. */

@@ -7,17 +7,14 @@ import { gridApi } from '../../../api/grid';
 import { usePageData, usePagedList } from '../../../lib/pageData';
 import { runAction } from '../../../lib/feedback';
 import { shanghaiDate } from '@contracts/time';
-import { useGridCommunity } from '../components/useGridCommunity';
+import { GridCommunity } from '../components/GridCommunity';
 import '../grid.css';
 
 export default function LogsPage() {
   const { params } = useRouter();
-  return <Page>{({ me }) => <Frame me={me} fromUrl={params.communityId} />}</Page>;
-}
-
-function Frame({ me, fromUrl }: { me: Parameters<typeof useGridCommunity>[0]; fromUrl?: string }) {
-  const { communityId } = useGridCommunity(me, fromUrl);
-  return communityId ? <Logs communityId={communityId} /> : <Empty text="民情日志给网格员使用。" />;
+  return <Page>{({ me }) => (
+    <GridCommunity me={me} fromUrl={params.communityId} empty="民情日志给网格员使用。">{(id) => <Logs communityId={id} />}</GridCommunity>
+  )}</Page>;
 }
 
 /** 民情日志: what I saw and did today (or a day this month I forgot to write up). */

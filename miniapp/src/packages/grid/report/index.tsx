@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import Taro, { useDidShow, useRouter } from '@tarojs/taro';
+import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Textarea, Picker } from '@tarojs/components';
 import { Page } from '../../../components/Page';
+import { RemindMe } from '../../../components/RemindMe';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { Attachments } from '../../../components/Attachments';
 import { Uploader } from '../../../components/Uploader';
@@ -18,18 +19,6 @@ import '../grid.css';
 export default function ReportPage() {
   const { params } = useRouter();
   return <Page>{() => <ReportView id={params.id ?? ''} />}</Page>;
-}
-
-/** One-off WeChat subscribe message for the next step (only inside WeChat). */
-function RemindMe({ communityId }: { communityId: string }) {
-  if (process.env.TARO_ENV !== 'weapp') return null;
-  async function subscribe() {
-    const { templateId } = await gridApi.subscriptionConfig();
-    if (!templateId) return toast('暂未开通微信提醒，进展会显示在“我的随手拍”里');
-    const r = await Taro.requestSubscribeMessage({ tmplIds: [templateId], entityIds: [] } as unknown as Taro.requestSubscribeMessage.Option);
-    if ((r as unknown as Record<string, string>)[templateId] === 'accept') await runAction(() => gridApi.subscribe(communityId), '好的，有进展会在微信里提醒您');
-  }
-  return <Button className="btn plain" onClick={() => void subscribe().catch(() => undefined)}>有进展时微信提醒我</Button>;
 }
 
 function ReportView({ id }: { id: string }) {
@@ -61,7 +50,8 @@ function ReportView({ id }: { id: string }) {
           <Text className={`text ${r.overdue ? 'overdue' : ''}`}>{r.overdue ? '已超时，' : ''}{r.status === 'reported' ? '受理' : '办结'}时限 {formatDateTime(due)}</Text>
         ) : null}
         {r.rating != null ? <Text className="text report-rating">评价：{'★'.repeat(r.rating)}{'☆'.repeat(5 - r.rating)} {r.ratingComment ?? ''}</Text> : null}
-        {r.following && r.status !== 'confirmed' ? <RemindMe communityId={r.communityId} /> : null}
+        {r.following && r.status !== 'confirmed' ? <RemindMe label="有进展时微信提醒我" config={gridApi.subscriptionConfig} subscribe={() => gridApi.subscribe(r.communityId)}
+          done="好的，有进展会在微信里提醒您" unavailable="暂未开通微信提醒，进展会显示在“我的随手拍”里" /> : null}
       </View>
 
       <Actions r={r} reload={refresh} />

@@ -11,18 +11,15 @@ import { formatDate, formatDateTime } from '../../../lib/format';
 import { runAction, toast } from '../../../lib/feedback';
 import { shanghaiDate } from '@contracts/time';
 import { VISIT_TOPICS } from '@contracts/vocab';
-import { useGridCommunity } from '../components/useGridCommunity';
+import { GridCommunity } from '../components/GridCommunity';
 import { HouseholdSearch } from '../components/HouseholdSearch';
 import '../grid.css';
 
 export default function VisitsPage() {
   const { params } = useRouter();
-  return <Page>{({ me }) => <Frame me={me} fromUrl={params.communityId} />}</Page>;
-}
-
-function Frame({ me, fromUrl }: { me: Parameters<typeof useGridCommunity>[0]; fromUrl?: string }) {
-  const { communityId } = useGridCommunity(me, fromUrl);
-  return communityId ? <Visits communityId={communityId} /> : <Empty text="走访记录给网格员使用。" />;
+  return <Page>{({ me }) => (
+    <GridCommunity me={me} fromUrl={params.communityId} empty="走访记录给网格员使用。">{(id) => <Visits communityId={id} />}</GridCommunity>
+  )}</Page>;
 }
 
 type Tab = 'todo' | 'done';

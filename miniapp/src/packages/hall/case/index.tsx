@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import Taro, { useDidShow, useRouter } from '@tarojs/taro';
+import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
 import { ActionButton } from '../../../components/ActionButton';
 import { TextField } from '../../../components/Field';
@@ -8,6 +8,7 @@ import { Uploader } from '../../../components/Uploader';
 import { Attachments } from '../../../components/Attachments';
 import { filesApi, type StoredFile } from '../../../api/files';
 import { Page } from '../../../components/Page';
+import { RemindMe } from '../../../components/RemindMe';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { hallApi, type Application } from '../../../api/hall';
 import { ApiError } from '../../../api/client';
@@ -21,19 +22,6 @@ export default function CasePage() {
   const { params } = useRouter();
   return <Page>{({ me }) => <Case id={params.id ?? ''} communityId={currentCommunity(me)?.id ?? ''} />}</Page>;
 }
-
-/** WeChat subscribe messages are one-off: each acceptance allows one progress message. Only in WeChat. */
-function RemindMe({ communityId }: { communityId: string }) {
-  if (process.env.TARO_ENV !== 'weapp') return null;
-  async function subscribe() {
-    const { templateId } = await hallApi.subscriptionConfig();
-    if (!templateId) return toast('暂未开通微信提醒，进度会显示在“我的办事”里');
-    const r = await Taro.requestSubscribeMessage({ tmplIds: [templateId], entityIds: [] } as unknown as Taro.requestSubscribeMessage.Option);
-    if ((r as unknown as Record<string, string>)[templateId] === 'accept') await runAction(() => hallApi.subscribe(communityId), '好的，下一步进展会在微信里提醒您');
-  }
-  return <Button className="btn plain" onClick={() => void subscribe().catch(() => undefined)}>办理有进展时微信提醒我</Button>;
-}
-
 
 function Case({ id, communityId }: { id: string; communityId: string }) {
   const [state, reload] = usePageData(() => hallApi.get(id), [id]);
@@ -53,7 +41,8 @@ function Case({ id, communityId }: { id: string; communityId: string }) {
         <Text className="muted">申请人 {a.applicant} · {a.department}</Text>
         <Text className={`text ${a.overdue ? 'overdue' : ''}`}>承诺 {formatDate(a.dueOn)} 前办结{a.overdue ? '（已超期）' : ''}</Text>
         {a.helper ? <Text className="muted">帮办人：{a.helper.name}</Text> : null}
-        {a.mine && a.status !== 'completed' && a.status !== 'rejected' ? <RemindMe communityId={communityId} /> : null}
+        {a.mine && a.status !== 'completed' && a.status !== 'rejected' ? <RemindMe label="办理有进展时微信提醒我" config={hallApi.subscriptionConfig} subscribe={() => hallApi.subscribe(communityId)}
+          done="好的，下一步进展会在微信里提醒您" unavailable="暂未开通微信提醒，进度会显示在“我的办事”里" /> : null}
       </View>
       {a.mine || a.helper?.isMe ? (
         <View className="card stack next-step">

@@ -8,6 +8,7 @@ import { alt, named } from '../../../lib/a11y';
 import { Attachments } from '../../../components/Attachments';
 import { askReason } from '../../../lib/ask';
 import { Page } from '../../../components/Page';
+import { RemindMe } from '../../../components/RemindMe';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { noticesApi, type Notice } from '../../../api/notices';
 import { usePageData } from '../../../lib/pageData';
@@ -81,7 +82,8 @@ function Detail({ id }: { id: string }) {
       ) : null}
       {v.contentSha256 ? <Fingerprint sha256={v.contentSha256} /> : null}
       <StaffActions n={n} reload={reload} />
-      <Subscribe communityId={n.communityId} />
+      <RemindMe className="btn secondary" label="有新公告时提醒我" config={noticesApi.subscriptionConfig} subscribe={() => noticesApi.subscribe(n.communityId)}
+          done="好的，有新公告会提醒您一次" unavailable="暂未开通公告提醒" />
     </View>
   );
 }
@@ -261,21 +263,3 @@ function StaffActions({ n, reload }: { n: Notice; reload: () => Promise<void> })
   );
 }
 
-/** WeChat subscribe messages are one-off: each acceptance allows one reminder. Only in WeChat. */
-function Subscribe({ communityId }: { communityId: string }) {
-  if (process.env.TARO_ENV !== 'weapp') return null;
-  async function subscribe() {
-    try {
-      const { templateId } = await noticesApi.subscriptionConfig();
-      if (!templateId) return toast('暂未开通公告提醒');
-      const r = await Taro.requestSubscribeMessage({ tmplIds: [templateId], entityIds: [] } as unknown as Taro.requestSubscribeMessage.Option);
-      if ((r as unknown as Record<string, string>)[templateId] === 'accept') {
-        await noticesApi.subscribe(communityId);
-        toast('好的，有新公告会提醒您一次');
-      }
-    } catch (e) {
-      toast(errorMessage(e));
-    }
-  }
-  return <Button className="btn secondary" onClick={() => void subscribe()}>有新公告时提醒我</Button>;
-}
