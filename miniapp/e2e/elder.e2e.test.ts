@@ -50,6 +50,10 @@ describe.skipIf(!hasChromium)('H5 journey: 长辈版 through home, 办事, 议�
     await current(page).locator('.notice-heading').waitFor();
     expect(await current(page).locator('.read-aloud').count()).toBe(1);
     await check('公告');
+    // The browser build has no navigation bar: the page's own back control returns to the list.
+    await current(page).locator('.back-button').click();
+    await settled(page);
+    await current(page).locator('.notice-item').first().waitFor();
   });
 
   it('办事: a theme, the 居住证明 guide (read aloud), the form with its errors, the case with its next step', async () => {

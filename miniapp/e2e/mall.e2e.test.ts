@@ -16,12 +16,18 @@ describe.skipIf(!hasChromium)('H5 journey: redeem points for a good and collect 
 
   it('the volunteer redeems 洗衣液 with seeded points and sees the pickup QR code', async () => {
     await j.db.sql(`update app.goods set price_points = 81 where name = '花生油 1.8L'`);
+    // One good with a picture that loads, one whose picture is broken.
+    await j.db.sql(`update app.goods set picture_url = $1 where name = '抽纸 6 包'`, [`${j.server.url}/static/images/assets/tab/me.png`]);
+    await j.db.sql(`update app.goods set picture_url = $1 where name = '纯棉毛巾'`, [`${j.server.url}/no-such-picture.png`]);
     volunteer = await signIn(j.browser, j.server.url, 'volunteer');
     await open(volunteer, j.server.url, '/pages/volunteer/index');
     await current(volunteer).locator('.mall-entry').click();
     await settled(volunteer);
     const mall = current(volunteer);
     await expect.poll(() => mall.locator('.mall-available').textContent()).toBe('80');
+    // Pictures carry the good's name as alt text; a broken one becomes a placeholder that says so.
+    await expect.poll(() => mall.locator('.goods-card', { hasText: '抽纸 6 包' }).locator('img').getAttribute('alt')).toBe('抽纸 6 包');
+    await expect.poll(() => mall.locator('.goods-card', { hasText: '纯棉毛巾' }).locator('.goods-picture-missing').textContent()).toContain('图片打不开');
     await expectAccessible(volunteer, '积分超市');
     // A good that costs more than the balance (花生油, repriced to 81 above) cannot be chosen, and says by how much.
     const dear = mall.locator('.goods-card', { hasText: '花生油 1.8L' }).locator('.redeem');

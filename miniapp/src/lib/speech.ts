@@ -9,6 +9,8 @@ interface Speaker { speak(text: string, onEnd: () => void): void; stop(): void }
 
 type WechatSI = { textToSpeech(o: { lang: string; content: string; success: (r: { filename: string }) => void; fail: () => void }): void };
 
+declare const requirePlugin: ((name: string) => unknown) | undefined;
+
 let speaker: Speaker | null | undefined;
 
 function browserSpeaker(): Speaker | null {
@@ -31,8 +33,8 @@ function browserSpeaker(): Speaker | null {
 function wechatSpeaker(): Speaker | null {
   let plugin: WechatSI | null = null;
   try {
-    const req = (globalThis as unknown as { requirePlugin?: (n: string) => WechatSI }).requirePlugin;
-    plugin = req ? req('WechatSI') : null;
+    // requirePlugin is a free function of WeChat's module scope (like getApp), not a property of globalThis.
+    plugin = typeof requirePlugin === 'function' ? (requirePlugin('WechatSI') as WechatSI) : null;
   } catch {
     plugin = null; // not configured for this app
   }

@@ -152,8 +152,8 @@ function MeetingForm({ t, roster, communityId, reload }: { t: Topic; roster: str
     <View className="stack meeting-form">
       <Text className="text">{roster === 'representative' ? '居民（村民）代表' : '党员'}名册 {all.length} 人，到会须超过三分之二（至少 {Math.floor((all.length * 2) / 3) + 1} 人），赞成须超过到会人数一半。</Text>
       <Button className="btn plain select-all" onClick={() => setPresent(present.length === all.length ? [] : all.map((p) => p.id))}>{present.length === all.length ? '全部取消' : '全部到会'}</Button>
-      <View className="grid-links">
-        {all.map((p) => <Text key={p.id} className={`tag ${present.includes(p.id) ? 'ok' : ''}`} style={{ padding: '12px 18px' }} onClick={() => toggle(p.id)}>{present.includes(p.id) ? '✓ ' : ''}{p.name}</Text>)}
+      <View className="chips" role="group" aria-label="到会人员">
+        {all.map((p) => <View key={p.id} className={`chip attendee ${present.includes(p.id) ? 'active' : ''}`} role="checkbox" aria-checked={present.includes(p.id)} onClick={() => toggle(p.id)}><Text>{present.includes(p.id) ? '✓ ' : ''}{p.name}</Text></View>)}
       </View>
       <Text className="muted">已选到会 {present.length} 人</Text>
       <Input className="input meeting-motion" placeholder="表决事项" {...named('表决事项')} value={motion} onInput={(e) => setMotion(e.detail.value)} />

@@ -109,6 +109,12 @@ function Mall({ communityId, staff }: { communityId: string; staff: boolean }) {
 /** The good's picture, or — when it has none or it does not load — a placeholder with its name. */
 function GoodsPicture({ url, name }: { url: string | null | undefined; name: string }) {
   const [broken, setBroken] = useState(false);
-  if (!url || broken) return <View className="goods-picture-missing" aria-hidden="true"><Text>{name}</Text></View>;
+  if (!url || broken) {
+    return (
+      <View className="goods-picture-missing" aria-hidden="true">
+        <View><Text>{name}</Text><Text className="muted">{broken ? '图片打不开' : '暂无图片'}</Text></View>
+      </View>
+    );
+  }
   return <Image className="goods-picture" src={url} mode="aspectFill" {...alt(name)} onError={() => setBroken(true)} />;
 }
