@@ -54,9 +54,10 @@ export const share = (c: ElderCheck) => (c.total ? 1 - c.failures.length / c.tot
  */
 export async function measureElder(page: Page): Promise<ElderReport> {
   return page.evaluate((R) => {
-    // Drawn by Taro itself for what WeChat draws natively (toast, showModal, the loading veil), so in WeChat
-    // they follow WeChat's own 关怀模式 rather than ours; nothing of ours is in this list.
-    const ALLOW = ['.taro__toast', '.taro__modal', '.taro__actionSheet', '.taro__loading', '.taro-navigation-bar'];
+    // Drawn by Taro itself for what WeChat draws natively (toast, showModal, action sheet, the loading veil, the
+    // picker's wheel, the navigation bar), so in WeChat they follow WeChat's own 关怀模式 rather than ours;
+    // nothing of ours is in this list.
+    const ALLOW = ['.taro__toast', '.taro__modal', '.taro__actionSheet', '.taro__loading', '.taro-navigation-bar', '.weui-picker', '.weui-mask'];
     const TARGETS = ['button', 'taro-button-core', '[role=button]', '[role=link]', '[role=tab]', '[role=switch]', '[role=checkbox]', '[role=radio]',
       'a[href]', 'input:not([type=hidden])', 'textarea', 'select', '.tab', '.chip', '.weui-switch', '.weui-tabbar__item'].join(',');
     const allowed = (el: Element) => ALLOW.some((s) => el.closest(s));
