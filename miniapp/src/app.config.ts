@@ -13,6 +13,7 @@ export default defineAppConfig({
     { root: 'packages/notices', pages: ['list/index', 'detail/index', 'compose/index', 'manage/index', 'stats/index', 'poster/index'] },
     { root: 'packages/admin', pages: ['index/index', 'community/index', 'import/index', 'staff/index', 'residents/index', 'dashboard/index'] },
     { root: 'packages/grid', pages: ['new/index', 'report/index', 'mine/index', 'desk/index', 'visits/index', 'logs/index', 'disputes/index', 'dispute/index', 'figures/index', 'calls/index'] },
+  ],
   window: {
     navigationBarBackgroundColor: '#b83227',
     navigationBarTitleText: '村居通',
@@ -36,9 +37,9 @@ export default defineAppConfig({
       { pagePath: 'pages/me/index', text: '我的', iconPath: 'assets/tab/me.png', selectedIconPath: 'assets/tab/me-active.png' },
     ],
   },
+  // 随手拍 can place a report on the map; WeChat requires the location APIs to be declared here (and in the privacy guide).
+  requiredPrivateInfos: ['chooseLocation'],
   // WeChat shows its own privacy prompt flow through wx.onNeedPrivacyAuthorization.
   __usePrivacyCheck__: true,
   lazyCodeLoading: 'requiredComponents',
 });
-  // 随手拍 can place a report on the map; WeChat requires the location APIs to be declared here (and in the privacy guide).
-  requiredPrivateInfos: ['chooseLocation'],
