@@ -93,13 +93,13 @@ export async function measureElder(page: Page): Promise<ElderReport> {
     const parse = (c: string): RGBA => {
       const m = c.match(/rgba?\(([^)]+)\)/);
       if (!m) return [0, 0, 0, 0];
-      const p = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
-      return [p[0], p[1], p[2], p[3] ?? 1];
+      const p = (m[1] ?? '').split(/[ ,/]+/).filter(Boolean).map(Number);
+      return [p[0] ?? 0, p[1] ?? 0, p[2] ?? 0, p[3] ?? 1];
     };
     const over = (fg: RGBA, bg: RGBA): RGBA => {
       const a = fg[3] + bg[3] * (1 - fg[3]);
       if (a === 0) return [0, 0, 0, 0];
-      return [0, 1, 2].map((i) => (fg[i] * fg[3] + bg[i] * bg[3] * (1 - fg[3])) / a).concat(a) as RGBA;
+      return ([0, 1, 2] as const).map((i) => (fg[i] * fg[3] + bg[i] * bg[3] * (1 - fg[3])) / a).concat(a) as RGBA;
     };
     const lum = (c: RGBA) => {
       const f = (v: number) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };

@@ -22,8 +22,8 @@ function MeView({ me }: { me: Me }) {
   const reviews = me.communities.filter((c) => c.roles.some((r) => r === 'committee' || r === 'grid_worker' || r === 'admin'));
   const noticeDesks = me.communities.filter((c) => c.roles.some((r) => r === 'committee' || r === 'supervisor'));
   const mallDesks = me.communities.filter((c) => c.roles.includes('clerk'));
-
   const gridDesk = me.adminOf.length > 0 || me.communities.some((c) => c.roles.some((r) => r === 'grid_worker' || r === 'committee' || r === 'clerk' || r === 'supervisor'));
+
   async function withdrawPrivacy() {
     const r = await Taro.showModal({
       title: '撤回隐私授权',
@@ -122,6 +122,9 @@ function MeView({ me }: { me: Me }) {
           {me.departments.length ? (
             <Button className="btn plain department-calls-entry" onClick={() => Taro.navigateTo({ url: '/packages/grid/calls/index' })}>{me.departments.map((d) => d.name).join('、')} · 部门报到</Button>
           ) : null}
+          {noticeDesks.map((c) => (
+            <Button key={`n-${c.id}`} className="btn plain notice-desk" onClick={() => Taro.navigateTo({ url: `/packages/notices/manage/index?communityId=${c.id}` })}>
+              {c.name} · {c.roles.includes('committee') ? '公告与公开' : '公开事项审核'}
             </Button>
           ))}
           {mallDesks.map((c) => (

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input, Picker } from '@tarojs/components';
+import { ActionButton } from '../../../components/ActionButton';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { adminApi, type CommunitySetup } from '../../../api/admin';
@@ -142,7 +143,7 @@ function AddLine({ placeholder, action, onAdd }: { placeholder: string; action: 
   return (
     <View className="row">
       <Input className="input add-line" value={value} placeholder={placeholder} aria-label={placeholder} onInput={(e) => setValue(e.detail.value)} />
-      <Button className="btn secondary add-line-submit" disabled={value.trim().length < 1} onClick={() => void onAdd(value.trim()).then((ok) => { if (ok) setValue(''); })}>{action}</Button>
+      <ActionButton className="secondary add-line-submit" disabled={value.trim().length < 1} onClick={() => void onAdd(value.trim()).then((ok) => { if (ok) setValue(''); })}>{action}</ActionButton>
     </View>
   );
 }

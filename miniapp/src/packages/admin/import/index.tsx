@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
+import { ActionButton } from '../../../components/ActionButton';
 import { Page } from '../../../components/Page';
 import { adminApi, downloadSheet, pickSheet, type ImportResult } from '../../../api/admin';
 import { errorMessage, toast } from '../../../lib/feedback';
@@ -55,7 +56,7 @@ function Import({ id }: { id: string }) {
         <Text className="text">3. 确认无误后正式导入。居民本人用表里的手机号登录并同意提供手机号后，才会成为认证居民。</Text>
         <View className="btn-row">
           <Button className="btn secondary import-template" onClick={() => void downloadSheet('/admin/templates/households', '住户和居民导入模板.xlsx').catch(() => toast('模板没有下载成功'))}>下载模板</Button>
-          <Button className="btn import-choose" disabled={progress !== null} onClick={() => void choose()}>{file ? '重新选择表格' : '选择表格（.xlsx 或 .csv）'}</Button>
+          <ActionButton className="import-choose" disabled={progress !== null} onClick={() => void choose()}>{file ? '重新选择表格' : '选择表格（.xlsx 或 .csv）'}</ActionButton>
         </View>
         {file ? <Text className="muted">已选择：{file.name}（{Math.max(1, Math.round(file.size / 1024))} KB）</Text> : null}
         {progress !== null ? (
@@ -91,9 +92,9 @@ function Import({ id }: { id: string }) {
           </View>
           {result.details.length > 300 ? <Text className="muted">只列出前 300 行，其余的行结果相同。</Text> : null}
           {result.dryRun && file && result.created + result.updated > 0 ? (
-            <Button className="btn import-confirm" disabled={progress !== null} onClick={() => void run(file, false)}>
+            <ActionButton className="import-confirm" disabled={progress !== null} onClick={() => void run(file, false)}>
               确认导入（{result.created + result.updated} 行{result.refused ? `，跳过 ${result.refused} 行` : ''}）
-            </Button>
+            </ActionButton>
           ) : null}
           {result.dryRun && result.created + result.updated === 0 && !result.refused ? <Text className="text">表格里的内容都已经在系统里了，不需要再导入。</Text> : null}
         </View>

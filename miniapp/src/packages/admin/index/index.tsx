@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text, Button, Input, Picker } from '@tarojs/components';
+import { ActionButton } from '../../../components/ActionButton';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { adminApi } from '../../../api/admin';
@@ -96,7 +97,7 @@ function CreateForm({ streetId, onDone }: { streetId: string; onDone: () => void
       {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}
       <View className="btn-row">
         <Button className="btn plain" onClick={onDone}>取消</Button>
-        <Button className="btn community-save" loading={busy} disabled={busy} onClick={() => void save()}>创建</Button>
+        <ActionButton className="community-save" loading={busy} disabled={busy} onClick={() => void save()}>创建</ActionButton>
       </View>
     </View>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { View, Text, Button, Textarea, Input } from '@tarojs/components';
+import { ActionButton } from '../../../components/ActionButton';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { gridApi, type Dispute } from '../../../api/grid';
@@ -56,8 +57,8 @@ function Mediate({ d, reload }: { d: Dispute; reload: () => Promise<void> }) {
     <View className="card stack">
       <Text className="card-title">记一次调解</Text>
       <Textarea className="input textarea-box mediation-notes" value={notes} maxlength={3000} aria-label="调解情况" placeholder="谁参加、双方的意见、谈到哪一步" onInput={(e) => setNotes(e.detail.value)} />
-      <Button className="btn mediation-save" disabled={notes.trim().length < 2} onClick={() => void runAction(() => gridApi.mediate(d.id, notes.trim()), '调解已记录',
-        async () => { setNotes(''); await reload(); })}>保存调解记录</Button>
+      <ActionButton className="mediation-save" disabled={notes.trim().length < 2} onClick={() => void runAction(() => gridApi.mediate(d.id, notes.trim()), '调解已记录',
+        async () => { setNotes(''); await reload(); })}>保存调解记录</ActionButton>
     </View>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input, Textarea, Picker } from '@tarojs/components';
+import { ActionButton } from '../../../components/ActionButton';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { gridApi, type GridDesk } from '../../../api/grid';
@@ -104,7 +105,7 @@ function OpenForm({ communityId, desk, onCancel }: { communityId: string; desk: 
       {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}
       <View className="btn-row">
         <Button className="btn plain" onClick={onCancel}>取消</Button>
-        <Button className="btn dispute-save" loading={busy} disabled={busy || !parties.length} onClick={() => void save()}>保存</Button>
+        <ActionButton className="dispute-save" loading={busy} disabled={busy || !parties.length} onClick={() => void save()}>保存</ActionButton>
       </View>
     </View>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
-import { View, Text, Button, Textarea, Picker } from '@tarojs/components';
+import { View, Text, Textarea, Picker } from '@tarojs/components';
+import { ActionButton } from '../../../components/ActionButton';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { gridApi } from '../../../api/grid';
@@ -47,7 +48,7 @@ function Logs({ communityId }: { communityId: string }) {
             <View className="input picker log-day">{day}</View>
           </Picker>
           <Textarea className="input textarea-box log-body" value={body} maxlength={2000} aria-label="日志内容" placeholder="今天走访、巡查、处理了什么，居民提了什么" onInput={(e) => setBody(e.detail.value)} />
-          <Button className="btn log-save" disabled={body.trim().length < 2} onClick={() => void save()}>保存</Button>
+          <ActionButton className="log-save" disabled={body.trim().length < 2} onClick={() => void save()}>保存</ActionButton>
         </View>
       ) : null}
       {state.status === 'loading' ? <Loading /> : null}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button, Input, Textarea, Switch, Picker } from '@tarojs/components';
+import { ActionButton } from '../../../components/ActionButton';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, Loading } from '../../../components/StateView';
 import { Uploader } from '../../../components/Uploader';
@@ -199,7 +200,7 @@ function NewReport({ me, communityId }: { me: Me; communityId: string }) {
         </View>
 
         {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}
-        <Button className="btn report-submit" loading={busy} disabled={busy} onClick={() => void submit()}>提交</Button>
+        <ActionButton className="report-submit" loading={busy} disabled={busy} onClick={() => void submit()}>提交</ActionButton>
       </View>
     </View>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Textarea, Picker } from '@tarojs/components';
+import { ActionButton } from '../../../components/ActionButton';
 import { Page } from '../../../components/Page';
 import { RemindMe } from '../../../components/RemindMe';
 import { ErrorState, Loading } from '../../../components/StateView';
@@ -154,7 +155,7 @@ function NoteForm({ title, hint, needsPhoto, communityId, className, onSubmit }:
       <Text className="muted">{hint}</Text>
       <Textarea className="input textarea-box step-note-input" value={note} maxlength={500} aria-label={title} placeholder="处理情况" onInput={(e) => setNote(e.detail.value)} />
       <Uploader key={round} communityId={communityId} purpose="grid_report" label={needsPhoto ? '处理后的照片（必拍）' : '处理后的照片'} max={9} onChange={setFiles} />
-      <Button className="btn step-submit" loading={busy} disabled={busy} onClick={() => void submit()}>{title.startsWith('报到') ? '提交报到' : '办结'}</Button>
+      <ActionButton className="step-submit" loading={busy} disabled={busy} onClick={() => void submit()}>{title.startsWith('报到') ? '提交报到' : '办结'}</ActionButton>
     </View>
   );
 }
@@ -185,7 +186,7 @@ function Rate({ onRate }: { onRate: (rating: number, note: string) => Promise<bo
         ))}
       </View>
       <Textarea className="input textarea-box" value={note} maxlength={300} aria-label="想说的话" placeholder="想说的话（选填）" onInput={(e) => setNote(e.detail.value)} />
-      <Button className="btn rate-submit" disabled={!rating} onClick={() => void onRate(rating, note.trim())}>提交评价</Button>
+      <ActionButton className="rate-submit" disabled={!rating} onClick={() => void onRate(rating, note.trim())}>提交评价</ActionButton>
     </View>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input, Textarea, Picker } from '@tarojs/components';
+import { ActionButton } from '../../../components/ActionButton';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { Tabs } from '../../../components/Tabs';
@@ -136,7 +137,7 @@ function VisitForm({ h, onDone }: { h: { householdId: string; address: string };
       {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}
       <View className="btn-row">
         <Button className="btn plain" onClick={() => void onDone(false)}>取消</Button>
-        <Button className="btn visit-save" loading={busy} disabled={busy} onClick={() => void save()}>保存走访</Button>
+        <ActionButton className="visit-save" loading={busy} disabled={busy} onClick={() => void save()}>保存走访</ActionButton>
       </View>
     </View>
   );
