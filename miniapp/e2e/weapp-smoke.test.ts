@@ -47,6 +47,8 @@ const seeded = {
   case: 'd2000000-0000-4000-8000-000000000001',
   topic: 'e3000000-0000-4000-8000-000000000001',
   poll: 'e4000000-0000-4000-8000-000000000001',
+  report: 'f1000000-0000-4000-8000-000000000002', // a 随手拍 in 春晖社区 (the committee sees the community's)
+  dispute: 'f4000000-0000-4000-8000-000000000001',
 };
 
 /** The query each page is opened with, as a link, share card or QR code would give it. */
@@ -65,6 +67,14 @@ const queries: Record<string, Record<string, string>> = {
   'packages/notices/poster/index': { id: seeded.notice },
   'packages/notices/manage/index': { communityId: community.chunhui },
   'packages/staff/verifications/index': { communityId: community.chunhui },
+  'packages/grid/report/index': { id: seeded.report },
+  'packages/grid/dispute/index': { id: seeded.dispute },
+  'packages/admin/community/index': { id: community.chunhui },
+  'packages/admin/import/index': { id: community.chunhui },
+  'packages/admin/staff/index': { id: community.chunhui },
+  'packages/admin/residents/index': { id: community.chunhui },
+  'packages/admin/dashboard/index': { id: community.chunhui },
+  'packages/public/chain/index': { community: community.chunhui },
 };
 
 /** Pages that show a message instead of content in weapp on purpose. */

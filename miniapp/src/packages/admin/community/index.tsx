@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input, Picker } from '@tarojs/components';
 import { ActionButton } from '../../../components/ActionButton';
+import { named } from '../../../lib/a11y';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { adminApi, type CommunitySetup } from '../../../api/admin';
@@ -110,7 +111,7 @@ function Settings({ c, reload }: { c: CommunitySetup; reload: () => Promise<void
   const field = (label: string, key: keyof typeof v, type: 'text' | 'number' = 'text') => (
     <View className="field">
       <View className="field-label">{label}</View>
-      <Input className={`input setting-${key}`} type={type} value={v[key]} aria-label={label} onInput={(e) => setV({ ...v, [key]: e.detail.value })} />
+      <Input className={`input setting-${key}`} type={type} value={v[key]} {...named(label)} onInput={(e) => setV({ ...v, [key]: e.detail.value })} />
       {errors[key] ? <View className="field-error">{errors[key]}</View> : null}
     </View>
   );
@@ -142,7 +143,7 @@ function AddLine({ placeholder, action, onAdd }: { placeholder: string; action: 
   const [value, setValue] = useState('');
   return (
     <View className="row">
-      <Input className="input add-line" value={value} placeholder={placeholder} aria-label={placeholder} onInput={(e) => setValue(e.detail.value)} />
+      <Input className="input add-line" value={value} placeholder={placeholder} {...named(placeholder)} onInput={(e) => setValue(e.detail.value)} />
       <ActionButton className="secondary add-line-submit" disabled={value.trim().length < 1} onClick={() => void onAdd(value.trim()).then((ok) => { if (ok) setValue(''); })}>{action}</ActionButton>
     </View>
   );

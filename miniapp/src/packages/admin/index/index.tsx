@@ -2,6 +2,7 @@ import { useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text, Button, Input, Picker } from '@tarojs/components';
 import { ActionButton } from '../../../components/ActionButton';
+import { named } from '../../../lib/a11y';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { adminApi } from '../../../api/admin';
@@ -75,7 +76,7 @@ function CreateForm({ streetId, onDone }: { streetId: string; onDone: () => void
   const field = (label: string, key: string, value: string, set: (v: string) => void, placeholder: string) => (
     <View className="field">
       <View className="field-label">{label}</View>
-      <Input className={`input community-${key}`} value={value} placeholder={placeholder} aria-label={label} onInput={(e) => set(e.detail.value)} />
+      <Input className={`input community-${key}`} value={value} placeholder={placeholder} {...named(label)} onInput={(e) => set(e.detail.value)} />
       {errors[key] ? <View className="field-error">{errors[key]}</View> : null}
     </View>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input, Picker } from '@tarojs/components';
+import { named } from '../../../lib/a11y';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { adminApi, type Member } from '../../../api/admin';
@@ -32,7 +33,7 @@ function Residents({ id }: { id: string }) {
   return (
     <AdminFrame section="residents" communityId={id}>
       <View className="card row">
-        <Input className="input resident-q" value={q} placeholder="按姓名找" aria-label="按姓名找" confirmType="search" onInput={(e) => setQ(e.detail.value)} onConfirm={() => setQuery(q.trim())} />
+        <Input className="input resident-q" value={q} placeholder="按姓名找" {...named('按姓名找')} confirmType="search" onInput={(e) => setQ(e.detail.value)} onConfirm={() => setQuery(q.trim())} />
         <Button className="btn secondary" onClick={() => setQuery(q.trim())}>找</Button>
       </View>
       {state.status === 'loading' ? <Loading /> : null}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input, Picker } from '@tarojs/components';
+import { named } from '../../../lib/a11y';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { adminApi } from '../../../api/admin';
@@ -112,17 +113,17 @@ function Grant({ id, streetAdmin, onDone }: { id: string; streetAdmin: boolean; 
         ) : null}
         <View className="field">
           <View className="field-label">手机号</View>
-          <Input className="input grant-phone" type="number" maxlength={11} value={phone} aria-label="手机号" placeholder="对方登录用的手机号" onInput={(e) => setPhone(e.detail.value)} />
+          <Input className="input grant-phone" type="number" maxlength={11} value={phone} {...named('手机号')} placeholder="对方登录用的手机号" onInput={(e) => setPhone(e.detail.value)} />
           {errors.phone ? <View className="field-error">{errors.phone}</View> : null}
         </View>
         <View className="field">
           <View className="field-label">姓名</View>
-          <Input className="input grant-name" value={name} aria-label="姓名" onInput={(e) => setName(e.detail.value)} />
+          <Input className="input grant-name" value={name} {...named('姓名')} onInput={(e) => setName(e.detail.value)} />
           {errors.name ? <View className="field-error">{errors.name}</View> : null}
         </View>
         <View className="field">
           <View className="field-label">职务（选填）</View>
-          <Input className="input grant-title" value={title} aria-label="职务" placeholder="例如 第三网格网格员" onInput={(e) => setTitle(e.detail.value)} />
+          <Input className="input grant-title" value={title} {...named('职务')} placeholder="例如 第三网格网格员" onInput={(e) => setTitle(e.detail.value)} />
         </View>
       </View>
       {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { named } from '../../../lib/a11y';
 import { View, Text, Button, Input } from '@tarojs/components';
 import { gridApi, type GridHousehold } from '../../../api/grid';
 import { errorMessage } from '../../../lib/feedback';
@@ -19,7 +20,7 @@ export function HouseholdSearch({ communityId, action, onPick }: { communityId: 
   return (
     <View className="stack household-search">
       <View className="row">
-        <Input className="input household-q" value={q} maxlength={40} placeholder="门牌，例如 1号楼 或 2单元" aria-label="按门牌找住户"
+        <Input className="input household-q" value={q} maxlength={40} placeholder="门牌，例如 1号楼 或 2单元" {...named('按门牌找住户')}
           confirmType="search" onInput={(e) => setQ(e.detail.value)} onConfirm={() => void search()} />
         <Button className="btn secondary household-find" onClick={() => void search()}>找</Button>
       </View>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { View, Text, Button, Textarea, Input } from '@tarojs/components';
 import { ActionButton } from '../../../components/ActionButton';
+import { named } from '../../../lib/a11y';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { gridApi, type Dispute } from '../../../api/grid';
@@ -56,7 +57,7 @@ function Mediate({ d, reload }: { d: Dispute; reload: () => Promise<void> }) {
   return (
     <View className="card stack">
       <Text className="card-title">记一次调解</Text>
-      <Textarea className="input textarea-box mediation-notes" value={notes} maxlength={3000} aria-label="调解情况" placeholder="谁参加、双方的意见、谈到哪一步" onInput={(e) => setNotes(e.detail.value)} />
+      <Textarea className="input textarea mediation-notes" value={notes} maxlength={3000} {...named('调解情况')} placeholder="谁参加、双方的意见、谈到哪一步" onInput={(e) => setNotes(e.detail.value)} />
       <ActionButton className="mediation-save" disabled={notes.trim().length < 2} onClick={() => void runAction(() => gridApi.mediate(d.id, notes.trim()), '调解已记录',
         async () => { setNotes(''); await reload(); })}>保存调解记录</ActionButton>
     </View>
@@ -69,13 +70,13 @@ function Conclude({ d, reload }: { d: Dispute; reload: () => Promise<void> }) {
   return (
     <View className="card stack conclude">
       <Text className="card-title">结果</Text>
-      <Textarea className="input textarea-box conclude-agreement" value={agreement} maxlength={2000} aria-label="协议内容" placeholder="达成的协议（双方同意的内容）" onInput={(e) => setAgreement(e.detail.value)} />
+      <Textarea className="input textarea conclude-agreement" value={agreement} maxlength={2000} {...named('协议内容')} placeholder="达成的协议（双方同意的内容）" onInput={(e) => setAgreement(e.detail.value)} />
       <Button className="btn conclude-agreed" onClick={() => {
         if (!d.sessions.length) return toast('请先记录至少一次调解');
         if (agreement.trim().length < 2) return toast('请写明协议内容');
         void runAction(() => gridApi.conclude(d.id, { status: 'agreed', agreement: agreement.trim() }), '已登记达成协议', reload);
       }}>达成协议，结案</Button>
-      <Input className="input conclude-referred" value={referredTo} maxlength={100} aria-label="转交给" placeholder="转交给谁，例如 司法所、派出所" onInput={(e) => setReferredTo(e.detail.value)} />
+      <Input className="input conclude-referred" value={referredTo} maxlength={100} {...named('转交给')} placeholder="转交给谁，例如 司法所、派出所" onInput={(e) => setReferredTo(e.detail.value)} />
       <Button className="btn secondary conclude-refer" onClick={() => {
         if (referredTo.trim().length < 2) return toast('请写明转交给谁');
         void runAction(() => gridApi.conclude(d.id, { status: 'referred', referredTo: referredTo.trim() }), '已登记转交', reload);

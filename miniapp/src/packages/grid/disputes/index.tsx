@@ -2,6 +2,7 @@ import { useState } from 'react';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input, Textarea, Picker } from '@tarojs/components';
 import { ActionButton } from '../../../components/ActionButton';
+import { named } from '../../../lib/a11y';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { gridApi, type GridDesk } from '../../../api/grid';
@@ -90,9 +91,9 @@ function OpenForm({ communityId, desk, onCancel }: { communityId: string; desk: 
           <View className="input picker">{grid?.name ?? '选择网格'}</View>
         </Picker>
       ) : null}
-      <Input className="input dispute-title" value={title} maxlength={60} placeholder="简短标题，例如 楼上漏水纠纷" aria-label="标题" onInput={(e) => setTitle(e.detail.value)} />
+      <Input className="input dispute-title" value={title} maxlength={60} placeholder="简短标题，例如 楼上漏水纠纷" {...named('标题')} onInput={(e) => setTitle(e.detail.value)} />
       {errors.title ? <View className="field-error">{errors.title}</View> : null}
-      <Textarea className="input textarea-box dispute-details" value={details} maxlength={3000} aria-label="经过" placeholder="纠纷的经过、双方的说法" onInput={(e) => setDetails(e.detail.value)} />
+      <Textarea className="input textarea dispute-details" value={details} maxlength={3000} {...named('经过')} placeholder="纠纷的经过、双方的说法" onInput={(e) => setDetails(e.detail.value)} />
       {errors.details ? <View className="field-error">{errors.details}</View> : null}
       <View className="field">
         <View className="field-label">当事住户</View>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Textarea, Picker } from '@tarojs/components';
 import { ActionButton } from '../../../components/ActionButton';
+import { named } from '../../../lib/a11y';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { gridApi } from '../../../api/grid';
@@ -47,7 +48,7 @@ function Logs({ communityId }: { communityId: string }) {
           <Picker mode="date" value={day} start={shanghaiDate(Date.now(), -31)} end={shanghaiDate()} onChange={(e) => setDay(e.detail.value)}>
             <View className="input picker log-day">{day}</View>
           </Picker>
-          <Textarea className="input textarea-box log-body" value={body} maxlength={2000} aria-label="日志内容" placeholder="今天走访、巡查、处理了什么，居民提了什么" onInput={(e) => setBody(e.detail.value)} />
+          <Textarea className="input textarea log-body" value={body} maxlength={2000} {...named('日志内容')} placeholder="今天走访、巡查、处理了什么，居民提了什么" onInput={(e) => setBody(e.detail.value)} />
           <ActionButton className="log-save" disabled={body.trim().length < 2} onClick={() => void save()}>保存</ActionButton>
         </View>
       ) : null}

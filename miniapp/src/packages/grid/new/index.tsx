@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button, Input, Textarea, Switch, Picker } from '@tarojs/components';
 import { ActionButton } from '../../../components/ActionButton';
+import { named } from '../../../lib/a11y';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, Loading } from '../../../components/StateView';
 import { Uploader } from '../../../components/Uploader';
@@ -158,7 +159,7 @@ function NewReport({ me, communityId }: { me: Me; communityId: string }) {
             <Button className="btn plain" onClick={() => void pickPoint()}>{point ? `已选：${point.name}（点此重选）` : '打开地图选位置'}</Button>
           ) : null}
           {placeKind === 'text' || placeKind === 'point' ? (
-            <Input className="input report-place-text" value={placeText} maxlength={100} placeholder="例如 春晖路公交站旁的井盖" aria-label="地点说明"
+            <Input className="input report-place-text" value={placeText} maxlength={100} placeholder="例如 春晖路公交站旁的井盖" {...named('地点说明')}
               onInput={(e) => setPlaceText(e.detail.value)} />
           ) : null}
           {[errors.buildingId, errors.placeId, errors.latitude, errors.placeText, errors.placeKind].filter(Boolean).map((m) => <View key={m} className="field-error">{m}</View>)}
@@ -181,7 +182,7 @@ function NewReport({ me, communityId }: { me: Me; communityId: string }) {
 
         <View className="field">
           <View className="field-label" id="report-description-label">说说情况</View>
-          <Textarea className="input textarea-box report-description" value={description} maxlength={1000} aria-labelledby="report-description-label"
+          <Textarea className="input textarea report-description" value={description} maxlength={1000} 
             placeholder="例如 3号楼东边的路灯不亮三天了，晚上很黑" onInput={(e) => setDescription(e.detail.value)} />
           {errors.description ? <View className="field-error">{errors.description}</View> : null}
         </View>
@@ -196,7 +197,9 @@ function NewReport({ me, communityId }: { me: Me; communityId: string }) {
             <Text className="text">不让邻居看到我的名字</Text>
             <Text className="muted">网格员和社区工作人员仍然知道是谁反映的</Text>
           </View>
-          <Switch className="report-anonymous" checked={anonymous} color="#b83227" aria-label="不让邻居看到我的名字" onChange={(e) => setAnonymous(e.detail.value)} />
+          <View className="switch-box">
+            <Switch className="report-anonymous big-switch" checked={anonymous} color="#b83227" {...named('不让邻居看到我的名字')} onChange={(e) => setAnonymous(e.detail.value)} />
+          </View>
         </View>
 
         {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}

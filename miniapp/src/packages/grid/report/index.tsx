@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Textarea, Picker } from '@tarojs/components';
 import { ActionButton } from '../../../components/ActionButton';
+import { named } from '../../../lib/a11y';
 import { Page } from '../../../components/Page';
 import { RemindMe } from '../../../components/RemindMe';
 import { ErrorState, Loading } from '../../../components/StateView';
@@ -153,7 +154,7 @@ function NoteForm({ title, hint, needsPhoto, communityId, className, onSubmit }:
     <View className={`stack ${className}`}>
       <Text className="field-label">{title}</Text>
       <Text className="muted">{hint}</Text>
-      <Textarea className="input textarea-box step-note-input" value={note} maxlength={500} aria-label={title} placeholder="处理情况" onInput={(e) => setNote(e.detail.value)} />
+      <Textarea className="input textarea step-note-input" value={note} maxlength={500} {...named(title)} placeholder="处理情况" onInput={(e) => setNote(e.detail.value)} />
       <Uploader key={round} communityId={communityId} purpose="grid_report" label={needsPhoto ? '处理后的照片（必拍）' : '处理后的照片'} max={9} onChange={setFiles} />
       <ActionButton className="step-submit" loading={busy} disabled={busy} onClick={() => void submit()}>{title.startsWith('报到') ? '提交报到' : '办结'}</ActionButton>
     </View>
@@ -185,7 +186,7 @@ function Rate({ onRate }: { onRate: (rating: number, note: string) => Promise<bo
           <View key={n} className={`star star-${n}`} role="radio" aria-checked={rating === n} aria-label={`${n} 星`} onClick={() => setRating(n)}>{n <= rating ? '★' : '☆'}</View>
         ))}
       </View>
-      <Textarea className="input textarea-box" value={note} maxlength={300} aria-label="想说的话" placeholder="想说的话（选填）" onInput={(e) => setNote(e.detail.value)} />
+      <Textarea className="input textarea" value={note} maxlength={300} {...named('想说的话')} placeholder="想说的话（选填）" onInput={(e) => setNote(e.detail.value)} />
       <ActionButton className="rate-submit" disabled={!rating} onClick={() => void onRate(rating, note.trim())}>提交评价</ActionButton>
     </View>
   );

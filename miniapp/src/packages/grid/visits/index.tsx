@@ -2,12 +2,13 @@ import { useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input, Textarea, Picker } from '@tarojs/components';
 import { ActionButton } from '../../../components/ActionButton';
+import { named } from '../../../lib/a11y';
 import { Page } from '../../../components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
 import { Tabs } from '../../../components/Tabs';
 import { gridApi } from '../../../api/grid';
 import { ApiError } from '../../../api/client';
-import { usePagedList } from '../../../lib/pageData';
+import { usePageData, usePagedList } from '../../../lib/pageData';
 import { formatDate, formatDateTime } from '../../../lib/format';
 import { runAction, toast } from '../../../lib/feedback';
 import { shanghaiDate } from '@contracts/time';
@@ -27,9 +28,17 @@ type Tab = 'todo' | 'done';
 
 /** 入户走访: the households of my grids not visited this quarter, and the visits I recorded with their follow-ups. */
 function Visits({ communityId }: { communityId: string }) {
-  const [tab, setTab] = useState<Tab>('todo');
+  // The committee reads the visit records; only a grid worker has households to visit.
+  const [desk] = usePageData(() => gridApi.desk(communityId), [communityId]);
+  if (desk.status === 'loading') return <Loading />;
+  if (desk.status === 'error') return <ErrorState message={desk.message} />;
+  return <VisitsOf communityId={communityId} worker={desk.data.isWorker} />;
+}
+
+function VisitsOf({ communityId, worker }: { communityId: string; worker: boolean }) {
+  const [tab, setTab] = useState<Tab>(worker ? 'todo' : 'done');
   const [visiting, setVisiting] = useState<{ householdId: string; address: string } | null>(null);
-  const todo = usePagedList((cursor) => gridApi.unvisited(communityId, cursor), [communityId]);
+  const todo = usePagedList((cursor) => (worker ? gridApi.unvisited(communityId, cursor) : Promise.resolve({ items: [], nextCursor: null })), [communityId, worker]);
   const done = usePagedList((cursor) => gridApi.visits(communityId, cursor), [communityId]);
   const reload = async () => { await Promise.all([todo.reload(), done.reload()]); };
   useDidShow(() => void reload());
@@ -38,7 +47,7 @@ function Visits({ communityId }: { communityId: string }) {
   const { state } = list;
   return (
     <View>
-      <Tabs value={tab} onChange={setTab} tabs={[{ key: 'todo', label: '本季度未走访' }, { key: 'done', label: '走访记录' }]} />
+      {worker ? <Tabs value={tab} onChange={setTab} tabs={[{ key: 'todo', label: '本季度未走访' }, { key: 'done', label: '走访记录' }]} /> : null}
       {tab === 'todo' ? <View className="card"><HouseholdSearch communityId={communityId} action="记走访" onPick={setVisiting} /></View> : null}
       {state.status === 'loading' ? <Loading /> : null}
       {state.status === 'error' ? <ErrorState message={state.message} onRetry={() => void list.reload()} /> : null}
@@ -111,7 +120,7 @@ function VisitForm({ h, onDone }: { h: { householdId: string; address: string };
       <Text className="card-title">走访 {h.address}</Text>
       <View className="field">
         <View className="field-label">见到了谁</View>
-        <Input className="input visit-met" value={met} maxlength={60} placeholder="例如 户主本人、老人和保姆" aria-label="见到了谁" onInput={(e) => setMet(e.detail.value)} />
+        <Input className="input visit-met" value={met} maxlength={60} placeholder="例如 户主本人、老人和保姆" {...named('见到了谁')} onInput={(e) => setMet(e.detail.value)} />
         {errors.met ? <View className="field-error">{errors.met}</View> : null}
       </View>
       <View className="field">
@@ -122,11 +131,11 @@ function VisitForm({ h, onDone }: { h: { householdId: string; address: string };
       </View>
       <View className="field">
         <View className="field-label">情况</View>
-        <Textarea className="input textarea-box visit-note" value={note} maxlength={1000} aria-label="情况" placeholder="家里的情况、提到的困难和诉求" onInput={(e) => setNote(e.detail.value)} />
+        <Textarea className="input textarea visit-note" value={note} maxlength={1000} {...named('情况')} placeholder="家里的情况、提到的困难和诉求" onInput={(e) => setNote(e.detail.value)} />
       </View>
       <View className="field">
         <View className="field-label">要跟进的事（选填）</View>
-        <Input className="input visit-follow-up" value={followUp} maxlength={300} placeholder="例如 下周陪老人去办高龄津贴" aria-label="要跟进的事" onInput={(e) => setFollowUp(e.detail.value)} />
+        <Input className="input visit-follow-up" value={followUp} maxlength={300} placeholder="例如 下周陪老人去办高龄津贴" {...named('要跟进的事')} onInput={(e) => setFollowUp(e.detail.value)} />
         {followUp.trim() ? (
           <Picker mode="date" value={due || shanghaiDate()} start={shanghaiDate()} onChange={(e) => setDue(e.detail.value)}>
             <View className="input picker visit-due">{due ? `${due} 前跟进` : '选择跟进日期'}</View>
