@@ -84,6 +84,7 @@ function StandardHome({ me, notices, reload }: { me: Me; notices: Load<NoticeHom
           <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/affairs/index' })}>议事协商</Button>
           <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/volunteer/index' })}>志愿服务</Button>
           <Button className="btn plain home-report" onClick={() => Taro.navigateTo({ url: '/packages/grid/new/index' })}>随手拍</Button>
+          {c ? <Button className="btn plain home-chain" onClick={() => Taro.navigateTo({ url: `/packages/public/chain/index?community=${c.id}` })}>公开记录</Button> : null}
           <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/me/index' })}>我的</Button>
         </View>
       </View>

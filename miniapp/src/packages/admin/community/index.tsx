@@ -12,6 +12,7 @@ import { fetchAllPages, usePageData } from '../../../lib/pageData';
 import { askReason, confirm } from '../../../lib/ask';
 import { runAction, toast } from '../../../lib/feedback';
 import { AdminFrame } from '../components/AdminFrame';
+import { TableScroll } from '../components/TableScroll';
 import '../admin.css';
 
 export default function CommunitySetupPage() {
@@ -42,7 +43,7 @@ function Setup({ id }: { id: string }) {
       {c.mayEditCommunity ? <Settings c={c} reload={refresh} /> : null}
       <View className="card stack admin-grids">
         <Text className="card-title">网格</Text>
-        <View className="table-scroll">
+        <TableScroll label="网格">
           <View className="table" role="table">
             <View className="table-row head" role="row">
               {['网格', '楼栋', '住户', '网格员', ''].map((h) => <View key={h} className="table-cell" role="columnheader">{h}</View>)}
@@ -67,7 +68,7 @@ function Setup({ id }: { id: string }) {
               </View>
             ))}
           </View>
-        </View>
+        </TableScroll>
         <AddLine placeholder="新网格的名称，例如 第三网格" action="新建网格" onAdd={(name) => runAction(() => adminApi.createGrid(id, name), '网格已新建', refresh)} />
       </View>
       <View className="card stack admin-buildings">

@@ -9,6 +9,7 @@ import { usePageData } from '../../../lib/pageData';
 import { toast } from '../../../lib/feedback';
 import { shanghaiDate } from '@contracts/time';
 import { AdminFrame } from '../components/AdminFrame';
+import { TableScroll } from '../components/TableScroll';
 import '../admin.css';
 
 export default function DashboardPage() {
@@ -87,7 +88,7 @@ function StreetView({ streetId, period }: { streetId: string; period: Period }) 
         <Button className="btn secondary dashboard-export" onClick={() => void downloadSheet(`/admin/streets/${streetId}/dashboard/export?from=${period.from}&to=${period.to}`,
           `街道看板_${period.from}.xlsx`).then(() => toast('已导出'), () => toast('没有导出成功'))}>导出 Excel</Button>
       </View>
-      <View className="table-scroll">
+      <TableScroll label="各社区并排">
         <View className="table" role="table">
           <View className="table-row head" role="row">
             <View className="table-cell" role="columnheader">社区/村</View>
@@ -102,7 +103,7 @@ function StreetView({ streetId, period }: { streetId: string; period: Period }) 
             </View>
           ))}
         </View>
-      </View>
+      </TableScroll>
     </View>
   );
 }
@@ -132,7 +133,7 @@ function CommunityView({ id, period }: { id: string; period: Period }) {
       </View>
       <View className="card stack">
         <Text className="card-title">各网格</Text>
-        <View className="table-scroll">
+        <TableScroll label="各网格">
           <View className="table" role="table">
             <View className="table-row head" role="row">
               {['网格', '网格员', '住户', '随手拍', '未办结', '超时', '走访户数'].map((h) => <View key={h} className="table-cell" role="columnheader">{h}</View>)}
@@ -149,7 +150,7 @@ function CommunityView({ id, period }: { id: string; period: Period }) {
               </View>
             ))}
           </View>
-        </View>
+        </TableScroll>
       </View>
       <View className="card stack">
         <Text className="card-title">导出台账</Text>

@@ -6,6 +6,7 @@ import { Page } from '../../../components/Page';
 import { adminApi, downloadSheet, pickSheet, type ImportResult } from '../../../api/admin';
 import { errorMessage, toast } from '../../../lib/feedback';
 import { AdminFrame } from '../components/AdminFrame';
+import { TableScroll } from '../components/TableScroll';
 import '../admin.css';
 
 export default function ImportPage() {
@@ -74,7 +75,7 @@ function Import({ id }: { id: string }) {
           <Text className="card-title">{result.dryRun ? '试导入结果（还没有写入）' : '已导入'}</Text>
           <Text className="text import-summary">共 {result.rows} 行：新建 {result.created}，更新 {result.updated}，不变 {result.unchanged}，不能导入 {result.refused}</Text>
           {refused.length ? <View className="banner alert" role="alert">有 {refused.length} 行不能导入，请在表格里改正后重新选择。其余的行可以先导入。</View> : null}
-          <View className="table-scroll">
+          <TableScroll label="每一行的结果">
             <View className="table" role="table">
               <View className="table-row head" role="row">
                 {['行号', '楼栋', '门牌号', '结果', '说明'].map((h) => <View key={h} className="table-cell" role="columnheader">{h}</View>)}
@@ -89,7 +90,7 @@ function Import({ id }: { id: string }) {
                 </View>
               ))}
             </View>
-          </View>
+          </TableScroll>
           {result.details.length > 300 ? <Text className="muted">只列出前 300 行，其余的行结果相同。</Text> : null}
           {result.dryRun && file && result.created + result.updated > 0 ? (
             <ActionButton className="import-confirm" disabled={progress !== null} onClick={() => void run(file, false)}>
