@@ -4,7 +4,7 @@ import { expectRefused, testDb, userClaims } from '../../test/db.js';
 import { community, persona, type PersonaName } from '../../test/personas.js';
 
 /**
- * Migration 20261130003100_scale_fixes: the notice policies became set-based and two list functions were
+ * Migration 20261130006200_scale_fixes: the notice policies became set-based and two list functions were
  * rewritten for their plans. These tests hold them to the definitions they replaced: every row, every
  * persona, the same answer as the per-row functions (app.can_see_version, app.can_read_notice, app.has_role),
  * which stay in the database as the reference.
