@@ -24,10 +24,13 @@ describe('npm start in production', () => {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     try {
+      // npm test has just built H5, so start should find it up to date; a rebuild here would take minutes.
+      const deadline = Date.now() + 100_000;
       await new Promise<void>((resolve, reject) => {
         const timer = setInterval(() => {
           if (out.includes('is running')) { clearInterval(timer); resolve(); }
-          if (child.exitCode !== null) { clearInterval(timer); reject(new Error(`start exited: ${out}`)); }
+          else if (child.exitCode !== null) { clearInterval(timer); reject(new Error(`start exited: ${out}`)); }
+          else if (Date.now() > deadline) { clearInterval(timer); reject(new Error(`start did not come up in 100 s: ${out}`)); }
         }, 200);
       });
       const base = `http://127.0.0.1:${port}`;
@@ -38,8 +41,11 @@ describe('npm start in production', () => {
       expect(out).not.toMatch(/Demo personas/);
       expect(out).toMatch(/weapp build skipped/);
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
       await db.close();
     }
   }, 120_000);

@@ -11,8 +11,15 @@ import { repoRoot } from './migrate.js';
 export function buildMiniapp(target: 'weapp' | 'h5', env: Record<string, string> = {}, force = false): { built: boolean; ms: number } {
   const out = path.join(repoRoot, 'miniapp', target === 'h5' ? 'dist-h5' : 'dist');
   const stampFile = path.join(out, '.build-stamp');
-  const stamp = inputsHash(target, env);
+  const { stamp, files } = inputsHash(target, env);
+  const manifestFile = path.join(out, '.build-inputs.json');
   if (!force && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return { built: false, ms: 0 };
+  if (!force && existsSync(manifestFile)) {
+    // Say what changed, so an unexpected rebuild can be traced to the file that caused it.
+    const before = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, string>;
+    const changed = [...new Set([...Object.keys(before), ...Object.keys(files)])].filter((f) => before[f] !== files[f]);
+    process.stderr.write(`[build] ${target} inputs changed: ${changed.slice(0, 10).join(', ') || '(build settings)'}\n`);
+  }
   const started = Date.now();
   const res = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/@tarojs/cli/bin/taro'), 'build', '--type', target], {
     cwd: path.join(repoRoot, 'miniapp'),
@@ -25,11 +32,13 @@ export function buildMiniapp(target: 'weapp' | 'h5', env: Record<string, string>
     throw new Error(`taro build --type ${target} failed`);
   }
   writeFileSync(stampFile, stamp);
+  writeFileSync(manifestFile, JSON.stringify(files));
   return { built: true, ms: Date.now() - started };
 }
 
-function inputsHash(target: string, env: Record<string, string>): string {
+function inputsHash(target: string, env: Record<string, string>): { stamp: string; files: Record<string, string> } {
   const h = createHash('sha256').update(target).update(JSON.stringify(env));
+  const hashes: Record<string, string> = {};
   const files = [
     ...walk(path.join(repoRoot, 'miniapp/src')),
     ...walk(path.join(repoRoot, 'miniapp/config')),
@@ -37,8 +46,12 @@ function inputsHash(target: string, env: Record<string, string>): string {
     path.join(repoRoot, 'miniapp/babel.config.cjs'),
     path.join(repoRoot, 'package-lock.json'),
   ];
-  for (const f of files.sort()) h.update(f).update(readFileSync(f));
-  return h.digest('hex');
+  for (const f of files.sort()) {
+    const body = readFileSync(f);
+    h.update(f).update(body);
+    hashes[path.relative(repoRoot, f)] = createHash('sha256').update(body).digest('hex');
+  }
+  return { stamp: h.digest('hex'), files: hashes };
 }
 
 function walk(dir: string): string[] {
