@@ -3,8 +3,9 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './lib/migrate.js';
 
-// WeChat refuses a main package over 2 MB; our budget is 1.5 MB so later features have room.
-const BUDGET_BYTES = 1.5 * 1024 * 1024;
+// WeChat refuses a main package over 2 MB; ours stays under 400 KB so the first open on a slow phone and
+// network is quick (everything but the five tab pages lives in subpackages, loaded when first opened).
+const BUDGET_BYTES = 400 * 1024;
 const dist = path.join(repoRoot, 'miniapp/dist');
 
 function files(dir: string): string[] {
@@ -15,7 +16,7 @@ function files(dir: string): string[] {
 }
 
 describe('weapp size budget', () => {
-  it('keeps the main package under 1.5 MB', () => {
+  it('keeps the main package under 400 KB', () => {
     expect(existsSync(path.join(dist, 'app.json')), 'miniapp/dist is missing: run `npm run build:weapp` (npm test builds it)').toBe(true);
     const app = JSON.parse(readFileSync(path.join(dist, 'app.json'), 'utf8')) as { subPackages?: { root: string }[]; subpackages?: { root: string }[] };
     const roots = (app.subPackages ?? app.subpackages ?? []).map((s) => path.join(dist, s.root.replace(/\/$/, '')) + path.sep);

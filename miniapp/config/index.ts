@@ -34,6 +34,10 @@ export default defineConfig<'webpack5'>(async () => {
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
       },
       optimizeMainPackage: { enable: true },
+      // WeChat cannot recurse templates, so Taro compiles one set per nesting level (16 by default, ~2.7 KB
+      // each in base.wxml, all in the main package). Our deepest page is 10 levels (the weapp smoke test
+      // measures every page and fails past this); anything deeper would still render, through Taro's comp.
+      baseLevel: 12,
       compile,
     },
     h5: {

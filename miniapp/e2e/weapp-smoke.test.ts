@@ -82,6 +82,8 @@ const expectedMessage: Record<string, string> = {
   'packages/notices/poster/index': '请在电脑浏览器中打开', // printing is H5-only
 };
 
+const TEMPLATE_LEVELS = 12;
+
 interface Node { cn?: Node[]; v?: string; cl?: string; [k: string]: unknown }
 
 /** The text and class names of Taro's render tree as the page's setData left it. */
@@ -89,15 +91,17 @@ function readTree(data: Record<string, unknown>) {
   const texts: string[] = [];
   const classes: string[] = [];
   let nodes = 0;
-  const walk = (n: Node | undefined) => {
+  let depth = 0;
+  const walk = (n: Node | undefined, level = 1) => {
     if (!n || typeof n !== 'object') return;
     nodes++;
+    depth = Math.max(depth, level);
     if (typeof n.v === 'string' && n.v.trim()) texts.push(n.v.trim());
     if (typeof n.cl === 'string') classes.push(...n.cl.split(/\s+/));
-    for (const c of n.cn ?? []) walk(c);
+    for (const c of n.cn ?? []) walk(c, level + 1);
   };
   for (const c of ((data.root as Node | undefined)?.cn ?? [])) walk(c);
-  return { texts, classes, nodes };
+  return { texts, classes, nodes, depth };
 }
 
 describe.skipIf(!built)('weapp build runs in a simulated WeChat runtime', () => {
@@ -137,6 +141,8 @@ describe.skipIf(!built)('weapp build runs in a simulated WeChat runtime', () => 
     const problems = [...run.errors];
     const failed = run.requests.filter((r) => r.status >= 500 || r.status === 0);
     for (const r of failed) problems.push(`request ${r.method} ${r.path} → ${r.status || 'no answer'}`);
+    // base.wxml holds one template set per nesting level (mini.baseLevel in miniapp/config/index.ts).
+    if (tree.depth > TEMPLATE_LEVELS) problems.push(`nested ${tree.depth} levels deep, past the ${TEMPLATE_LEVELS} compiled template levels (flatten the page or raise mini.baseLevel)`);
     if (run.setDataCalls === 0) problems.push('setData was never called: the page rendered nothing');
     else if (tree.nodes === 0 || tree.texts.length === 0) problems.push('the page rendered no text');
     const expected = expectedMessage[route];
@@ -151,7 +157,7 @@ describe.skipIf(!built)('weapp build runs in a simulated WeChat runtime', () => 
     const counts = new Map<string, number>();
     for (const c of run.wxCalls) if (!/^(on|off)[A-Z]/.test(c.api)) counts.set(c.api, (counts.get(c.api) ?? 0) + 1);
     const wxSummary = [...counts].map(([api, n]) => (n > 1 ? `${api}×${n}` : api)).join(', ');
-    console.log(`[weapp-smoke] ${problems.length ? 'FAIL' : 'ok  '} ${route.padEnd(36)} setData ${String(run.setDataCalls).padStart(2)}  requests ${String(run.requests.length).padStart(2)}  ${String(run.ms).padStart(4)} ms  `
+    console.log(`[weapp-smoke] ${problems.length ? 'FAIL' : 'ok  '} ${route.padEnd(36)} depth ${String(tree.depth).padStart(2)}  setData ${String(run.setDataCalls).padStart(2)}  requests ${String(run.requests.length).padStart(2)}  ${String(run.ms).padStart(4)} ms  `
       + `"${tree.texts.slice(0, 4).join(' / ').slice(0, 60)}"${wxSummary ? `  wx: ${wxSummary}` : ''}${refused.length ? `  refused: ${refused.join(', ')}` : ''}`
       + `${problems.length ? `\n  requests: ${statuses}\n  ${problems.join('\n  ')}` : ''}`);
     expect(problems).toEqual([]);
