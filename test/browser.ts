@@ -1,11 +1,12 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { depsFromEnv } from '../api/_lib/app.js';
 import { startServer } from '../scripts/serve.js';
 import { repoRoot } from '../scripts/lib/migrate.js';
+import { CHROMIUM, hasChromium, launchChromium } from '../scripts/lib/chromium.js';
 import { testDb } from './db.js';
 import { TEST_JWT_SECRET } from './api.js';
 
@@ -31,18 +32,9 @@ export async function startJourney() {
   };
 }
 
-/** Debian's Chromium (apt-get install chromium); the browser journeys are skipped, loudly, without it. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM);
+// The browser journeys are skipped, loudly, without Debian's Chromium.
+export { CHROMIUM, hasChromium, launchChromium };
 if (!hasChromium) console.warn(`[e2e] ${CHROMIUM} not found: browser journeys are SKIPPED (CI installs it: apt-get install -y chromium)`);
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--no-first-run', '--disable-sync', '--disable-quic'],
-  });
-}
 
 /** The page currently on top (Taro H5 keeps earlier pages in the DOM, hidden). */
 export function current(page: Page) {

@@ -35,7 +35,9 @@ export function ensureSession(force = false): Promise<void> {
           return;
         }
       }
-      session.set({ status: 'ready', me: await coreApi.me() });
+      const me = await coreApi.me();
+      rememberCommunity(me);
+      session.set({ status: 'ready', me });
     } catch (err) {
       if (session.get().status === 'signed_out') return;
       session.set({ status: 'error', error: err instanceof ApiError ? err : new ApiError('network', '网络不太好，请稍后再试', 0) });
@@ -80,6 +82,19 @@ const CHOSEN_KEY = 'cunju.community';
 export function currentCommunity(me: Me) {
   const chosen = (Taro.getStorageSync(CHOSEN_KEY) as string | undefined) || '';
   return me.communities.find((c) => c.id === chosen) ?? me.communities[0] ?? null;
+}
+
+/**
+ * The community the app last acted in, known before /api/me answers (so the home page can ask for its notices
+ * at the same time as it asks who is signed in). Empty on a first start.
+ */
+export function rememberedCommunityId(): string {
+  return (Taro.getStorageSync(CHOSEN_KEY) as string | undefined) || '';
+}
+
+function rememberCommunity(me: Me): void {
+  const c = currentCommunity(me);
+  if (c && rememberedCommunityId() !== c.id) Taro.setStorageSync(CHOSEN_KEY, c.id);
 }
 
 /** Switch the community every page acts in; pages re-render with it. */

@@ -3,12 +3,29 @@ import { View, Text, Button } from '@tarojs/components';
 import { Page } from '../../components/Page';
 import { ServiceCentreCard } from '../../components/ServiceCentreCard';
 import { useElderMode } from '../../lib/elder';
-import { ensureSession, currentCommunity } from '../../lib/session';
+import { ensureSession, currentCommunity, rememberedCommunityId } from '../../lib/session';
+import { getToken } from '../../api/client';
 import type { Me } from '../../api/core';
 import { noticesApi, type NoticeHome } from '../../api/notices';
 import { usePageData, type Load } from '../../lib/pageData';
 import { EmergencyBanner, NoticeItem } from '../../components/NoticeItem';
 import { ErrorState, Loading } from '../../components/StateView';
+
+// Asked for as soon as this page's code runs, beside the sign-in's /api/me rather than after it: the
+// community the resident last acted in is remembered. Used once, and only if it is still the current one.
+let early: { communityId: string; answer: Promise<NoticeHome> } | null = (() => {
+  const communityId = rememberedCommunityId();
+  if (!communityId || !getToken()) return null;
+  const answer = noticesApi.home(communityId);
+  answer.catch(() => undefined); // a failure is shown by the page's own request
+  return { communityId, answer };
+})();
+
+function homeNotices(communityId: string): Promise<NoticeHome> {
+  const e = early;
+  early = null;
+  return e && e.communityId === communityId ? e.answer.catch(() => noticesApi.home(communityId)) : noticesApi.home(communityId);
+}
 
 export default function HomePage() {
   const elder = useElderMode();
@@ -17,7 +34,7 @@ export default function HomePage() {
 
 function Home({ me, elder }: { me: Me; elder: boolean }) {
   const c = currentCommunity(me);
-  const [notices, reload] = usePageData(() => (c ? noticesApi.home(c.id) : Promise.resolve(null)), [c?.id]);
+  const [notices, reload] = usePageData(() => (c ? homeNotices(c.id) : Promise.resolve(null)), [c?.id]);
   usePullDownRefresh(() => {
     void Promise.all([ensureSession(true), reload()]).finally(() => Taro.stopPullDownRefresh());
   });
