@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { CommunityPageQuery, Page, Uuid } from './common.js';
 
-import { SERVICE_THEMES } from './vocab.js';
+import { APPLICATION_STATUSES, SERVICE_THEMES } from './vocab.js';
 
 export const Themes = SERVICE_THEMES;
 
@@ -37,7 +37,7 @@ export const ApplyBody = z.object({
 });
 export const ResubmitBody = z.object({ formData: FormData, attachments: z.array(Attachment).max(10).optional(), note: z.string().max(200).optional() });
 export const AdvanceBody = z.object({
-  to: z.enum(['accepted', 'processing', 'completed', 'returned', 'rejected'], { error: '请选择下一步' }),
+  to: z.enum(APPLICATION_STATUSES).exclude(['submitted'], { error: '请选择下一步' }),
   note: z.string().trim().max(300).default(''),
 }).refine((b) => !['returned', 'rejected'].includes(b.to) || b.note.length >= 2, { path: ['note'], error: '请写明原因或需要补充的材料' });
 export const RateBody = z.object({ rating: z.number().int().min(1, { error: '请选择 1–5 星' }).max(5, { error: '请选择 1–5 星' }), comment: z.string().max(300).default('') });
@@ -45,11 +45,12 @@ export const RateBody = z.object({ rating: z.number().int().min(1, { error: '请
 const Event = z.object({ at: z.string(), from: z.string().nullable(), to: z.string(), toLabel: z.string(), note: z.string(),
   actor: z.string().nullable(), onBehalfOf: z.string().nullable(), byApplicant: z.boolean() });
 export const Application = z.object({
-  id: Uuid, status: z.enum(['submitted', 'accepted', 'processing', 'completed', 'returned', 'rejected']), statusLabel: z.string(),
+  id: Uuid, status: z.enum(APPLICATION_STATUSES), statusLabel: z.string(),
   itemId: Uuid, itemName: z.string(), department: z.string(), formData: z.record(z.string(), z.string()), form: z.array(FormField),
   attachments: z.array(Attachment), dueOn: z.string(), overdue: z.boolean(), createdAt: z.string(), updatedAt: z.string(),
   applicant: z.string().nullable(), mine: z.boolean(), rating: z.number().nullable(), ratingComment: z.string().nullable(), ratedAt: z.string().nullable(),
   canProcess: z.boolean(),
+  nextSteps: z.array(z.enum(APPLICATION_STATUSES)).openapi({ description: '窗口工作人员此刻可以办理的下一步（数据库的办理规则；其他人为空）' }),
   helper: z.object({ requestId: Uuid, name: z.string().nullable(), status: z.string(), isMe: z.boolean() }).nullable(),
   rectification: z.object({ id: Uuid, status: z.string(), dueOn: z.string(), closedNote: z.string().nullable() }).nullable(),
   timeline: z.array(Event),

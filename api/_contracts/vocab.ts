@@ -30,6 +30,10 @@ export const ROLE_LABEL: Record<RoleId, string> = {
 /** A case's states (app.application_status) as residents read them. */
 export const APPLICATION_STATUSES = ['submitted', 'accepted', 'processing', 'completed', 'returned', 'rejected'] as const;
 export type ApplicationStatusId = (typeof APPLICATION_STATUSES)[number];
+/** What the clerk's button says for each next step (the steps themselves come from the database: nextSteps). */
+export const APPLICATION_STEP_LABEL: Record<ApplicationStatusId, string> = {
+  submitted: '提交', accepted: '受理', processing: '开始办理', completed: '办结', returned: '退回补正', rejected: '不予受理',
+};
 
 export const VERIFICATION_STATUSES = ['pending', 'approved', 'refused', 'withdrawn'] as const;
 export const VERIFICATION_LABEL: Record<(typeof VERIFICATION_STATUSES)[number], string> = {

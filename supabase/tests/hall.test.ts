@@ -56,6 +56,20 @@ describe('applications', () => {
     }
   });
 
+  it('tell the clerk the next steps the database accepts, and nobody else', async () => {
+    const a = await apply('resident');
+    expect(a.nextSteps).toEqual([]);
+    const seen = await t.as('clerk')('get_application', { p_application_id: a.id });
+    expect(seen.nextSteps).toEqual(['accepted', 'returned', 'rejected']);
+    // Every step offered is accepted, and a step not offered is refused.
+    await expectRefused(advance('clerk', a.id, 'processing'), 'hall.invalid_transition');
+    const accepted = await advance('clerk', a.id, seen.nextSteps[0]);
+    expect(accepted.nextSteps).toEqual(['processing', 'returned', 'rejected']);
+    const processing = await advance('clerk', a.id, 'processing');
+    expect(processing.nextSteps).toEqual(['completed', 'returned']);
+    expect((await t.as('resident')('get_application', { p_application_id: a.id })).nextSteps).toEqual([]);
+  });
+
   it('run along the allowed edges only, each by its role, with a timeline', async () => {
     const a = await apply('resident');
     expect(a).toMatchObject({ status: 'submitted', dueOn: expect.any(String) });
@@ -74,6 +88,7 @@ describe('applications', () => {
     const done = await advance('clerk', a.id, 'completed', '证明已开具');
     expect(done.timeline.map((e: { to: string }) => e.to)).toEqual(['submitted', 'accepted', 'returned', 'submitted', 'accepted', 'processing', 'completed']);
     await expectRefused(advance('clerk', a.id, 'processing'), 'hall.invalid_transition');
+    expect(done.nextSteps).toEqual([]);
     const notes = (await t.as('resident')('list_notifications')).items;
     expect(notes.some((n: { title: string }) => n.title === '居住证明：退回补正')).toBe(true);
   });

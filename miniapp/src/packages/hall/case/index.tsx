@@ -17,6 +17,7 @@ import { formatDate, formatDateTime } from '../../../lib/format';
 import { FormFields, checkForm } from '../components/FormFields';
 import { currentCommunity } from '../../../lib/session';
 import { runAction, toast } from '../../../lib/feedback';
+import { APPLICATION_STEP_LABEL } from '@contracts/vocab';
 
 export default function CasePage() {
   const { params } = useRouter();
@@ -127,18 +128,13 @@ function Resubmit({ a, reload }: { a: Application; reload: () => Promise<void> }
   );
 }
 
-const NEXT: Record<string, Array<[string, string]>> = {
-  submitted: [['accepted', '受理'], ['returned', '退回补正'], ['rejected', '不予受理']],
-  accepted: [['processing', '开始办理'], ['returned', '退回补正'], ['rejected', '不予受理']],
-  processing: [['completed', '办结'], ['returned', '退回补正']],
-};
-
 function ClerkActions({ a, reload }: { a: Application; reload: () => Promise<void> }) {
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
-  const steps = NEXT[a.status] ?? [];
+  // What the database would accept now (its transition rules), never a copy of them here.
+  const steps = a.nextSteps;
   if (!steps.length) return null;
-  async function step(to: string) {
+  async function step(to: (typeof steps)[number]) {
     setBusy(true);
     try {
       await hallApi.step(a.id, to, note.trim());
@@ -156,7 +152,7 @@ function ClerkActions({ a, reload }: { a: Application; reload: () => Promise<voi
       <Text className="card-title">窗口办理</Text>
       <TextField label="办理意见" hint="退回补正、不予受理时必须写明原因，居民会看到。" inputClassName="step-note-input" value={note} onChange={setNote} max={300} />
       <View className="grid-links">
-        {steps.map(([to, label]) => <ActionButton key={to} className={`step-${to} ${to === 'returned' || to === 'rejected' ? 'secondary' : ''}`} disabled={busy} onClick={() => void step(to)}>{label}</ActionButton>)}
+        {steps.map((to) => <ActionButton key={to} className={`step-${to} ${to === 'returned' || to === 'rejected' ? 'secondary' : ''}`} disabled={busy} onClick={() => void step(to)}>{APPLICATION_STEP_LABEL[to]}</ActionButton>)}
       </View>
     </View>
   );
