@@ -55,13 +55,14 @@ export async function testDb() {
     sql<T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []) {
       return db.pool.query<T>(text, values);
     },
-    /** Run raw SQL as `authenticated` with a persona's claims, exactly as PostgREST would. */
-    async sqlAs<T extends pg.QueryResultRow = any>(who: PersonaName, text: string, values: unknown[] = []) {
+    /** Run raw SQL as `authenticated` with a persona's (or any profile id's) claims, exactly as PostgREST would. */
+    async sqlAs<T extends pg.QueryResultRow = any>(who: PersonaName | string, text: string, values: unknown[] = []) {
+      const sub = who in persona ? persona[who as PersonaName] : who;
       const client = await db.pool.connect();
       try {
         await client.query('begin');
         await client.query(`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`, [
-          JSON.stringify(userClaims(persona[who])),
+          JSON.stringify(userClaims(sub)),
         ]);
         const res = await client.query<T>(text, values);
         await client.query('commit');

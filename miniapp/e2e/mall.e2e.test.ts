@@ -1,8 +1,14 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { current, hasChromium, open, settled, signIn, startJourney } from '../../test/browser.js';
 import { expectAccessible } from '../../test/a11y.js';
 import { persona } from '../../test/personas.js';
+import { repoRoot } from '../../scripts/lib/migrate.js';
+
+const picturePath = path.join(repoRoot, 'miniapp/dist-h5/static/e2e-mall/tissue.png');
 
 describe.skipIf(!hasChromium)('H5 journey: redeem points for a good and collect it', () => {
   let j: Awaited<ReturnType<typeof startJourney>>;
@@ -12,12 +18,18 @@ describe.skipIf(!hasChromium)('H5 journey: redeem points for a good and collect 
   beforeAll(async () => {
     j = await startJourney();
   });
-  afterAll(async () => j?.close());
+  afterAll(async () => {
+    rmSync(path.dirname(picturePath), { recursive: true, force: true });
+    await j?.close();
+  });
 
   it('the volunteer redeems 洗衣液 with seeded points and sees the pickup QR code', async () => {
     await j.db.sql(`update app.goods set price_points = 81 where name = '花生油 1.8L'`);
     // One good with a picture that loads, one whose picture is broken.
-    await j.db.sql(`update app.goods set picture_url = $1 where name = '抽纸 6 包'`, [`${j.server.url}/static/images/assets/tab/me.png`]);
+    // A picture the server really serves (same origin, as the H5 page's Content-Security-Policy wants).
+    mkdirSync(path.dirname(picturePath), { recursive: true });
+    writeFileSync(picturePath, await sharp({ create: { width: 120, height: 120, channels: 3, background: { r: 240, g: 236, b: 228 } } }).png().toBuffer());
+    await j.db.sql(`update app.goods set picture_url = $1 where name = '抽纸 6 包'`, [`${j.server.url}/static/e2e-mall/tissue.png`]);
     await j.db.sql(`update app.goods set picture_url = $1 where name = '纯棉毛巾'`, [`${j.server.url}/no-such-picture.png`]);
     volunteer = await signIn(j.browser, j.server.url, 'volunteer');
     await open(volunteer, j.server.url, '/pages/volunteer/index');

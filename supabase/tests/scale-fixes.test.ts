@@ -23,24 +23,7 @@ const everyone: PersonaName[] = ['resident', 'resident2', 'villager', 'volunteer
   'admin', 'village_committee', 'newcomer'];
 const hours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 
-/** Raw SQL as `authenticated` with a profile's claims, as PostgREST runs it (t.sqlAs, for any profile id). */
-async function sqlAsProfile<T extends pg.QueryResultRow = any>(sub: string, text: string, values: unknown[] = []) {
-  const client = await t.pool.connect();
-  try {
-    await client.query('begin');
-    await client.query(`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`, [JSON.stringify(userClaims(sub))]);
-    const res = await client.query<T>(text, values);
-    await client.query('commit');
-    return res;
-  } catch (err) {
-    await client.query('rollback');
-    throw err;
-  } finally {
-    client.release();
-  }
-}
-const asReader = (who: PersonaName | string, text: string) =>
-  who in persona ? t.sqlAs(who as PersonaName, text) : sqlAsProfile(who, text);
+const asReader = (who: PersonaName | string, text: string) => t.sqlAs(who, text);
 
 /** The old definitions: run as the owner (no RLS) with the profile's claims, so auth.uid() is theirs. */
 async function reference<T extends pg.QueryResultRow = any>(who: PersonaName | string, text: string) {
