@@ -35,7 +35,9 @@ try {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ persona: 'resident' }),
   })).json()) as { token: string; profile: { id: string } };
   const headers = { authorization: `Bearer ${login.token}` };
-  const caller = { kind: 'user' as const, sub: login.profile.id, token: login.token, claims: { sub: login.profile.id, role: 'authenticated' } };
+  // The same claims the API would set from this token (subject, role, session version).
+  const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+  const caller = { kind: 'user' as const, sub: login.profile.id, token: login.token, claims: claimsOf(login.token) };
 
   // Warm up connections and plans.
   for (let i = 0; i < 50; i++) await deps.db.rpc('get_me', {}, caller);
@@ -52,8 +54,8 @@ try {
   // HTTP API (token, validation, JSON) and then, for another good, by calling redeem_goods over pg directly.
   const N = 400;
   const people = await residentsWithPoints(url, N);
-  const tokens = people.map((sub) => ({ sub, caller: { kind: 'user' as const, sub, token: '', claims: { sub, role: 'authenticated' } } }));
   const httpTokens = await Promise.all(people.map((sub) => deps.tokens.sign(sub, 1)));
+  const tokens = people.map((sub, i) => ({ sub, caller: { kind: 'user' as const, sub, token: '', claims: claimsOf(httpTokens[i]!) } }));
   const [goodsHttp, goodsPg] = [await goodsWithStock(url, N), await goodsWithStock(url, N)];
   rows.push(await measure('POST /api/mall/redemptions over HTTP', N, 16, async (i) => {
     const r = await fetch(`${server.url}/api/mall/redemptions`, {
