@@ -45,8 +45,12 @@ async function communityRows(n: number): Promise<Array<{ table: string; id: stri
 /** A person's own rows: what another resident of the same community must not reach. */
 async function personalRows(owner: string): Promise<Array<{ table: string; id: string }>> {
   const owned: Array<[string, string, string?]> = [
-    ['applications', 'applicant_id'], ['appointments', 'profile_id'], ['redemptions', 'profile_id'], ['proxy_requests', 'resident_id'],
-    ['verification_requests', 'profile_id'], ['activity_signups', 'profile_id'],
+    ['applications', 'applicant_id'],
+    ['appointments', 'profile_id'],
+    ['redemptions', 'profile_id'],
+    ['proxy_requests', 'resident_id'],
+    ['verification_requests', 'profile_id'],
+    ['activity_signups', 'profile_id'],
     // A 随手拍 at one's own household (one in a public place can be joined by any neighbour as "同一件事").
     ['grid_reports', 'reporter_id', `place_kind = 'household'`],
   ];
@@ -73,10 +77,17 @@ async function probe(who: string, token: string, rows: Array<{ table: string; id
     const b = tools.baseline(op);
     const ids = op.path.includes('{pickupCode}') ? pickupCodes.map((id) => ({ table: 'redemptions.pickup_code', id })) : rows;
     for (const row of ids) {
-      const path = op.path.replace('{id}', row.id).replace('{pickupCode}', row.id).replace(/\{(\w+)\}/g, (_, k: string) => String(b.pathParams[k]));
-      const qs = Object.entries(b.query).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&');
+      const path = op.path
+        .replace('{id}', row.id)
+        .replace('{pickupCode}', row.id)
+        .replace(/\{(\w+)\}/g, (_, k: string) => String(b.pathParams[k]));
+      const qs = Object.entries(b.query)
+        .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
+        .join('&');
       const res = await api.call(op.method.toUpperCase(), `${path}${qs ? `?${qs}` : ''}`, {
-        token, headers: b.headers, ...(b.body !== undefined ? { body: b.body } : {}),
+        token,
+        headers: b.headers,
+        ...(b.body !== undefined ? { body: b.body } : {}),
       });
       if (res.status < 400 || res.status >= 500) leaks.push(`${who} ${op.method.toUpperCase()} ${op.path} with ${row.table} ${row.id}: ${res.status}`);
     }
@@ -93,7 +104,9 @@ describe('every route that takes an id', () => {
   it('refuses people of another community every row of this one, and changes nothing', async () => {
     const rows = await communityRows(2);
     expect(new Set(rows.map((r) => r.table)).size).toBeGreaterThan(15);
-    const codes = (await api.db.sql<{ c: string }>(`select pickup_code as c from app.redemptions where community_id = $1 limit 2`, [community.chunhui])).rows.map((r) => r.c);
+    const codes = (
+      await api.db.sql<{ c: string }>(`select pickup_code as c from app.redemptions where community_id = $1 limit 2`, [community.chunhui])
+    ).rows.map((r) => r.c);
     const before = await fingerprint();
     const leaks = [
       ...(await probe('villager', await api.login('villager'), rows, codes)),
@@ -104,13 +117,19 @@ describe('every route that takes an id', () => {
   }, 300_000);
 
   it('refuses a resident of another household the personal rows of this one, and changes nothing', async () => {
-    const pairs = [['resident2', persona.resident], ['resident', persona.resident2], ['resident', persona.volunteer]] as const;
+    const pairs = [
+      ['resident2', persona.resident],
+      ['resident', persona.resident2],
+      ['resident', persona.volunteer],
+    ] as const;
     const before = await fingerprint();
     let probed = 0;
     for (const [who, owner] of pairs) {
       const rows = await personalRows(owner);
       probed += rows.length;
-      const codes = (await api.db.sql<{ c: string }>(`select pickup_code as c from app.redemptions where profile_id = $1 limit 2`, [owner])).rows.map((r) => r.c);
+      const codes = (await api.db.sql<{ c: string }>(`select pickup_code as c from app.redemptions where profile_id = $1 limit 2`, [owner])).rows.map(
+        (r) => r.c,
+      );
       expect(await probe(who, await api.login(who), rows, codes)).toEqual([]);
     }
     expect(probed).toBeGreaterThan(3);

@@ -33,7 +33,10 @@ afterAll(async () => {
 function badValues(raw: Schema): Array<[string, unknown]> {
   const s = tools.deref(raw);
   const t = tools.types(s).filter((x) => x !== 'null');
-  const out: Array<[string, unknown]> = [['an object', { nested: { deep: true } }], ['a list', [1, 2, 3]]];
+  const out: Array<[string, unknown]> = [
+    ['an object', { nested: { deep: true } }],
+    ['a list', [1, 2, 3]],
+  ];
   if (t.includes('string') || s.enum) {
     out.push(['a number', 12345], ['a NUL character', `坏\u0000值`], ['a very long text', '长'.repeat(20_000)]);
     if (s.format === 'uuid') out.push(['a malformed id', 'not-a-uuid'], ['an id with SQL', "' or 1=1 --"]);
@@ -50,11 +53,19 @@ function badValues(raw: Schema): Array<[string, unknown]> {
 
 const bad: Array<{ what: string; status: number; body: string }> = [];
 
-async function send(op: Operation, pathParams: Record<string, unknown>, query: Record<string, unknown>, headers: Record<string, string>,
-  body: { raw?: string; json?: unknown; type?: string } | null, as = token) {
+async function send(
+  op: Operation,
+  pathParams: Record<string, unknown>,
+  query: Record<string, unknown>,
+  headers: Record<string, string>,
+  body: { raw?: string; json?: unknown; type?: string } | null,
+  as = token,
+) {
   let path = op.path.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(String(pathParams[k])));
-  const qs = Object.entries(query).filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : String(v))}`).join('&');
+  const qs = Object.entries(query)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : String(v))}`)
+    .join('&');
   if (qs) path += `?${qs}`;
   const h: Record<string, string> = { ...headers };
   if (op.security) h.authorization = `Bearer ${as}`;

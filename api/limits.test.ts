@@ -49,17 +49,33 @@ describe('check-in codes', () => {
     const committee = await api.login('committee');
     const starts = new Date(Date.now() + 3 * 3600_000).toISOString();
     const ends = new Date(Date.now() + 5 * 3600_000).toISOString();
-    const created = await api.call('POST', '/api/volunteer/activities', { token: committee, body: {
-      communityId: community.chunhui, title: '签到码测试', place: '社区门口', startsAt: starts, endsAt: ends, capacity: 5, pointsPerHour: 10, waitlist: false,
-    } });
+    const created = await api.call('POST', '/api/volunteer/activities', {
+      token: committee,
+      body: {
+        communityId: community.chunhui,
+        title: '签到码测试',
+        place: '社区门口',
+        startsAt: starts,
+        endsAt: ends,
+        capacity: 5,
+        pointsPerHour: 10,
+        waitlist: false,
+      },
+    });
     const id = created.body.id as string;
     const [volunteer, resident2] = [await api.login('volunteer'), await api.login('resident2')];
-    for (const [token, key] of [[volunteer, 'ci-key-0001'], [resident2, 'ci-key-0002']] as const) {
+    for (const [token, key] of [
+      [volunteer, 'ci-key-0001'],
+      [resident2, 'ci-key-0002'],
+    ] as const) {
       expect((await api.call('POST', `/api/volunteer/activities/${id}/signups`, { token, headers: { 'idempotency-key': key } })).status).toBe(201);
     }
     // The activity is under way.
-    await api.db.sql(`update app.activities set cancel_until = now() - interval '2 hours', starts_at = now() - interval '10 minutes',
-                      ends_at = now() + interval '2 hours' where id = $1`, [id]);
+    await api.db.sql(
+      `update app.activities set cancel_until = now() - interval '2 hours', starts_at = now() - interval '10 minutes',
+                      ends_at = now() + interval '2 hours' where id = $1`,
+      [id],
+    );
     const code = (await api.call('GET', `/api/volunteer/activities/${id}/checkin-code`, { token: committee })).body.code as string;
     const wrong = code === '000000' ? '111111' : '000000';
     const statuses: number[] = [];

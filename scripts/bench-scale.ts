@@ -39,29 +39,56 @@ const BIG_KB = 100;
 type Role = 'resident' | 'grid_worker' | 'clerk' | 'committee' | 'supervisor';
 const ROLES: Role[] = ['resident', 'grid_worker', 'clerk', 'committee', 'supervisor'];
 const PROFILE: Record<Role, string> = {
-  resident: SCALE_CALLERS.resident, grid_worker: SCALE_CALLERS.gridWorker, clerk: SCALE_CALLERS.clerk,
-  committee: SCALE_CALLERS.committee, supervisor: SCALE_CALLERS.supervisor,
+  resident: SCALE_CALLERS.resident,
+  grid_worker: SCALE_CALLERS.gridWorker,
+  clerk: SCALE_CALLERS.clerk,
+  committee: SCALE_CALLERS.committee,
+  supervisor: SCALE_CALLERS.supervisor,
 };
 
-interface Call { fn: string; args: Record<string, unknown>; caller: Caller }
-interface Target { label: string; url: string; role?: Role; skipped?: string }
-interface Figures { p50: number; p95: number; kb: number; items: number; n: number; statuses: string; calls: Call[] }
+interface Call {
+  fn: string;
+  args: Record<string, unknown>;
+  caller: Caller;
+}
+interface Target {
+  label: string;
+  url: string;
+  role?: Role;
+  skipped?: string;
+}
+interface Figures {
+  p50: number;
+  p95: number;
+  kb: number;
+  items: number;
+  n: number;
+  statuses: string;
+  calls: Call[];
+}
 
 /** Row ids for `{id}` path parameters, by the path segment before `{id}`: the newest row of that kind. */
 const ID_SOURCES: Record<string, { what: string; sql: string }> = {
-  notices: { what: 'newest notice for the whole community',
-    sql: `select id from app.notices where community_id = $1 and audience_grid_ids is null and category <> 'emergency' order by first_published_at desc limit 1` },
-  activities: { what: 'newest activity for the whole community',
-    sql: `select id from app.activities where community_id = $1 and grid_id is null order by created_at desc, id desc limit 1` },
-  items: { what: 'the community\'s most used service item',
-    sql: `select item_id as id from app.applications where community_id = $1 group by item_id order by count(*) desc, item_id limit 1` },
-  applications: { what: 'newest case in the community',
-    sql: `select id from app.applications where community_id = $1 order by created_at desc limit 1` },
+  notices: {
+    what: 'newest notice for the whole community',
+    sql: `select id from app.notices where community_id = $1 and audience_grid_ids is null and category <> 'emergency' order by first_published_at desc limit 1`,
+  },
+  activities: {
+    what: 'newest activity for the whole community',
+    sql: `select id from app.activities where community_id = $1 and grid_id is null order by created_at desc, id desc limit 1`,
+  },
+  items: {
+    what: "the community's most used service item",
+    sql: `select item_id as id from app.applications where community_id = $1 group by item_id order by count(*) desc, item_id limit 1`,
+  },
+  applications: { what: 'newest case in the community', sql: `select id from app.applications where community_id = $1 order by created_at desc limit 1` },
   topics: { what: 'newest topic', sql: `select id from app.topics where community_id = $1 order by created_at desc limit 1` },
   polls: { what: 'newest poll', sql: `select id from app.polls where community_id = $1 order by created_at desc limit 1` },
-  communities: { what: 'the caller\'s community', sql: `select $1::uuid as id` },
-  goods: { what: 'the community\'s most redeemed goods',
-    sql: `select goods_id as id from app.redemptions where community_id = $1 group by goods_id order by count(*) desc, goods_id limit 1` },
+  communities: { what: "the caller's community", sql: `select $1::uuid as id` },
+  goods: {
+    what: "the community's most redeemed goods",
+    sql: `select goods_id as id from app.redemptions where community_id = $1 group by goods_id order by count(*) desc, goods_id limit 1`,
+  },
 };
 
 const EXCLUDED = [/^\/api\/cron\//, /^\/api\/health$/, /^\/api\/jwks\.json$/, /^\/api\/auth\//];
@@ -104,7 +131,10 @@ export async function runScaleBench(): Promise<void> {
 
     const api = { small: await startApi(smallUrl, jwtSecret), large: await startApi(largeUrl, jwtSecret) };
     apis.push(api.small, api.large);
-    const tokens = Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, await api.small.deps.tokens.sign(PROFILE[r], 1)] as const))) as Record<Role, string>;
+    const tokens = Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, await api.small.deps.tokens.sign(PROFILE[r], 1)] as const))) as Record<
+      Role,
+      string
+    >;
     const doc = (await (await fetch(`${api.small.server.url}/api/openapi.json`)).json()) as OpenApi;
     const ids = await resolveIds(smallUrl);
     const targets = listTargets(doc, ids.values, anchor);
@@ -148,8 +178,13 @@ type Api = Awaited<ReturnType<typeof startApi>>;
 /** The real server, in-process, with every database call of the current request recorded. */
 async function startApi(url: string, jwtSecret: string) {
   const deps: Deps = depsFromEnv({
-    NODE_ENV: 'test', DATABASE_URL: url, JWT_SECRET: jwtSecret, LOG_LEVEL: 'silent', DEV_LOGIN: 'off',
-    WRITE_RATE_LIMIT: '1000000', AUTH_RATE_LIMIT: '1000000',
+    NODE_ENV: 'test',
+    DATABASE_URL: url,
+    JWT_SECRET: jwtSecret,
+    LOG_LEVEL: 'silent',
+    DEV_LOGIN: 'off',
+    WRITE_RATE_LIMIT: '1000000',
+    AUTH_RATE_LIMIT: '1000000',
   });
   const real = deps.db;
   let recording: Call[] = [];
@@ -183,12 +218,29 @@ async function startApi(url: string, jwtSecret: string) {
 // ---------------------------------------------------------------- endpoints from the OpenAPI document
 
 interface Schema {
-  $ref?: string; type?: string | string[]; properties?: Record<string, Schema>; items?: Schema;
-  anyOf?: Schema[]; oneOf?: Schema[]; allOf?: Schema[]; enum?: unknown[];
+  $ref?: string;
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  allOf?: Schema[];
+  enum?: unknown[];
 }
-interface Parameter { in: string; name: string; required?: boolean; schema?: Schema }
-interface Operation { parameters?: Parameter[]; responses?: Record<string, { content?: Record<string, { schema?: Schema }> }> }
-interface OpenApi { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, Schema> } }
+interface Parameter {
+  in: string;
+  name: string;
+  required?: boolean;
+  schema?: Schema;
+}
+interface Operation {
+  parameters?: Parameter[];
+  responses?: Record<string, { content?: Record<string, { schema?: Schema }> }>;
+}
+interface OpenApi {
+  paths: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, Schema> };
+}
 
 function resolve(s: Schema | undefined, doc: OpenApi, seen = new Set<string>()): Schema | undefined {
   if (!s?.$ref) return s;
@@ -217,7 +269,10 @@ function holdsArray(s: Schema | undefined, doc: OpenApi): boolean {
 function listTargets(doc: OpenApi, ids: Record<string, string>, now: Date): Target[] {
   const month = shanghaiMonth(now, -1);
   const values: Record<string, string> = {
-    communityId: SCALE_CALLERS.communityId, month, from: shanghaiDate(now, -29), to: shanghaiDate(now),
+    communityId: SCALE_CALLERS.communityId,
+    month,
+    from: shanghaiDate(now, -29),
+    to: shanghaiDate(now),
     tag: 'representative',
   };
   const targets: Target[] = [];
@@ -325,8 +380,11 @@ async function chooseRole(api: Api, t: Target, tokens: Record<Role, string>) {
  * sizes see the same machine load (other work on the same cores), so a drift in load does not show up as
  * a difference between them.
  */
-async function measure(api: { small: Api; large: Api }, t: Target | { small: Target; large: Target }, token: string):
-    Promise<{ small: Figures; large: Figures }> {
+async function measure(
+  api: { small: Api; large: Api },
+  t: Target | { small: Target; large: Target },
+  token: string,
+): Promise<{ small: Figures; large: Figures }> {
   const target = 'url' in t ? { small: t, large: t } : t;
   for (let i = 0; i < WARMUP; i++) {
     await api.small.get(target.small, token);
@@ -368,8 +426,7 @@ async function reportProblems(url: string, size: ScaleSize) {
   if (problems.length) log(`${size}: the generated data breaks a rule: ${problems.join('; ')}`);
 }
 
-function printCounts(seeded: Map<string, number>, base: Map<string, number>, small: Map<string, number>, large: Map<string, number>,
-                     timings: StepTiming[]) {
+function printCounts(seeded: Map<string, number>, base: Map<string, number>, small: Map<string, number>, large: Map<string, number>, timings: StepTiming[]) {
   console.log('\nRows per table (schema app): after the seeds, the base data, small, large');
   const rows = [...large.keys()].filter((t) => large.get(t) !== seeded.get(t));
   const w = Math.max(...rows.map((r) => r.length));
@@ -377,8 +434,10 @@ function printCounts(seeded: Map<string, number>, base: Map<string, number>, sma
   console.log(`${'table'.padEnd(w)} ${'seeded'.padStart(11)} ${'base'.padStart(11)} ${'small'.padStart(11)} ${'large'.padStart(11)}`);
   for (const t of rows) console.log(`${t.padEnd(w)} ${fmt(seeded.get(t))} ${fmt(base.get(t))} ${fmt(small.get(t))} ${fmt(large.get(t))}`);
   const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-  console.log(`child rows (added after the base): small ${(sum(small) - sum(base)).toLocaleString('en-US')}, ` +
-    `large ${(sum(large) - sum(base)).toLocaleString('en-US')}`);
+  console.log(
+    `child rows (added after the base): small ${(sum(small) - sum(base)).toLocaleString('en-US')}, ` +
+      `large ${(sum(large) - sum(base)).toLocaleString('en-US')}`,
+  );
   console.log(`generation: ${timings.map((t) => `${t.step} ${secs(t.ms)}`).join('; ')}`);
 }
 
@@ -392,14 +451,31 @@ function printTable(targets: Target[], figures: Map<Target, { small: Figures; la
     const marks = [ratio > SLOWER ? `slower ×${ratio.toFixed(1)}` : '', l.kb > BIG_KB ? `> ${BIG_KB} KB` : ''].filter(Boolean).join(', ');
     const status = s.statuses === l.statuses ? l.statuses : `${s.statuses} → ${l.statuses}`;
     const n = s.n < CALLS || l.n < CALLS ? ` (n ${s.n}/${l.n})` : '';
-    rows.push([t.label, t.role!, ms(s.p50), ms(l.p50), ratio.toFixed(2), ms(s.p95), ms(l.p95), s.kb.toFixed(1), l.kb.toFixed(1),
-      `${s.items} → ${l.items}`, status + n,
-      marks ? `<< ${marks}` : '']);
+    rows.push([
+      t.label,
+      t.role!,
+      ms(s.p50),
+      ms(l.p50),
+      ratio.toFixed(2),
+      ms(s.p95),
+      ms(l.p95),
+      s.kb.toFixed(1),
+      l.kb.toFixed(1),
+      `${s.items} → ${l.items}`,
+      status + n,
+      marks ? `<< ${marks}` : '',
+    ]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i >= 2 && i <= 9 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ').trimEnd();
-  console.log(`\nList endpoints, ${CALLS} sequential calls at each size (alternating) after ${WARMUP} warm-up calls (ms; KB = uncompressed JSON; items = ` +
-    `entries in the answer's arrays, small → large); << marks p50 more than ${SLOWER}× slower at large, or an answer over ${BIG_KB} KB`);
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i >= 2 && i <= 9 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join(' | ')
+      .trimEnd();
+  console.log(
+    `\nList endpoints, ${CALLS} sequential calls at each size (alternating) after ${WARMUP} warm-up calls (ms; KB = uncompressed JSON; items = ` +
+      `entries in the answer's arrays, small → large); << marks p50 more than ${SLOWER}× slower at large, or an answer over ${BIG_KB} KB`,
+  );
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const r of rows) console.log(line(r));
@@ -418,8 +494,12 @@ const ms = (v: number) => v.toFixed(1);
  * pages are not full (5 notices where the large set has 20), so when the page grew, the large page is cut
  * to the small one's size (its `limit`): what is left is what the extra data costs per page.
  */
-async function printAgain(api: { small: Api; large: Api }, slow: Target[], figures: Map<Target, { small: Figures; large: Figures }>,
-                          tokens: Record<Role, string>) {
+async function printAgain(
+  api: { small: Api; large: Api },
+  slow: Target[],
+  figures: Map<Target, { small: Figures; large: Figures }>,
+  tokens: Record<Role, string>,
+) {
   if (!slow.length) return;
   console.log(`\nSlower rows measured again; where the page grew (and the endpoint takes a limit), with the large page cut to the small page's size:`);
   const rows = [['endpoint', 'large page', 'items', 'p50 small', 'p50 large', 'ratio', 'p95 small', 'p95 large', '']];
@@ -430,12 +510,26 @@ async function printAgain(api: { small: Api; large: Api }, slow: Target[], figur
     const large: Target = cut ? { ...t, url: t.url.replace(/([?&]limit=)20\b/, `$1${n}`) } : t;
     const f = await measure(api, { small: t, large }, tokens[t.role!]);
     const ratio = f.large.p50 / f.small.p50;
-    rows.push([t.label, cut ? `limit ${n}` : 'as before', `${f.small.items} → ${f.large.items}`, ms(f.small.p50), ms(f.large.p50), ratio.toFixed(2),
-      ms(f.small.p95), ms(f.large.p95), ratio > SLOWER ? `<< slower ×${ratio.toFixed(1)}` : '']);
+    rows.push([
+      t.label,
+      cut ? `limit ${n}` : 'as before',
+      `${f.small.items} → ${f.large.items}`,
+      ms(f.small.p50),
+      ms(f.large.p50),
+      ratio.toFixed(2),
+      ms(f.small.p95),
+      ms(f.large.p95),
+      ratio > SLOWER ? `<< slower ×${ratio.toFixed(1)}` : '',
+    ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const [k, r] of rows.entries()) {
-    console.log(r.map((c, i) => (i >= 2 && i <= 7 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ').trimEnd());
+    console.log(
+      r
+        .map((c, i) => (i >= 2 && i <= 7 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+        .join(' | ')
+        .trimEnd(),
+    );
     if (k === 0) console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   }
 }
@@ -466,8 +560,10 @@ async function printPlans(url: string, slow: Target[], figures: Map<Target, { sm
                    set auto_explain.log_min_duration = -1`);
   } catch (err) {
     autoExplain = false;
-    console.log(`\nauto_explain could not be loaded (${(err as Error).message}): showing EXPLAIN (ANALYZE, BUFFERS) of each function ` +
-      'call instead. That shows only the top-level call, not the statements run inside the function (nested plans are not shown).');
+    console.log(
+      `\nauto_explain could not be loaded (${(err as Error).message}): showing EXPLAIN (ANALYZE, BUFFERS) of each function ` +
+        'call instead. That shows only the top-level call, not the statements run inside the function (nested plans are not shown).',
+    );
   }
   try {
     for (const t of slow) {
@@ -479,11 +575,20 @@ async function printPlans(url: string, slow: Target[], figures: Map<Target, { sm
       }
       for (const call of f.calls) {
         const sql = callText(call.fn as never, call.args, call.caller, []);
-        console.log(`  database function: public.${call.fn}(${Object.entries(call.args).map(([k, v]) => `${k} => ${JSON.stringify(v)}`).join(', ')})`);
+        console.log(
+          `  database function: public.${call.fn}(${Object.entries(call.args)
+            .map(([k, v]) => `${k} => ${JSON.stringify(v)}`)
+            .join(', ')})`,
+        );
         if (!autoExplain) {
           const statements = sql.split(';\n');
-          const res = (await c.query(`${statements.slice(0, -1).join(';\n')};\nexplain (analyze, buffers) ${statements.at(-1)}`)) as unknown as pg.QueryResult[];
-          const plan = res.at(-1)!.rows.map((r) => (r as Record<string, string>)['QUERY PLAN']).join('\n');
+          const res = (await c.query(
+            `${statements.slice(0, -1).join(';\n')};\nexplain (analyze, buffers) ${statements.at(-1)}`,
+          )) as unknown as pg.QueryResult[];
+          const plan = res
+            .at(-1)!
+            .rows.map((r) => (r as Record<string, string>)['QUERY PLAN'])
+            .join('\n');
           console.log(indent(plan, '    '));
           continue;
         }
@@ -500,7 +605,11 @@ async function printPlans(url: string, slow: Target[], figures: Map<Target, { sm
   }
 }
 
-interface Explained { ms: number; query: string; plan: string }
+interface Explained {
+  ms: number;
+  query: string;
+  plan: string;
+}
 
 function printExplained(messages: string[], sql: string) {
   const flat = (q: string) => q.replace(/\s+/g, ' ').trim();
@@ -510,7 +619,12 @@ function printExplained(messages: string[], sql: string) {
       const ms = Number(/^duration: ([\d.]+) ms/.exec(lines[0] ?? '')?.[1] ?? NaN);
       // "Query Text: …" (possibly many lines), then the plan, whose first line is the top node with its costs.
       const start = lines.findIndex((l, i) => i > 1 && /\(cost=\d/.test(l));
-      const query = flat(lines.slice(1, start < 0 ? undefined : start).join('\n').replace(/^Query Text: /, ''));
+      const query = flat(
+        lines
+          .slice(1, start < 0 ? undefined : start)
+          .join('\n')
+          .replace(/^Query Text: /, ''),
+      );
       return { ms, query, plan: start < 0 ? '' : lines.slice(start).join('\n') };
     })
     .filter((p) => Number.isFinite(p.ms));
@@ -536,7 +650,10 @@ function printExplained(messages: string[], sql: string) {
   const slowest = [...nested].sort((x, y) => y.ms - x.ms)[0];
   const repeated = [...groups].filter(([, g]) => g.n > 1).sort((x, y) => y[1].total - x[1].total)[0];
   const perRow = repeated && repeated[0] !== slowest?.query ? [...nested].filter((p) => p.query === repeated[0]).sort((x, y) => y.ms - x.ms)[0] : undefined;
-  for (const [what, p] of [['the slowest statement inside', slowest], [`the statement run ${repeated?.[1].n} times (its slowest run)`, perRow]] as const) {
+  for (const [what, p] of [
+    ['the slowest statement inside', slowest],
+    [`the statement run ${repeated?.[1].n} times (its slowest run)`, perRow],
+  ] as const) {
     if (!p) continue;
     console.log(`  plan of ${what} (${ms(p.ms)} ms): ${clip(p.query, 200)}`);
     const lines = p.plan.split('\n');
@@ -546,4 +663,8 @@ function printExplained(messages: string[], sql: string) {
 }
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
-const indent = (s: string, pad: string) => s.split('\n').map((l) => pad + l).join('\n');
+const indent = (s: string, pad: string) =>
+  s
+    .split('\n')
+    .map((l) => pad + l)
+    .join('\n');

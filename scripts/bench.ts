@@ -28,12 +28,24 @@ const url = local.url();
 await migrate(url);
 await seed(url);
 console.log('[bench] fresh embedded Postgres 17, migrated and seeded');
-const deps = depsFromEnv({ ...process.env, NODE_ENV: 'test', DATABASE_URL: url, JWT_SECRET: LOCAL_JWT_SECRET, DEV_LOGIN: 'on', LOG_LEVEL: 'silent', AUTH_RATE_LIMIT: '100000' });
+const deps = depsFromEnv({
+  ...process.env,
+  NODE_ENV: 'test',
+  DATABASE_URL: url,
+  JWT_SECRET: LOCAL_JWT_SECRET,
+  DEV_LOGIN: 'on',
+  LOG_LEVEL: 'silent',
+  AUTH_RATE_LIMIT: '100000',
+});
 const server = await startServer(deps, 0);
 try {
-  const login = (await (await fetch(`${server.url}/api/auth/dev`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ persona: 'resident' }),
-  })).json()) as { token: string; profile: { id: string } };
+  const login = (await (
+    await fetch(`${server.url}/api/auth/dev`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ persona: 'resident' }),
+    })
+  ).json()) as { token: string; profile: { id: string } };
   const headers = { authorization: `Bearer ${login.token}` };
   // The same claims the API would set from this token (subject, role, session version).
   const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
@@ -43,11 +55,13 @@ try {
   for (let i = 0; i < 50; i++) await deps.db.rpc('get_me', {}, caller);
 
   const rows = [];
-  rows.push(await measure('GET /api/me over HTTP', 2000, 16, async () => {
-    const r = await fetch(`${server.url}/api/me`, { headers });
-    if (!r.ok) throw new Error(String(r.status));
-    await r.arrayBuffer();
-  }));
+  rows.push(
+    await measure('GET /api/me over HTTP', 2000, 16, async () => {
+      const r = await fetch(`${server.url}/api/me`, { headers });
+      if (!r.ok) throw new Error(String(r.status));
+      await r.arrayBuffer();
+    }),
+  );
   rows.push(await measure('get_me() over pg', 2000, 16, () => deps.db.rpc('get_me', {}, caller)));
 
   // Redemptions: 400 residents with points each redeem one unit of a well-stocked good, first through the
@@ -57,17 +71,22 @@ try {
   const httpTokens = await Promise.all(people.map((sub) => deps.tokens.sign(sub, 1)));
   const tokens = people.map((sub, i) => ({ sub, caller: { kind: 'user' as const, sub, token: '', claims: claimsOf(httpTokens[i]!) } }));
   const [goodsHttp, goodsPg] = [await goodsWithStock(url, N), await goodsWithStock(url, N)];
-  rows.push(await measure('POST /api/mall/redemptions over HTTP', N, 16, async (i) => {
-    const r = await fetch(`${server.url}/api/mall/redemptions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${httpTokens[i]}`, 'content-type': 'application/json', 'idempotency-key': `bench-http-${i}-0000` },
-      body: JSON.stringify({ goodsId: goodsHttp }),
-    });
-    if (r.status !== 201) throw new Error(String(r.status));
-    await r.arrayBuffer();
-  }));
-  rows.push(await measure('redeem_goods() over pg', N, 16, (i) =>
-    deps.db.rpc('redeem_goods', { p_goods_id: goodsPg, p_idempotency_key: `bench-pg-${i}-0000` }, tokens[i]!.caller)));
+  rows.push(
+    await measure('POST /api/mall/redemptions over HTTP', N, 16, async (i) => {
+      const r = await fetch(`${server.url}/api/mall/redemptions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${httpTokens[i]}`, 'content-type': 'application/json', 'idempotency-key': `bench-http-${i}-0000` },
+        body: JSON.stringify({ goodsId: goodsHttp }),
+      });
+      if (r.status !== 201) throw new Error(String(r.status));
+      await r.arrayBuffer();
+    }),
+  );
+  rows.push(
+    await measure('redeem_goods() over pg', N, 16, (i) =>
+      deps.db.rpc('redeem_goods', { p_goods_id: goodsPg, p_idempotency_key: `bench-pg-${i}-0000` }, tokens[i]!.caller),
+    ),
+  );
   report(rows);
   await benchImport(server.url);
   console.log(`\nHTTP / pg ratio for get_me: ${(rows[0]!.perSecond / rows[1]!.perSecond).toFixed(2)}`);
@@ -87,17 +106,32 @@ async function benchImport(base: string) {
   const ExcelJS = (await import('exceljs')).default;
   const post = async (path: string, init: RequestInit & { token: string }) =>
     fetch(`${base}${path}`, { ...init, headers: { ...(init.headers ?? {}), authorization: `Bearer ${init.token}` } });
-  const token = ((await (await fetch(`${base}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ persona: 'admin' }) })).json()) as { token: string }).token;
-  const created = (await (await post('/api/admin/communities', { token, method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ streetId: '10000000-0000-4000-8000-000000000001', name: '压测社区', kind: 'community' }) })).json()) as { id: string };
+  const token = (
+    (await (
+      await fetch(`${base}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ persona: 'admin' }) })
+    ).json()) as { token: string }
+  ).token;
+  const created = (await (
+    await post('/api/admin/communities', {
+      token,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ streetId: '10000000-0000-4000-8000-000000000001', name: '压测社区', kind: 'community' }),
+    })
+  ).json()) as { id: string };
   const wb = new ExcelJS.Workbook();
   const sheet = wb.addWorksheet('台账');
   sheet.addRow(['网格', '楼栋', '门牌号', '姓名', '手机号', '与户主关系']);
   for (let i = 0; i < 10_000; i++) {
     const h = Math.floor(i / 2);
-    sheet.addRow([`压测${Math.floor(h / 500) + 1}网格`, `${Math.floor(h / 50) + 1}号楼`, `${(h % 50) + 101}室`, `压测居民${i}`,
-      `137${String(i).padStart(8, '0')}`, i % 2 ? '配偶' : '户主']);
+    sheet.addRow([
+      `压测${Math.floor(h / 500) + 1}网格`,
+      `${Math.floor(h / 50) + 1}号楼`,
+      `${(h % 50) + 101}室`,
+      `压测居民${i}`,
+      `137${String(i).padStart(8, '0')}`,
+      i % 2 ? '配偶' : '户主',
+    ]);
   }
   const bytes = Buffer.from(await wb.xlsx.writeBuffer());
   const send = async (dryRun: boolean) => {

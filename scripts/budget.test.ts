@@ -29,7 +29,9 @@ describe('weapp size budget', () => {
       if (roots.some((r) => f.startsWith(r))) sub += size;
       else main += size;
     }
-    console.log(`weapp main package: ${(main / 1024).toFixed(1)} KB (budget ${(BUDGET_BYTES / 1024).toFixed(0)} KB); subpackages: ${(sub / 1024).toFixed(1)} KB`);
+    console.log(
+      `weapp main package: ${(main / 1024).toFixed(1)} KB (budget ${(BUDGET_BYTES / 1024).toFixed(0)} KB); subpackages: ${(sub / 1024).toFixed(1)} KB`,
+    );
     expect(main).toBeLessThanOrEqual(BUDGET_BYTES);
   });
 });

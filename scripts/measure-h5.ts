@@ -35,14 +35,34 @@ const pg = await startLocalPostgres({ dir: dataDir, quiet: true, fast: true });
 try {
   await migrate(pg.url());
   await seed(pg.url());
-  const server = await startServer(depsFromEnv({ NODE_ENV: 'test', DATABASE_URL: pg.url(), JWT_SECRET: LOCAL_JWT_SECRET, LOG_LEVEL: 'silent',
-    DEV_LOGIN: 'on', FILES_DIR: filesDir, AUTH_RATE_LIMIT: '100000' }), 0);
-  const token = ((await (await fetch(`${server.url}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ persona: 'resident' }) })).json()) as { token: string }).token;
+  const server = await startServer(
+    depsFromEnv({
+      NODE_ENV: 'test',
+      DATABASE_URL: pg.url(),
+      JWT_SECRET: LOCAL_JWT_SECRET,
+      LOG_LEVEL: 'silent',
+      DEV_LOGIN: 'on',
+      FILES_DIR: filesDir,
+      AUTH_RATE_LIMIT: '100000',
+    }),
+    0,
+  );
+  const token = (
+    (await (
+      await fetch(`${server.url}/api/auth/dev`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ persona: 'resident' }),
+      })
+    ).json()) as { token: string }
+  ).token;
   // A returning resident has accepted the privacy notice already.
   const me = (await (await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { privacyPolicyVersion: string };
-  const consent = await fetch(`${server.url}/api/me/consents`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ purpose: 'privacy_policy', version: me.privacyPolicyVersion, granted: true }) });
+  const consent = await fetch(`${server.url}/api/me/consents`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ purpose: 'privacy_policy', version: me.privacyPolicyVersion, granted: true }),
+  });
   if (!consent.ok) throw new Error(`consent: ${consent.status} ${await consent.text()}`);
   const browser = await launchChromium();
   try {
@@ -70,9 +90,15 @@ try {
         if (profile.cpu > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpu });
         let runBytes = 0;
         let runRequests = 0;
-        cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => { runBytes += e.encodedDataLength; runRequests++; });
+        cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => {
+          runBytes += e.encodedDataLength;
+          runRequests++;
+        });
         const calls: string[] = [];
-        page.on('request', (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/api/')) calls.push(u.pathname); });
+        page.on('request', (r) => {
+          const u = new URL(r.url());
+          if (u.pathname.startsWith('/api/')) calls.push(u.pathname);
+        });
         const t0 = Date.now();
         await page.goto(`${server.url}/`);
         await page.locator('.hero').first().waitFor({ state: 'visible', timeout: 60_000 });
@@ -84,17 +110,22 @@ try {
         // Then the 办事 tab, as a resident's next tap: what the split saves shows here.
         const t1 = Date.now();
         await page.locator('.custom-tab-bar .tab-bar-item').nth(1).first().click();
-        await page.locator('.taro_page_show.taro_page_stationed .hall-search, .taro_page_show.taro_page_stationed .theme-grid').first()
-          .waitFor({ state: 'visible', timeout: 60_000 }).catch(() => undefined);
+        await page
+          .locator('.taro_page_show.taro_page_stationed .hall-search, .taro_page_show.taro_page_stationed .theme-grid')
+          .first()
+          .waitFor({ state: 'visible', timeout: 60_000 })
+          .catch(() => undefined);
         await page.waitForLoadState('networkidle');
         nextPage.push(Date.now() - t1);
         nextBytes = runBytes - bytes;
         apiCalls = [...calls];
         await context.close();
       }
-      console.log(`${profile.name.padEnd(18)}${`${Math.round(median(fcp))} ms`.padStart(13)}${`${Math.round(median(ready))} ms`.padStart(13)}`
-        + `${`${(bytes / 1024).toFixed(0)} KB`.padStart(14)}${String(requests).padStart(11)}   ${Math.round(median(nextPage))} ms, ${(nextBytes / 1024).toFixed(0)} KB`
-        + `   (home's API calls: ${apiCalls.join(', ')})`);
+      console.log(
+        `${profile.name.padEnd(18)}${`${Math.round(median(fcp))} ms`.padStart(13)}${`${Math.round(median(ready))} ms`.padStart(13)}` +
+          `${`${(bytes / 1024).toFixed(0)} KB`.padStart(14)}${String(requests).padStart(11)}   ${Math.round(median(nextPage))} ms, ${(nextBytes / 1024).toFixed(0)} KB` +
+          `   (home's API calls: ${apiCalls.join(', ')})`,
+      );
     }
     console.log('\nGoals (issue 11): first content ≤ 1 s on localhost, ≤ 3 s on 4G with CPU ×4.');
   } finally {

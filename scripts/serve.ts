@@ -24,12 +24,15 @@ export async function startServer(deps: Deps, port: number, host = '127.0.0.1', 
   root.route('/', api);
   root.all('/api/*', (c) => c.json(errorBody('request.not_found'), 404));
   const h5 = path.relative(process.cwd(), path.join(repoRoot, 'miniapp/dist-h5'));
-  root.use('/*', secureHeaders({
-    contentSecurityPolicy: h5Policy(path.join(h5, 'index.html'), deps.env.STORAGE === 's3' ? deps.env.S3_ENDPOINT : undefined),
-    xFrameOptions: 'DENY',
-    referrerPolicy: 'same-origin',
-    crossOriginEmbedderPolicy: false,
-  }));
+  root.use(
+    '/*',
+    secureHeaders({
+      contentSecurityPolicy: h5Policy(path.join(h5, 'index.html'), deps.env.STORAGE === 's3' ? deps.env.S3_ENDPOINT : undefined),
+      xFrameOptions: 'DENY',
+      referrerPolicy: 'same-origin',
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
   // Hashed file names never change content: cache them for a year; the page itself is always revalidated.
   root.use('/*', async (c, next) => {
     await next();
@@ -59,10 +62,11 @@ export async function startServer(deps: Deps, port: number, host = '127.0.0.1', 
       resolve({
         url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${info.port}`,
         port: info.port,
-        close: () => new Promise<void>((res) => {
-          clearInterval(timer);
-          server.close(() => res());
-        }),
+        close: () =>
+          new Promise<void>((res) => {
+            clearInterval(timer);
+            server.close(() => res());
+          }),
       });
     });
     server.on('error', reject);

@@ -16,8 +16,16 @@ describe('npm start in production', () => {
     const port = await freePort();
     const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, DATABASE_URL: db.url, NODE_ENV: 'production', JWT_SECRET: 'production-secret-0123456789-abcdefghijklmnop',
-        PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEV_LOGIN: '' },
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        NODE_ENV: 'production',
+        JWT_SECRET: 'production-secret-0123456789-abcdefghijklmnop',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        DEV_LOGIN: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -28,9 +36,16 @@ describe('npm start in production', () => {
       const deadline = Date.now() + 100_000;
       await new Promise<void>((resolve, reject) => {
         const timer = setInterval(() => {
-          if (out.includes('is running')) { clearInterval(timer); resolve(); }
-          else if (child.exitCode !== null) { clearInterval(timer); reject(new Error(`start exited: ${out}`)); }
-          else if (Date.now() > deadline) { clearInterval(timer); reject(new Error(`start did not come up in 100 s: ${out}`)); }
+          if (out.includes('is running')) {
+            clearInterval(timer);
+            resolve();
+          } else if (child.exitCode !== null) {
+            clearInterval(timer);
+            reject(new Error(`start exited: ${out}`));
+          } else if (Date.now() > deadline) {
+            clearInterval(timer);
+            reject(new Error(`start did not come up in 100 s: ${out}`));
+          }
         }, 200);
       });
       const base = `http://127.0.0.1:${port}`;

@@ -39,7 +39,9 @@ try {
 const result = verifyChain(exp, anchor);
 const name = exp.community?.name ? `${exp.community.name}（${exp.community.id}）` : String(exp.community?.id ?? '');
 console.log(`公开记录链核验 / public record chain: ${name}`);
-console.log(`文件中 ${Array.isArray(exp.entries) ? exp.entries.length : 0} 条记录；公布的链头：${exp.head ? `第 ${exp.head.seq} 条 · ${shortHash(exp.head.hash)}` : '（空）'}`);
+console.log(
+  `文件中 ${Array.isArray(exp.entries) ? exp.entries.length : 0} 条记录；公布的链头：${exp.head ? `第 ${exp.head.seq} 条 · ${shortHash(exp.head.hash)}` : '（空）'}`,
+);
 if (result.ok) {
   console.log(`✓ 完好 intact: ${result.checked} 条记录的内容、校验码和前后衔接都核对无误。`);
   if (anchor) console.log(`✓ 第 ${anchor.seq} 条与纸质公示上的校验码 ${anchor.hash} 一致。`);
@@ -47,5 +49,5 @@ if (result.ok) {
 }
 const b = result.broken!;
 console.log(`✗ 不完好 BROKEN: ${b.message}`);
-console.log(`first broken entry: ${b.seq ?? "-"} (${b.reason}); ${result.checked} entries checked out before it was found`);
+console.log(`first broken entry: ${b.seq ?? '-'} (${b.reason}); ${result.checked} entries checked out before it was found`);
 process.exit(1);

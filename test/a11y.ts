@@ -12,7 +12,12 @@ import type { Page } from 'playwright-core';
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-export interface AxeViolation { id: string; impact: string; help: string; nodes: string[] }
+export interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: string[];
+}
 
 /** axe-core on the page as it is now; only critical and serious violations. */
 export async function runAxe(page: Page): Promise<AxeViolation[]> {
@@ -20,12 +25,30 @@ export async function runAxe(page: Page): Promise<AxeViolation[]> {
   // rightly refuses; evaluating the same source through the DevTools protocol is not subject to it.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: unknown,
+            opts: unknown,
+          ) => Promise<{
+            violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }>;
+          }>;
+        };
+      }
+    ).axe;
     // Taro keeps earlier pages in the DOM, hidden (display: none), and axe skips hidden content by itself.
     const r = await axe.run(document, { resultTypes: ['violations'] });
     return r.violations
       .filter((v) => v.impact === 'critical' || v.impact === 'serious')
-      .map((v) => ({ id: v.id, impact: v.impact!, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}${n.failureSummary ? ` — ${n.failureSummary.split('\n').slice(1, 2).join('').trim()}` : ''}`) }));
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact!,
+        help: v.help,
+        nodes: v.nodes
+          .slice(0, 5)
+          .map((n) => `${n.target.join(' ')}${n.failureSummary ? ` — ${n.failureSummary.split('\n').slice(1, 2).join('').trim()}` : ''}`),
+      }));
   });
 }
 
@@ -40,8 +63,16 @@ export async function expectAccessible(page: Page, where: string): Promise<void>
   if (v.length) throw new Error(`axe-core found ${v.length} critical/serious violation(s)\n${describeViolations(where, v)}`);
 }
 
-export interface ElderCheck { total: number; failures: string[] }
-export interface ElderReport { text: ElderCheck; lineHeight: ElderCheck; contrast: ElderCheck; targets: ElderCheck }
+export interface ElderCheck {
+  total: number;
+  failures: string[];
+}
+export interface ElderReport {
+  text: ElderCheck;
+  lineHeight: ElderCheck;
+  contrast: ElderCheck;
+  targets: ElderCheck;
+}
 
 export const ELDER = { fontPx: 18, lineHeight: 1.3, contrast: 4.5, largeTextContrast: 3, largeTextPx: 24, targetPx: 60 } as const;
 
@@ -58,8 +89,24 @@ export async function measureElder(page: Page): Promise<ElderReport> {
     // picker's wheel, the navigation bar), so in WeChat they follow WeChat's own 关怀模式 rather than ours;
     // nothing of ours is in this list.
     const ALLOW = ['.taro__toast', '.taro__modal', '.taro__actionSheet', '.taro__loading', '.taro-navigation-bar', '.weui-picker', '.weui-mask'];
-    const TARGETS = ['button', 'taro-button-core', '[role=button]', '[role=link]', '[role=tab]', '[role=switch]', '[role=checkbox]', '[role=radio]',
-      'a[href]', 'input:not([type=hidden])', 'textarea', 'select', '.tab', '.chip', '.weui-switch', '.weui-tabbar__item'].join(',');
+    const TARGETS = [
+      'button',
+      'taro-button-core',
+      '[role=button]',
+      '[role=link]',
+      '[role=tab]',
+      '[role=switch]',
+      '[role=checkbox]',
+      '[role=radio]',
+      'a[href]',
+      'input:not([type=hidden])',
+      'textarea',
+      'select',
+      '.tab',
+      '.chip',
+      '.weui-switch',
+      '.weui-tabbar__item',
+    ].join(',');
     const allowed = (el: Element) => ALLOW.some((s) => el.closest(s));
     // Anything the app listens to a tap on is a tap target too (a tappable list row, a chip, a link in text):
     // Taro's H5 components keep their listeners on the element, under __events.
@@ -81,19 +128,24 @@ export async function measureElder(page: Page): Promise<ElderReport> {
     // The page on top: Taro H5 keeps earlier pages in the DOM, hidden.
     const pages = [...document.querySelectorAll('.taro_page')].filter(visible);
     const top = pages[pages.length - 1] ?? document.body;
-    const roots: Element[] = [top, ...document.querySelectorAll('.mask, .custom-tab-bar, .taro-tabbar__tabbar')].filter((r, i, a) => a.indexOf(r) === i && visible(r));
+    const roots: Element[] = [top, ...document.querySelectorAll('.mask, .custom-tab-bar, .taro-tabbar__tabbar')].filter(
+      (r, i, a) => a.indexOf(r) === i && visible(r),
+    );
     // Elements inside top already counted through top.
     const all = new Set<Element>();
     for (const r of roots) {
       all.add(r);
-      r.querySelectorAll('*').forEach((e) => all.add(e));
+      for (const e of r.querySelectorAll('*')) all.add(e);
     }
 
     type RGBA = [number, number, number, number];
     const parse = (c: string): RGBA => {
       const m = c.match(/rgba?\(([^)]+)\)/);
       if (!m) return [0, 0, 0, 0];
-      const p = (m[1] ?? '').split(/[ ,/]+/).filter(Boolean).map(Number);
+      const p = (m[1] ?? '')
+        .split(/[ ,/]+/)
+        .filter(Boolean)
+        .map(Number);
       return [p[0] ?? 0, p[1] ?? 0, p[2] ?? 0, p[3] ?? 1];
     };
     const over = (fg: RGBA, bg: RGBA): RGBA => {
@@ -102,7 +154,10 @@ export async function measureElder(page: Page): Promise<ElderReport> {
       return ([0, 1, 2] as const).map((i) => (fg[i] * fg[3] + bg[i] * bg[3] * (1 - fg[3])) / a).concat(a) as RGBA;
     };
     const lum = (c: RGBA) => {
-      const f = (v: number) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
+      const f = (v: number) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      };
       return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
     };
     /** The colour behind el, composited from the page canvas up; null where an image or gradient is behind it. */
@@ -127,8 +182,12 @@ export async function measureElder(page: Page): Promise<ElderReport> {
       return o;
     };
 
-    const report = { text: { total: 0, failures: [] as string[] }, lineHeight: { total: 0, failures: [] as string[] },
-      contrast: { total: 0, failures: [] as string[] }, targets: { total: 0, failures: [] as string[] } };
+    const report = {
+      text: { total: 0, failures: [] as string[] },
+      lineHeight: { total: 0, failures: [] as string[] },
+      contrast: { total: 0, failures: [] as string[] },
+      targets: { total: 0, failures: [] as string[] },
+    };
     for (const el of all) {
       if (allowed(el) || !visible(el)) continue;
       const ownText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim());
@@ -147,7 +206,8 @@ export async function measureElder(page: Page): Promise<ElderReport> {
         if (bg) {
           color[3] *= opacityOf(el);
           const fg = over(color, bg);
-          const l1 = lum(fg), l2 = lum(bg);
+          const l1 = lum(fg),
+            l2 = lum(bg);
           const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
           const need = fs >= R.largeTextPx ? R.largeTextContrast : R.contrast;
           report.contrast.total++;
@@ -156,9 +216,12 @@ export async function measureElder(page: Page): Promise<ElderReport> {
       }
       if (el.matches(TARGETS) || tappable(el)) {
         // An input is drawn inside Taro's wrapper; the wrapper is what the finger hits.
-        const box = (el.matches('input, textarea') && el.parentElement?.matches('taro-input-core, taro-textarea-core') ? el.parentElement : el).getBoundingClientRect();
+        const box = (
+          el.matches('input, textarea') && el.parentElement?.matches('taro-input-core, taro-textarea-core') ? el.parentElement : el
+        ).getBoundingClientRect();
         report.targets.total++;
-        if (box.width < R.targetPx - 0.5 || box.height < R.targetPx - 0.5) report.targets.failures.push(`${name(el)} ${Math.round(box.width)}×${Math.round(box.height)}`);
+        if (box.width < R.targetPx - 0.5 || box.height < R.targetPx - 0.5)
+          report.targets.failures.push(`${name(el)} ${Math.round(box.width)}×${Math.round(box.height)}`);
       }
     }
     return report;
@@ -169,6 +232,7 @@ export async function measureElder(page: Page): Promise<ElderReport> {
 export async function expectElderFriendly(page: Page, where: string): Promise<ElderReport> {
   const r = await measureElder(page);
   const lines = (Object.keys(r) as (keyof ElderReport)[]).flatMap((k) => r[k].failures.map((f) => `${where}: ${k} ${f}`));
-  if (lines.length) throw new Error(`长辈版 rules broken on ${where}:\n${lines.slice(0, 40).join('\n')}${lines.length > 40 ? `\n… and ${lines.length - 40} more` : ''}`);
+  if (lines.length)
+    throw new Error(`长辈版 rules broken on ${where}:\n${lines.slice(0, 40).join('\n')}${lines.length > 40 ? `\n… and ${lines.length - 40} more` : ''}`);
   return r;
 }

@@ -59,7 +59,13 @@ export async function testApi(env: Record<string, string | undefined> = {}) {
   }
 
   return {
-    app, deps, db: t, wechat, call, login, filesDir,
+    app,
+    deps,
+    db: t,
+    wechat,
+    call,
+    login,
+    filesDir,
     async close() {
       await deps.db.close();
       await wechat.close();

@@ -17,11 +17,23 @@ export async function startJourney() {
   mkdirSync(screenshots, { recursive: true });
   const db = await testDb();
   const filesDir = mkdtempSync(path.join(tmpdir(), 'cunju-files-'));
-  const server = await startServer(depsFromEnv({ NODE_ENV: 'test', DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', DEV_LOGIN: 'on',
-    VALIDATE_RESPONSES: 'on', FILES_DIR: filesDir }), 0);
+  const server = await startServer(
+    depsFromEnv({
+      NODE_ENV: 'test',
+      DATABASE_URL: db.url,
+      JWT_SECRET: TEST_JWT_SECRET,
+      LOG_LEVEL: 'silent',
+      DEV_LOGIN: 'on',
+      VALIDATE_RESPONSES: 'on',
+      FILES_DIR: filesDir,
+    }),
+    0,
+  );
   const browser = await launchChromium();
   return {
-    db, server, browser,
+    db,
+    server,
+    browser,
     shot: (page: Page, name: string, fullPage = false) => page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage }),
     async close() {
       await browser.close();

@@ -61,9 +61,7 @@ export async function testDb() {
       const client = await db.pool.connect();
       try {
         await client.query('begin');
-        await client.query(`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`, [
-          JSON.stringify(userClaims(sub)),
-        ]);
+        await client.query(`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`, [JSON.stringify(userClaims(sub))]);
         const res = await client.query<T>(text, values);
         await client.query('commit');
         return res;

@@ -5,13 +5,37 @@ import { community } from './personas.js';
  * operations, and a value of valid form for any schema.
  */
 export type Schema = {
-  $ref?: string; type?: string | string[]; format?: string; enum?: unknown[]; pattern?: string; minLength?: number; maxLength?: number;
-  minimum?: number; maximum?: number; exclusiveMinimum?: number; items?: Schema; minItems?: number; properties?: Record<string, Schema>;
-  required?: string[]; anyOf?: Schema[]; oneOf?: Schema[]; allOf?: Schema[]; default?: unknown; const?: unknown;
+  $ref?: string;
+  type?: string | string[];
+  format?: string;
+  enum?: unknown[];
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  items?: Schema;
+  minItems?: number;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  allOf?: Schema[];
+  default?: unknown;
+  const?: unknown;
 };
-export interface Param { name: string; in: 'path' | 'query' | 'header'; required?: boolean; schema: Schema }
+export interface Param {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required?: boolean;
+  schema: Schema;
+}
 export interface Operation {
-  method: string; path: string; security?: unknown[]; parameters?: Param[];
+  method: string;
+  path: string;
+  security?: unknown[];
+  parameters?: Param[];
   requestBody?: { required?: boolean; content: Record<string, { schema: Schema }> };
 }
 
@@ -33,9 +57,9 @@ export function schemaTools(doc: OpenApiDoc) {
   function types(s: Schema): string[] {
     return Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
   }
-  
+
   const PATTERN_SAMPLES = ['13800001111', '2026-10', 'ABCDEFGH', 'abcdefgh-0123456', 'abc', '2026-10-01', '1', 'a'];
-  
+
   /** A value that is valid in form for a schema (the baseline that each mutation changes one thing of). */
   function sample(raw: Schema, name = ''): unknown {
     const s = deref(raw);

@@ -65,8 +65,29 @@ export interface WeappRuntimeOptions {
 }
 
 // WeChat wraps every module in a function with these parameters and passes `undefined` for all but the first three.
-const MODULE_PARAMS = ['require', 'module', 'exports', 'window', 'document', 'frames', 'self', 'location', 'navigator', 'localStorage',
-  'history', 'Caches', 'screen', 'alert', 'confirm', 'prompt', 'XMLHttpRequest', 'WebSocket', 'Reporter', 'webkit', 'WeixinJSCore'];
+const MODULE_PARAMS = [
+  'require',
+  'module',
+  'exports',
+  'window',
+  'document',
+  'frames',
+  'self',
+  'location',
+  'navigator',
+  'localStorage',
+  'history',
+  'Caches',
+  'screen',
+  'alert',
+  'confirm',
+  'prompt',
+  'XMLHttpRequest',
+  'WebSocket',
+  'Reporter',
+  'webkit',
+  'WeixinJSCore',
+];
 
 // `<req>(<runtime module id>)["document"]` is how webpack's ProvidePlugin hands Taro's stand-ins to a module.
 const PROVIDED_DOM = /([A-Za-z_$][\w$]*)\(\s*(?:\/\*[^*]*\*\/\s*)?(\d+|"[^"]+")\s*\)\[\s*"(window|document|location|history)"\s*\]/g;
@@ -75,8 +96,10 @@ const scripts = new Map<string, vm.Script>();
 function compiled(file: string): vm.Script {
   let s = scripts.get(file);
   if (!s) {
-    const code = readFileSync(file, 'utf8').replace(PROVIDED_DOM, (_m, req: string, id: string, name: string) =>
-      `__weappDomTrap(${JSON.stringify(name)}, ${req}(${id})[${JSON.stringify(name)}])`);
+    const code = readFileSync(file, 'utf8').replace(
+      PROVIDED_DOM,
+      (_m, req: string, id: string, name: string) => `__weappDomTrap(${JSON.stringify(name)}, ${req}(${id})[${JSON.stringify(name)}])`,
+    );
     s = new vm.Script(`(function (${MODULE_PARAMS.join(', ')}) {${code}\n})`, { filename: file });
     scripts.set(file, s);
   }
@@ -145,37 +168,56 @@ export class WeappRuntime {
   constructor(private readonly opts: WeappRuntimeOptions) {
     this.app = readAppJson(opts.distDir);
     for (const [k, v] of Object.entries(opts.storage ?? {})) this.storage.set(k, JSON.stringify(v));
-    const guard = <A extends unknown[]>(fn: (...a: A) => unknown) => (...a: A) => {
-      if (this.closed) return;
-      try {
-        fn(...a);
-      } catch (err) {
-        this.fail(describe(err));
-      }
-    };
-    const timer = (kind: 'timeout' | 'interval') => (fn: unknown, ms?: number, ...args: unknown[]) => {
-      if (typeof fn !== 'function') throw new TypeError(`set${kind === 'timeout' ? 'Timeout' : 'Interval'} expects a function`);
-      const run = guard(() => (fn as (...a: unknown[]) => unknown)(...args));
-      const id = ++this.timerIds;
-      this.timers.set(id, kind === 'timeout'
-        ? setTimeout(() => {
-          this.timers.delete(id);
-          run();
-        }, ms)
-        : setInterval(run, ms));
-      return id;
-    };
+    const guard =
+      <A extends unknown[]>(fn: (...a: A) => unknown) =>
+      (...a: A) => {
+        if (this.closed) return;
+        try {
+          fn(...a);
+        } catch (err) {
+          this.fail(describe(err));
+        }
+      };
+    const timer =
+      (kind: 'timeout' | 'interval') =>
+      (fn: unknown, ms?: number, ...args: unknown[]) => {
+        if (typeof fn !== 'function') throw new TypeError(`set${kind === 'timeout' ? 'Timeout' : 'Interval'} expects a function`);
+        const run = guard(() => (fn as (...a: unknown[]) => unknown)(...args));
+        const id = ++this.timerIds;
+        this.timers.set(
+          id,
+          kind === 'timeout'
+            ? setTimeout(() => {
+                this.timers.delete(id);
+                run();
+              }, ms)
+            : setInterval(run, ms),
+        );
+        return id;
+      };
     const clear = (id: unknown) => {
       const h = this.timers.get(id as number);
       if (!h) return;
       clearTimeout(h);
       this.timers.delete(id as number);
     };
-    const log = (level: string) => (...args: unknown[]) => {
-      if (level === 'error') this.fail(`console.error: ${args.map(describe).join(' ')}`);
-    };
+    const log =
+      (level: string) =>
+      (...args: unknown[]) => {
+        if (level === 'error') this.fail(`console.error: ${args.map(describe).join(' ')}`);
+      };
     const sandbox: Record<string, unknown> = {
-      console: { log: log('log'), info: log('info'), debug: log('debug'), warn: log('warn'), error: log('error'), group: log('log'), groupEnd: log('log'), time: log('log'), timeEnd: log('log') },
+      console: {
+        log: log('log'),
+        info: log('info'),
+        debug: log('debug'),
+        warn: log('warn'),
+        error: log('error'),
+        group: log('log'),
+        groupEnd: log('log'),
+        time: log('log'),
+        timeEnd: log('log'),
+      },
       setTimeout: timer('timeout'),
       setInterval: timer('interval'),
       clearTimeout: clear,
@@ -252,7 +294,9 @@ export class WeappRuntime {
     const toPkg = this.packageOf(target);
     // `from === null`: loaded by WeChat itself (app.js, a page, a component), not by another module.
     if (from !== null && toPkg && toPkg !== fromPkg) {
-      throw new Error(`module "${target}" is not defined: ${from || 'the app'} (${fromPkg ? `subpackage ${fromPkg}` : 'main package'}) cannot require a file of subpackage ${toPkg}`);
+      throw new Error(
+        `module "${target}" is not defined: ${from || 'the app'} (${fromPkg ? `subpackage ${fromPkg}` : 'main package'}) cannot require a file of subpackage ${toPkg}`,
+      );
     }
     const cached = this.modules.get(target);
     if (cached) return cached.exports;
@@ -292,7 +336,7 @@ export class WeappRuntime {
         if (!existsSync(path.join(this.opts.distDir, `${route}.${ext}`))) this.fail(`${route}.${ext} is missing: WeChat cannot compile the page`);
       }
       const jsonFile = path.join(this.opts.distDir, `${route}.json`);
-      const json = existsSync(jsonFile) ? JSON.parse(readFileSync(jsonFile, 'utf8')) as { usingComponents?: Record<string, string> } : {};
+      const json = existsSync(jsonFile) ? (JSON.parse(readFileSync(jsonFile, 'utf8')) as { usingComponents?: Record<string, string> }) : {};
       for (const [name, p] of Object.entries(json.usingComponents ?? {})) {
         const comp = path.posix.normalize(p.startsWith('/') ? p.slice(1) : path.posix.join(path.posix.dirname(route), p));
         this.requireFile(`${comp}.js`);
@@ -309,8 +353,14 @@ export class WeappRuntime {
       call('onReady');
       await this.settle();
       const run: PageRun = {
-        route, query, errors: this.errors, setDataCalls: this.setDataCalls, requests: this.requests,
-        data: page.data as Record<string, unknown>, wxCalls: this.wxCalls, ms: 0,
+        route,
+        query,
+        errors: this.errors,
+        setDataCalls: this.setDataCalls,
+        requests: this.requests,
+        data: page.data as Record<string, unknown>,
+        wxCalls: this.wxCalls,
+        ms: 0,
       };
       // Leave the page the way WeChat does (reLaunch/back): its effects' cleanup runs too.
       call('onHide');
@@ -321,7 +371,16 @@ export class WeappRuntime {
       return run;
     } catch (err) {
       this.fail(describe(err));
-      return { route, query, errors: this.errors, setDataCalls: this.setDataCalls, requests: this.requests, data: {}, wxCalls: this.wxCalls, ms: Date.now() - started };
+      return {
+        route,
+        query,
+        errors: this.errors,
+        setDataCalls: this.setDataCalls,
+        requests: this.requests,
+        data: {},
+        wxCalls: this.wxCalls,
+        ms: Date.now() - started,
+      };
     }
   }
 
@@ -367,7 +426,14 @@ export class WeappRuntime {
     page.selectComponent = () => null;
     page.selectAllComponents = () => this.toCtx([]);
     page.createSelectorQuery = () => this.selectorQuery('page.createSelectorQuery');
-    page.createIntersectionObserver = () => ({ relativeTo: () => page.createIntersectionObserver, relativeToViewport() { return this; }, observe() {}, disconnect() {} });
+    page.createIntersectionObserver = () => ({
+      relativeTo: () => page.createIntersectionObserver,
+      relativeToViewport() {
+        return this;
+      },
+      observe() {},
+      disconnect() {},
+    });
     page.getOpenerEventChannel = () => ({ emit() {}, on() {}, off() {}, once() {} });
     page.getTabBar = () => null;
     page.getPageId = () => 'weapp-smoke-page-1';
@@ -376,15 +442,18 @@ export class WeappRuntime {
 
   private later(fn: () => void, ms = 0) {
     const id = ++this.timerIds;
-    this.timers.set(id, setTimeout(() => {
-      this.timers.delete(id);
-      if (this.closed) return;
-      try {
-        fn();
-      } catch (err) {
-        this.fail(describe(err));
-      }
-    }, ms));
+    this.timers.set(
+      id,
+      setTimeout(() => {
+        this.timers.delete(id);
+        if (this.closed) return;
+        try {
+          fn();
+        } catch (err) {
+          this.fail(describe(err));
+        }
+      }, ms),
+    );
   }
 
   private async until(done: () => boolean, maxMs: number) {
@@ -413,7 +482,10 @@ export class WeappRuntime {
     const q: Record<string, unknown> = {};
     const node = () => ({ boundingClientRect: () => q, scrollOffset: () => q, fields: () => q, node: () => q, context: () => q });
     Object.assign(q, {
-      in: () => q, select: node, selectAll: node, selectViewport: node,
+      in: () => q,
+      select: node,
+      selectAll: node,
+      selectViewport: node,
       exec: (cb?: (r: unknown) => void) => {
         this.wxCalls.push({ api: `${api}().exec`, arg: null });
         if (typeof cb === 'function') this.later(() => cb(this.toCtx([])));
@@ -441,41 +513,81 @@ export class WeappRuntime {
       });
     };
     /** An async API that records its call and succeeds with `result`. */
-    const ok = (api: string, result: (o: Record<string, unknown>) => Record<string, unknown> = () => ({})) => (o: Record<string, unknown> & Cb = {}) => {
-      record(api, o);
-      answer(o, true, { errMsg: `${api}:ok`, ...result(o) });
-    };
-    const noop = (api: string, ret?: () => unknown) => (...args: unknown[]) => {
-      record(api, args[0]);
-      return ret?.();
-    };
+    const ok =
+      (api: string, result: (o: Record<string, unknown>) => Record<string, unknown> = () => ({})) =>
+      (o: Record<string, unknown> & Cb = {}) => {
+        record(api, o);
+        answer(o, true, { errMsg: `${api}:ok`, ...result(o) });
+      };
+    const noop =
+      (api: string, ret?: () => unknown) =>
+      (...args: unknown[]) => {
+        record(api, args[0]);
+        return ret?.();
+      };
 
-    const routeOf = (url: unknown) => String(url ?? '').replace(/^\//, '').split('?')[0]!;
+    const routeOf = (url: unknown) =>
+      String(url ?? '')
+        .replace(/^\//, '')
+        .split('?')[0]!;
     const pages = new Set(allPages(this.app));
     const tabs = new Set((this.app.tabBar?.list ?? []).map((t) => t.pagePath));
-    const nav = (api: string, toTab: boolean | null) => (o: Record<string, unknown> & Cb = {}) => {
-      record(api, o);
-      const route = routeOf(o.url);
-      let err = '';
-      if (!pages.has(route)) err = `${api}:fail page "${route}" is not found`;
-      else if (toTab === true && !tabs.has(route)) err = `${api}:fail can not switch to no-tabBar page`;
-      else if (toTab === false && tabs.has(route)) err = `${api}:fail can not ${api} a tabbar page`;
-      if (err) this.fail(`${err} (url ${String(o.url)})`);
-      answer(o, !err, { errMsg: err || `${api}:ok` });
-    };
+    const nav =
+      (api: string, toTab: boolean | null) =>
+      (o: Record<string, unknown> & Cb = {}) => {
+        record(api, o);
+        const route = routeOf(o.url);
+        let err = '';
+        if (!pages.has(route)) err = `${api}:fail page "${route}" is not found`;
+        else if (toTab === true && !tabs.has(route)) err = `${api}:fail can not switch to no-tabBar page`;
+        else if (toTab === false && tabs.has(route)) err = `${api}:fail can not ${api} a tabbar page`;
+        if (err) this.fail(`${err} (url ${String(o.url)})`);
+        answer(o, !err, { errMsg: err || `${api}:ok` });
+      };
 
-    const window = { pixelRatio: 3, screenWidth: 390, screenHeight: 844, windowWidth: 390, windowHeight: 753, statusBarHeight: 47, screenTop: 0,
-      safeArea: { left: 0, right: 390, top: 47, bottom: 810, width: 390, height: 763 } };
-    const base = { SDKVersion: '3.6.0', enableDebug: false, host: { appId: 'wx0000000000000000' }, language: 'zh_CN', version: '8.0.54', theme: 'light', fontSizeSetting: 17 };
+    const window = {
+      pixelRatio: 3,
+      screenWidth: 390,
+      screenHeight: 844,
+      windowWidth: 390,
+      windowHeight: 753,
+      statusBarHeight: 47,
+      screenTop: 0,
+      safeArea: { left: 0, right: 390, top: 47, bottom: 810, width: 390, height: 763 },
+    };
+    const base = {
+      SDKVersion: '3.6.0',
+      enableDebug: false,
+      host: { appId: 'wx0000000000000000' },
+      language: 'zh_CN',
+      version: '8.0.54',
+      theme: 'light',
+      fontSizeSetting: 17,
+    };
     const device = { abi: 'arm64', brand: 'iPhone', model: 'iPhone 13', platform: 'ios', system: 'iOS 17.5', benchmarkLevel: 1 };
-    const systemInfo = { ...window, ...base, ...device, fontSizeScaleFactor: 1, batteryLevel: 80, locationEnabled: true, wifiEnabled: true,
-      cameraAuthorized: true, locationAuthorized: true, microphoneAuthorized: true, notificationAuthorized: true, bluetoothEnabled: false,
-      deviceOrientation: 'portrait' };
+    const systemInfo = {
+      ...window,
+      ...base,
+      ...device,
+      fontSizeScaleFactor: 1,
+      batteryLevel: 80,
+      locationEnabled: true,
+      wifiEnabled: true,
+      cameraAuthorized: true,
+      locationAuthorized: true,
+      microphoneAuthorized: true,
+      notificationAuthorized: true,
+      bluetoothEnabled: false,
+      deviceOrientation: 'portrait',
+    };
 
     const wx: Record<string, unknown> = {
       env: this.toCtx({ USER_DATA_PATH: 'wxfile://usr' }),
       // Network: answered by the test server, whatever origin the build was compiled with.
-      request: (o: Record<string, unknown> & Cb & { url?: string; method?: string; header?: Record<string, string>; data?: unknown; timeout?: number; dataType?: string }) => {
+      request: (
+        o: Record<string, unknown> &
+          Cb & { url?: string; method?: string; header?: Record<string, string>; data?: unknown; timeout?: number; dataType?: string },
+      ) => {
         const method = String(o.method ?? 'GET').toUpperCase();
         const url = String(o.url ?? '');
         const m = /^(https?:\/\/[^/]+)?(\/.*)$/.exec(url);
@@ -484,13 +596,18 @@ export class WeappRuntime {
           answer(o, false, { errMsg: 'request:fail invalid url' });
           return { abort() {} };
         }
-        if (!m[1]) this.notes.add(`the build calls the API at relative URLs (/api/…), answered here by the test server: the weapp build was compiled without TARO_APP_API_BASE; WeChat needs an absolute https:// URL on a registered domain`);
+        if (!m[1])
+          this.notes.add(
+            `the build calls the API at relative URLs (/api/…), answered here by the test server: the weapp build was compiled without TARO_APP_API_BASE; WeChat needs an absolute https:// URL on a registered domain`,
+          );
         else if (!m[1].startsWith('https://')) this.notes.add(`the build calls the API over ${m[1]} (WeChat accepts only https:// on a real device)`);
         let target = this.opts.apiOrigin + m[2]!;
         let body: string | undefined;
         if (o.data !== undefined && o.data !== null) {
           if (method === 'GET') {
-            const qs = Object.entries(o.data as Record<string, unknown>).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+            const qs = Object.entries(o.data as Record<string, unknown>)
+              .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+              .join('&');
             if (qs) target += (target.includes('?') ? '&' : '?') + qs;
           } else body = typeof o.data === 'string' ? o.data : JSON.stringify(o.data);
         }
@@ -503,27 +620,32 @@ export class WeappRuntime {
         const t0 = Date.now();
         const timeout = setTimeout(() => ac.abort(), o.timeout ?? 60_000);
         fetch(target, { method, headers: o.header ?? {}, body, signal: ac.signal })
-          .then(async (res) => {
-            const text = await res.text();
-            rec.status = res.status;
-            let data: unknown = text;
-            if ((o.dataType ?? 'json') === 'json') {
-              try {
-                data = this.ctxJSON.parse(text);
-              } catch {
-                /* WeChat hands over the text */
+          .then(
+            async (res) => {
+              const text = await res.text();
+              rec.status = res.status;
+              let data: unknown = text;
+              if ((o.dataType ?? 'json') === 'json') {
+                try {
+                  data = this.ctxJSON.parse(text);
+                } catch {
+                  /* WeChat hands over the text */
+                }
               }
-            }
-            const header: Record<string, string> = {};
-            res.headers.forEach((v, k) => (header[k] = v));
-            const r = { data, statusCode: res.status, header: this.toCtx(header), cookies: this.toCtx([]), errMsg: 'request:ok' };
-            guard(() => o.success?.(r))();
-            guard(() => o.complete?.(r))();
-          }, (err: unknown) => {
-            const r = this.toCtx({ errMsg: `request:fail ${err instanceof Error ? err.message : String(err)}` });
-            guard(() => o.fail?.(r))();
-            guard(() => o.complete?.(r))();
-          })
+              const header: Record<string, string> = {};
+              res.headers.forEach((v, k) => {
+                header[k] = v;
+              });
+              const r = { data, statusCode: res.status, header: this.toCtx(header), cookies: this.toCtx([]), errMsg: 'request:ok' };
+              guard(() => o.success?.(r))();
+              guard(() => o.complete?.(r))();
+            },
+            (err: unknown) => {
+              const r = this.toCtx({ errMsg: `request:fail ${err instanceof Error ? err.message : String(err)}` });
+              guard(() => o.fail?.(r))();
+              guard(() => o.complete?.(r))();
+            },
+          )
           .finally(() => {
             clearTimeout(timeout);
             this.aborts.delete(ac);
@@ -571,7 +693,8 @@ export class WeappRuntime {
       getAppBaseInfo: () => this.toCtx(base),
       getDeviceInfo: () => this.toCtx(device),
       getSystemSetting: () => this.toCtx({ bluetoothEnabled: false, locationEnabled: true, wifiEnabled: true, deviceOrientation: 'portrait' }),
-      getAppAuthorizeSetting: () => this.toCtx({ albumAuthorized: 'authorized', cameraAuthorized: 'authorized', locationAuthorized: 'authorized', notificationAuthorized: 'authorized' }),
+      getAppAuthorizeSetting: () =>
+        this.toCtx({ albumAuthorized: 'authorized', cameraAuthorized: 'authorized', locationAuthorized: 'authorized', notificationAuthorized: 'authorized' }),
       getAccountInfoSync: () => this.toCtx({ miniProgram: { appId: 'wx0000000000000000', envVersion: 'develop', version: '' } }),
       getLaunchOptionsSync: () => this.toCtx({ path: '', query: {}, scene: 1001, referrerInfo: {} }),
       getEnterOptionsSync: () => this.toCtx({ path: '', query: {}, scene: 1001, referrerInfo: {} }),
@@ -581,10 +704,28 @@ export class WeappRuntime {
       canIUse: () => true,
       nextTick: (fn: () => void) => this.later(fn),
       createSelectorQuery: () => this.selectorQuery('createSelectorQuery'),
-      createIntersectionObserver: () => ({ relativeTo() { return this; }, relativeToViewport() { return this; }, observe() {}, disconnect() {} }),
+      createIntersectionObserver: () => ({
+        relativeTo() {
+          return this;
+        },
+        relativeToViewport() {
+          return this;
+        },
+        observe() {},
+        disconnect() {},
+      }),
       getUpdateManager: () => ({ onCheckForUpdate() {}, onUpdateReady() {}, onUpdateFailed() {}, applyUpdate() {} }),
       getLogManager: () => ({ log() {}, info() {}, warn() {}, debug() {} }),
-      getRealtimeLogManager: () => ({ info() {}, warn() {}, error() {}, setFilterMsg() {}, addFilterMsg() {}, in() { return this; } }),
+      getRealtimeLogManager: () => ({
+        info() {},
+        warn() {},
+        error() {},
+        setFilterMsg() {},
+        addFilterMsg() {},
+        in() {
+          return this;
+        },
+      }),
       reportAnalytics: noop('reportAnalytics'),
       reportEvent: noop('reportEvent'),
 
@@ -661,9 +802,28 @@ export class WeappRuntime {
       getFileSystemManager: () => ({ readFile() {}, writeFile() {}, readFileSync: () => '', writeFileSync() {}, access() {}, accessSync() {} }),
     };
     // Event registrations (wx.onX/offX): recorded no-ops; the privacy one is remembered like WeChat does.
-    for (const ev of ['onAppShow', 'onAppHide', 'onError', 'onUnhandledRejection', 'onPageNotFound', 'onThemeChange', 'onNetworkStatusChange',
-      'onMemoryWarning', 'onWindowResize', 'onKeyboardHeightChange', 'onNeedPrivacyAuthorization', 'onAudioInterruptionBegin', 'onLazyLoadError',
-      'onBeforeAppRoute', 'onAppRoute', 'onAppRouteDone', 'onAfterPageLoad', 'onAfterPageUnload', 'onBeforePageLoad', 'onBeforePageUnload']) {
+    for (const ev of [
+      'onAppShow',
+      'onAppHide',
+      'onError',
+      'onUnhandledRejection',
+      'onPageNotFound',
+      'onThemeChange',
+      'onNetworkStatusChange',
+      'onMemoryWarning',
+      'onWindowResize',
+      'onKeyboardHeightChange',
+      'onNeedPrivacyAuthorization',
+      'onAudioInterruptionBegin',
+      'onLazyLoadError',
+      'onBeforeAppRoute',
+      'onAppRoute',
+      'onAppRouteDone',
+      'onAfterPageLoad',
+      'onAfterPageUnload',
+      'onBeforePageLoad',
+      'onBeforePageUnload',
+    ]) {
       wx[ev] = noop(ev);
       wx[ev.replace(/^on/, 'off')] = noop(ev.replace(/^on/, 'off'));
     }

@@ -5,19 +5,47 @@ import { ROLES } from './vocab.js';
 const when = z.string();
 const day = z.iso.date({ error: '日期格式应为 2026-11-01' });
 
-export const ManagedCommunity = z.object({
-  id: Uuid, name: z.string(), kind: z.enum(['community', 'village']), streetName: z.string(), archivedAt: when.nullable(), mayCreate: z.boolean(),
-}).openapi('ManagedCommunity');
+export const ManagedCommunity = z
+  .object({
+    id: Uuid,
+    name: z.string(),
+    kind: z.enum(['community', 'village']),
+    streetName: z.string(),
+    archivedAt: when.nullable(),
+    mayCreate: z.boolean(),
+  })
+  .openapi('ManagedCommunity');
 export type ManagedCommunity = z.infer<typeof ManagedCommunity>;
 
-export const CommunitySetup = z.object({
-  id: Uuid, name: z.string(), kind: z.enum(['community', 'village']), streetId: Uuid, streetName: z.string(), address: z.string(),
-  servicePhone: z.string(), serviceHours: z.string(), archivedAt: when.nullable(), createdAt: when, cosignThreshold: z.number(), objectionDays: z.number(),
-  grids: z.array(z.object({ id: Uuid, name: z.string(), description: z.string(), archivedAt: when.nullable(), buildings: z.number(), households: z.number(),
-    workers: z.array(z.string()) })),
-  counts: z.object({ buildings: z.number(), households: z.number(), residents: z.number(), pendingRoster: z.number() }),
-  mayEditCommunity: z.boolean(),
-}).openapi('CommunitySetup');
+export const CommunitySetup = z
+  .object({
+    id: Uuid,
+    name: z.string(),
+    kind: z.enum(['community', 'village']),
+    streetId: Uuid,
+    streetName: z.string(),
+    address: z.string(),
+    servicePhone: z.string(),
+    serviceHours: z.string(),
+    archivedAt: when.nullable(),
+    createdAt: when,
+    cosignThreshold: z.number(),
+    objectionDays: z.number(),
+    grids: z.array(
+      z.object({
+        id: Uuid,
+        name: z.string(),
+        description: z.string(),
+        archivedAt: when.nullable(),
+        buildings: z.number(),
+        households: z.number(),
+        workers: z.array(z.string()),
+      }),
+    ),
+    counts: z.object({ buildings: z.number(), households: z.number(), residents: z.number(), pendingRoster: z.number() }),
+    mayEditCommunity: z.boolean(),
+  })
+  .openapi('CommunitySetup');
 export type CommunitySetup = z.infer<typeof CommunitySetup>;
 
 export const SaveCommunityBody = z.object({
@@ -34,7 +62,9 @@ export type SaveCommunityBody = z.input<typeof SaveCommunityBody>;
 
 export const ArchiveBody = z.object({ archived: z.boolean() });
 export const SaveGridBody = z.object({
-  name: Text(40, { min: 2, message: '网格名称至少 2 个字' }), description: Text(200).default(''), archived: z.boolean().default(false),
+  name: Text(40, { min: 2, message: '网格名称至少 2 个字' }),
+  description: Text(200).default(''),
+  archived: z.boolean().default(false),
 });
 export const SaveBuildingBody = z.object({ gridId: Uuid, name: Text(40, { min: 1, message: '请填写楼栋名称' }) });
 export const GridSaved = z.object({ id: Uuid, name: z.string(), description: z.string(), archivedAt: when.nullable() });
@@ -43,31 +73,57 @@ export const BuildingSaved = z.object({ id: Uuid, name: z.string(), gridId: Uuid
 export const ImportQuery = z.object({
   dryRun: z.enum(['true', 'false'], { error: 'dryRun 应为 true 或 false' }).default('true'),
 });
-export const ImportResult = z.object({
-  dryRun: z.boolean(), rows: z.number(), created: z.number(), updated: z.number(), unchanged: z.number(), refused: z.number(), sha256: z.string(),
-  details: z.array(z.object({ row: z.number(), action: z.enum(['create', 'update', 'refused']), reason: z.string(), building: z.string(), room: z.string() })),
-}).openapi('ImportResult');
+export const ImportResult = z
+  .object({
+    dryRun: z.boolean(),
+    rows: z.number(),
+    created: z.number(),
+    updated: z.number(),
+    unchanged: z.number(),
+    refused: z.number(),
+    sha256: z.string(),
+    details: z.array(
+      z.object({ row: z.number(), action: z.enum(['create', 'update', 'refused']), reason: z.string(), building: z.string(), room: z.string() }),
+    ),
+  })
+  .openapi('ImportResult');
 export type ImportResult = z.infer<typeof ImportResult>;
 
-export const Member = z.object({
-  membershipId: Uuid, profileId: Uuid, role: z.enum(ROLES), title: z.string(), since: when, name: z.string(), phone: z.string().nullable(),
-  gridId: Uuid.nullable(), gridName: z.string().nullable(), householdId: Uuid.nullable(), address: z.string().nullable(),
-}).openapi('Member');
+export const Member = z
+  .object({
+    membershipId: Uuid,
+    profileId: Uuid,
+    role: z.enum(ROLES),
+    title: z.string(),
+    since: when,
+    name: z.string(),
+    phone: z.string().nullable(),
+    gridId: Uuid.nullable(),
+    gridName: z.string().nullable(),
+    householdId: Uuid.nullable(),
+    address: z.string().nullable(),
+  })
+  .openapi('Member');
 export type Member = z.infer<typeof Member>;
 export const MembersQuery = CommunityPageQuery.omit({ communityId: true }).extend({
   role: z.enum(['staff', ...ROLES], { error: '身份不对' }).default('staff'),
   q: Text(20).optional(),
 });
-export const GrantRoleBody = z.object({
-  phone: z.string().trim().regex(/^1[3-9]\d{9}$/, { error: '请填写 11 位手机号' }),
-  name: Text(20, { min: 2, message: '请填写姓名' }),
-  role: z.enum(['committee', 'clerk', 'grid_worker', 'supervisor'], { error: '请选择身份' }),
-  gridId: Uuid.nullable().default(null),
-  title: Text(40).default(''),
-}).superRefine((b, ctx) => {
-  if (b.role === 'grid_worker' && !b.gridId) ctx.addIssue({ code: 'custom', path: ['gridId'], message: '网格员要选负责的网格' });
-  if (b.role !== 'grid_worker' && b.gridId) ctx.addIssue({ code: 'custom', path: ['gridId'], message: '只有网格员要选网格' });
-});
+export const GrantRoleBody = z
+  .object({
+    phone: z
+      .string()
+      .trim()
+      .regex(/^1[3-9]\d{9}$/, { error: '请填写 11 位手机号' }),
+    name: Text(20, { min: 2, message: '请填写姓名' }),
+    role: z.enum(['committee', 'clerk', 'grid_worker', 'supervisor'], { error: '请选择身份' }),
+    gridId: Uuid.nullable().default(null),
+    title: Text(40).default(''),
+  })
+  .superRefine((b, ctx) => {
+    if (b.role === 'grid_worker' && !b.gridId) ctx.addIssue({ code: 'custom', path: ['gridId'], message: '网格员要选负责的网格' });
+    if (b.role !== 'grid_worker' && b.gridId) ctx.addIssue({ code: 'custom', path: ['gridId'], message: '只有网格员要选网格' });
+  });
 export type GrantRoleBody = z.input<typeof GrantRoleBody>;
 export const GrantResult = z.object({ granted: z.boolean(), invited: z.boolean(), member: Member.nullable() });
 export const WithdrawBody = z.object({ reason: Text(200, { min: 2, message: '请写明原因，例如 换届离任' }) });
@@ -76,14 +132,31 @@ export const EndResidenceBody = z.object({
   note: Text(200).default(''),
   newHouseholdId: Uuid.nullable().default(null),
 });
-export const HistoryEntry = z.object({
-  id: z.number(), name: z.string(), role: z.enum(ROLES), title: z.string(), gridName: z.string().nullable(), address: z.string().nullable(),
-  startedAt: when, endedAt: when.nullable(), endReason: z.string().nullable(), note: z.string(), endedBy: z.string().nullable(),
-}).openapi('MembershipHistoryEntry');
+export const HistoryEntry = z
+  .object({
+    id: z.number(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    title: z.string(),
+    gridName: z.string().nullable(),
+    address: z.string().nullable(),
+    startedAt: when,
+    endedAt: when.nullable(),
+    endReason: z.string().nullable(),
+    note: z.string(),
+    endedBy: z.string().nullable(),
+  })
+  .openapi('MembershipHistoryEntry');
 
 export const SaveDepartmentBody = z.object({
-  name: Text(30, { min: 2, message: '部门名称至少 2 个字' }), phone: Text(30).default(''),
-  contactPhone: z.string().trim().regex(/^1[3-9]\d{9}$/, { error: '请填写 11 位手机号' }).nullable().default(null),
+  name: Text(30, { min: 2, message: '部门名称至少 2 个字' }),
+  phone: Text(30).default(''),
+  contactPhone: z
+    .string()
+    .trim()
+    .regex(/^1[3-9]\d{9}$/, { error: '请填写 11 位手机号' })
+    .nullable()
+    .default(null),
   removeContact: z.boolean().default(false),
 });
 export const DepartmentSaved = z.object({ id: Uuid, name: z.string(), phone: z.string(), contacts: z.array(z.string()) });
@@ -91,36 +164,83 @@ export const DepartmentSaved = z.object({ id: Uuid, name: z.string(), phone: z.s
 // ------------------------------------------------------------ dashboards
 
 export const PeriodQuery = z.object({ from: day, to: day });
-export const Figures = z.object({
-  casesOpen: z.number(), casesOverdue: z.number(), casesReceived: z.number(), casesCompleted: z.number(),
-  averageHandlingDays: z.number().nullable(), averageCaseRating: z.number().nullable(),
-  reportsReceived: z.number(), reportsOpen: z.number(), reportsOverdue: z.number(),
-  reportsByStatus: z.object({ reported: z.number(), accepted: z.number(), in_progress: z.number(), resolved: z.number(), confirmed: z.number() }),
-  reportsResolvedOnTimeRate: z.number().nullable(),
-  topicsRaised: z.number(), topicsTakenUp: z.number(), topicsDecided: z.number(), pollTurnoutRate: z.number().nullable(),
-  volunteerHours: z.number(), activeVolunteers: z.number(), pointsIssued: z.number(), pointsSpent: z.number(), pointsOutstanding: z.number(),
-  importantNotices: z.number(), importantUnreadHouseholds: z.number(), verificationsPending: z.number(), oldestVerificationDays: z.number().nullable(),
-  households: z.number(), residents: z.number(),
-}).openapi('DashboardFigures');
+export const Figures = z
+  .object({
+    casesOpen: z.number(),
+    casesOverdue: z.number(),
+    casesReceived: z.number(),
+    casesCompleted: z.number(),
+    averageHandlingDays: z.number().nullable(),
+    averageCaseRating: z.number().nullable(),
+    reportsReceived: z.number(),
+    reportsOpen: z.number(),
+    reportsOverdue: z.number(),
+    reportsByStatus: z.object({ reported: z.number(), accepted: z.number(), in_progress: z.number(), resolved: z.number(), confirmed: z.number() }),
+    reportsResolvedOnTimeRate: z.number().nullable(),
+    topicsRaised: z.number(),
+    topicsTakenUp: z.number(),
+    topicsDecided: z.number(),
+    pollTurnoutRate: z.number().nullable(),
+    volunteerHours: z.number(),
+    activeVolunteers: z.number(),
+    pointsIssued: z.number(),
+    pointsSpent: z.number(),
+    pointsOutstanding: z.number(),
+    importantNotices: z.number(),
+    importantUnreadHouseholds: z.number(),
+    verificationsPending: z.number(),
+    oldestVerificationDays: z.number().nullable(),
+    households: z.number(),
+    residents: z.number(),
+  })
+  .openapi('DashboardFigures');
 export type Figures = z.infer<typeof Figures>;
-export const StreetDashboard = z.object({
-  items: z.array(z.object({ communityId: Uuid, name: z.string(), kind: z.enum(['community', 'village']), archived: z.boolean(), figures: Figures })),
-  nextCursor: z.string().nullable(), from: z.string(), to: z.string(),
-}).openapi('StreetDashboard');
+export const StreetDashboard = z
+  .object({
+    items: z.array(z.object({ communityId: Uuid, name: z.string(), kind: z.enum(['community', 'village']), archived: z.boolean(), figures: Figures })),
+    nextCursor: z.string().nullable(),
+    from: z.string(),
+    to: z.string(),
+  })
+  .openapi('StreetDashboard');
 export type StreetDashboard = z.infer<typeof StreetDashboard>;
 export const StreetDashboardQuery = PeriodQuery.extend(PageQuery.shape);
-export const CommunityDashboard = z.object({
-  communityId: Uuid, name: z.string(), from: z.string(), to: z.string(), figures: Figures,
-  grids: z.array(z.object({ gridId: Uuid, name: z.string(), households: z.number(), reportsReceived: z.number(), reportsOpen: z.number(),
-    reportsOverdue: z.number(), householdsVisited: z.number(), workers: z.array(z.string()) })),
-}).openapi('CommunityDashboard');
+export const CommunityDashboard = z
+  .object({
+    communityId: Uuid,
+    name: z.string(),
+    from: z.string(),
+    to: z.string(),
+    figures: Figures,
+    grids: z.array(
+      z.object({
+        gridId: Uuid,
+        name: z.string(),
+        households: z.number(),
+        reportsReceived: z.number(),
+        reportsOpen: z.number(),
+        reportsOverdue: z.number(),
+        householdsVisited: z.number(),
+        workers: z.array(z.string()),
+      }),
+    ),
+  })
+  .openapi('CommunityDashboard');
 export type CommunityDashboard = z.infer<typeof CommunityDashboard>;
-export const TrendQuery = z.object({ streetId: Uuid.optional(), communityId: Uuid.optional(), months: z.coerce.number().int().min(1).max(24).default(12) })
+export const TrendQuery = z
+  .object({ streetId: Uuid.optional(), communityId: Uuid.optional(), months: z.coerce.number().int().min(1).max(24).default(12) })
   .refine((q) => Boolean(q.streetId) !== Boolean(q.communityId), { error: '请给出街道或社区之一', path: ['communityId'] });
-export const TrendPoint = z.object({
-  month: z.string(), casesReceived: z.number(), casesCompleted: z.number(), reportsReceived: z.number(), reportsResolvedOnTimeRate: z.number().nullable(),
-  volunteerHours: z.number(), pointsIssued: z.number(),
-}).openapi('TrendPoint');
+export const TrendPoint = z
+  .object({
+    month: z.string(),
+    casesReceived: z.number(),
+    casesCompleted: z.number(),
+    reportsReceived: z.number(),
+    reportsResolvedOnTimeRate: z.number().nullable(),
+    volunteerHours: z.number(),
+    pointsIssued: z.number(),
+  })
+  .openapi('TrendPoint');
 export type TrendPoint = z.infer<typeof TrendPoint>;
 
 export const EXPORT_KINDS = ['dashboard', 'households', 'members', 'cases', 'reports', 'ledger', 'handouts'] as const;

@@ -43,9 +43,18 @@ export const Text = (max: number, opts: { min?: number; message?: string } = {})
     .refine((s) => !s.includes('\u0000'), { error: '内容里有无法保存的字符' });
 
 /** Paging for every list: `limit` (default 20, at most 100) and an opaque cursor from the previous page. */
-export const Cursor = z.string().max(200).regex(/^[A-Za-z0-9_-]+$/, { error: '翻页参数不对，请刷新后再试' });
+export const Cursor = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9_-]+$/, { error: '翻页参数不对，请刷新后再试' });
 export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ param: { name: 'limit', in: 'query' } }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ param: { name: 'limit', in: 'query' } }),
   cursor: Cursor.optional().openapi({ param: { name: 'cursor', in: 'query' } }),
 });
 export const CommunityPageQuery = CommunityQuery.extend(PageQuery.shape);

@@ -25,7 +25,11 @@ export const WechatLoginBody = z.object({
   code: z.string().min(1, { error: '缺少微信登录凭证' }).max(128),
 });
 export const DevLoginBody = z.object({
-  persona: z.string().min(1, { error: '请选择演示身份' }).max(40).regex(/^[a-z0-9_]+$/, { error: '演示身份名称不对' }),
+  persona: z
+    .string()
+    .min(1, { error: '请选择演示身份' })
+    .max(40)
+    .regex(/^[a-z0-9_]+$/, { error: '演示身份名称不对' }),
 });
 
 export const DevPersona = z.object({
@@ -93,7 +97,9 @@ export const CommunityOption = z
 export const CommunityList = Page(CommunityOption).openapi('CommunityList');
 export type CommunityOption = z.infer<typeof CommunityOption>;
 export const CommunityDetail = CommunityOption.extend({
-  servicePhone: z.string(), serviceHours: z.string(), grids: z.array(z.object({ id: Uuid, name: z.string() })),
+  servicePhone: z.string(),
+  serviceHours: z.string(),
+  grids: z.array(z.object({ id: Uuid, name: z.string() })),
 }).openapi('CommunityDetail');
 export type CommunityDetail = z.infer<typeof CommunityDetail>;
 export const BuildingOption = z.object({ id: Uuid, name: z.string(), gridId: Uuid, gridName: z.string() }).openapi('BuildingOption');
@@ -106,11 +112,7 @@ export const VerificationRequestBody = z.object({
   communityId: Uuid,
   buildingId: Uuid,
   room: z.string().trim().min(1, { error: '请填写门牌号' }).max(40, { error: '门牌号太长' }),
-  realName: z
-    .string()
-    .trim()
-    .min(2, { error: '请填写真实姓名' })
-    .max(20, { error: '姓名太长' }),
+  realName: z.string().trim().min(2, { error: '请填写真实姓名' }).max(20, { error: '姓名太长' }),
   relation: Relation,
   phone: z
     .string()

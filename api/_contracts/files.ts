@@ -11,21 +11,42 @@ export const CreateUploadBody = z.object({
   purpose: FilePurpose,
   name: Text(120, { min: 1, message: '请给文件起个名字' }),
   /** Bytes, as the phone reports them; checked again on the bytes themselves. */
-  size: z.number().int().min(1, { error: '文件是空的' }).max(20 * 1024 * 1024, { error: '文件太大了：照片不超过 10MB，文件不超过 20MB' }),
+  size: z
+    .number()
+    .int()
+    .min(1, { error: '文件是空的' })
+    .max(20 * 1024 * 1024, { error: '文件太大了：照片不超过 10MB，文件不超过 20MB' }),
 });
 
-export const StoredFile = z.object({
-  id: Uuid, kind: FileKind, purpose: FilePurpose, name: z.string(), contentType: z.string().nullable(), size: z.number().nullable(),
-  width: z.number().nullable(), height: z.number().nullable(), status: z.enum(['uploading', 'ready', 'refused']), refusal: z.string().nullable(),
-  checkStatus: z.enum(['pending', 'passed', 'rejected']), entity: FilePurpose.nullable(), entityId: Uuid.nullable(), createdAt: z.string(),
-  mine: z.boolean(),
-  /** A link that works for a few minutes (ready files only). */
-  url: z.string().nullable().optional(),
-}).openapi('StoredFile');
+export const StoredFile = z
+  .object({
+    id: Uuid,
+    kind: FileKind,
+    purpose: FilePurpose,
+    name: z.string(),
+    contentType: z.string().nullable(),
+    size: z.number().nullable(),
+    width: z.number().nullable(),
+    height: z.number().nullable(),
+    status: z.enum(['uploading', 'ready', 'refused']),
+    refusal: z.string().nullable(),
+    checkStatus: z.enum(['pending', 'passed', 'rejected']),
+    entity: FilePurpose.nullable(),
+    entityId: Uuid.nullable(),
+    createdAt: z.string(),
+    mine: z.boolean(),
+    /** A link that works for a few minutes (ready files only). */
+    url: z.string().nullable().optional(),
+  })
+  .openapi('StoredFile');
 export type StoredFile = z.infer<typeof StoredFile>;
 
 export const UploadTarget = z.object({
-  url: z.string(), method: z.literal('POST'), fields: z.record(z.string(), z.string()), fileField: z.string(), maxBytes: z.number(),
+  url: z.string(),
+  method: z.literal('POST'),
+  fields: z.record(z.string(), z.string()),
+  fileField: z.string(),
+  maxBytes: z.number(),
 });
 export const CreatedUpload = z.object({ file: StoredFile, upload: UploadTarget }).openapi('CreatedUpload');
 export type CreatedUpload = z.infer<typeof CreatedUpload>;

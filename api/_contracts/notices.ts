@@ -114,7 +114,9 @@ export const Notice = z
     }),
     latestPublishedVersion: z.number().nullable(),
     corrected: z.boolean(),
-    versions: z.array(z.object({ version: z.number(), status: VersionStatus, title: z.string(), publishedAt: z.string().nullable(), correctionNote: z.string().nullable() })),
+    versions: z.array(
+      z.object({ version: z.number(), status: VersionStatus, title: z.string(), publishedAt: z.string().nullable(), correctionNote: z.string().nullable() }),
+    ),
     finance: Finance.nullable(),
     questions: z.array(NoticeQuestion).nullable(),
     readByMe: z.boolean(),
@@ -141,7 +143,9 @@ export const NoticeSummary = z
 export type NoticeSummary = z.infer<typeof NoticeSummary>;
 
 export const NoticeList = Page(NoticeSummary).openapi('NoticeList');
-export const NoticeHome = z.object({ emergencies: z.array(NoticeSummary), pinned: z.array(NoticeSummary), latest: z.array(NoticeSummary) }).openapi('NoticeHome');
+export const NoticeHome = z
+  .object({ emergencies: z.array(NoticeSummary), pinned: z.array(NoticeSummary), latest: z.array(NoticeSummary) })
+  .openapi('NoticeHome');
 export type NoticeHome = z.infer<typeof NoticeHome>;
 
 export const NoticeWorkItem = z.object({

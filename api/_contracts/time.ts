@@ -11,8 +11,12 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export function shanghai(at: Date | string | number = Date.now()) {
   const s = new Date(new Date(at).getTime() + OFFSET_MS);
   return {
-    year: s.getUTCFullYear(), month: s.getUTCMonth() + 1, day: s.getUTCDate(),
-    hour: s.getUTCHours(), minute: s.getUTCMinutes(), weekday: s.getUTCDay(),
+    year: s.getUTCFullYear(),
+    month: s.getUTCMonth() + 1,
+    day: s.getUTCDate(),
+    hour: s.getUTCHours(),
+    minute: s.getUTCMinutes(),
+    weekday: s.getUTCDay(),
   };
 }
 

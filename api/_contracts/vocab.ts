@@ -12,8 +12,15 @@ export type ServiceTheme = (typeof SERVICE_THEMES)[number];
 export const NOTICE_CATEGORIES = ['policy', 'routine', 'major', 'temporary', 'hotspot', 'party', 'affairs', 'finance', 'emergency'] as const;
 export type NoticeCategoryId = (typeof NOTICE_CATEGORIES)[number];
 export const NOTICE_CATEGORY_LABEL: Record<NoticeCategoryId, string> = {
-  policy: '惠民政策', routine: '常规事务', major: '重大事项', temporary: '临时通知', hotspot: '热点回应',
-  party: '党务公开', affairs: '村(居)务公开', finance: '财务公开', emergency: '应急通知',
+  policy: '惠民政策',
+  routine: '常规事务',
+  major: '重大事项',
+  temporary: '临时通知',
+  hotspot: '热点回应',
+  party: '党务公开',
+  affairs: '村(居)务公开',
+  finance: '财务公开',
+  emergency: '应急通知',
 };
 /** Disclosures the supervisory committee reviews before residents see them (app.notice_needs_review). */
 export const REVIEWED_NOTICE_CATEGORIES: readonly NoticeCategoryId[] = ['affairs', 'finance'];
@@ -24,7 +31,12 @@ export const DISCLOSURE_CATEGORIES: readonly NoticeCategoryId[] = ['party', 'aff
 export const ROLES = ['resident', 'grid_worker', 'clerk', 'committee', 'supervisor', 'admin'] as const;
 export type RoleId = (typeof ROLES)[number];
 export const ROLE_LABEL: Record<RoleId, string> = {
-  resident: '居民', grid_worker: '网格员', clerk: '便民服务中心工作人员', committee: '两委成员', supervisor: '监督委员会成员', admin: '街道管理员',
+  resident: '居民',
+  grid_worker: '网格员',
+  clerk: '便民服务中心工作人员',
+  committee: '两委成员',
+  supervisor: '监督委员会成员',
+  admin: '街道管理员',
 };
 
 /** A case's states (app.application_status) as residents read them. */
@@ -32,12 +44,20 @@ export const APPLICATION_STATUSES = ['submitted', 'accepted', 'processing', 'com
 export type ApplicationStatusId = (typeof APPLICATION_STATUSES)[number];
 /** What the clerk's button says for each next step (the steps themselves come from the database: nextSteps). */
 export const APPLICATION_STEP_LABEL: Record<ApplicationStatusId, string> = {
-  submitted: '提交', accepted: '受理', processing: '开始办理', completed: '办结', returned: '退回补正', rejected: '不予受理',
+  submitted: '提交',
+  accepted: '受理',
+  processing: '开始办理',
+  completed: '办结',
+  returned: '退回补正',
+  rejected: '不予受理',
 };
 
 export const VERIFICATION_STATUSES = ['pending', 'approved', 'refused', 'withdrawn'] as const;
 export const VERIFICATION_LABEL: Record<(typeof VERIFICATION_STATUSES)[number], string> = {
-  pending: '审核中', approved: '已通过', refused: '未通过', withdrawn: '已撤回',
+  pending: '审核中',
+  approved: '已通过',
+  refused: '未通过',
+  withdrawn: '已撤回',
 };
 
 /** 与户主关系. */
@@ -46,14 +66,24 @@ export const RELATIONS = ['户主', '配偶', '子女', '父母', '其他亲属'
 /** Kinds of points ledger entries. */
 export const POINT_ENTRY_KINDS = ['service', 'award', 'deduction', 'correction', 'objection', 'redemption', 'refund'] as const;
 export const POINT_ENTRY_LABEL: Record<(typeof POINT_ENTRY_KINDS)[number], string> = {
-  service: '志愿服务', award: '奖励', deduction: '扣分', correction: '更正', objection: '异议冲销', redemption: '兑换', refund: '退回',
+  service: '志愿服务',
+  award: '奖励',
+  deduction: '扣分',
+  correction: '更正',
+  objection: '异议冲销',
+  redemption: '兑换',
+  refund: '退回',
 };
 
 /** 随手拍 states (app.grid_reports.status) and the ladder's levels. */
 export const REPORT_STATUSES = ['reported', 'accepted', 'in_progress', 'resolved', 'confirmed'] as const;
 export type ReportStatusId = (typeof REPORT_STATUSES)[number];
 export const REPORT_STATUS_LABEL: Record<ReportStatusId, string> = {
-  reported: '已上报', accepted: '已受理', in_progress: '处置中', resolved: '已办结', confirmed: '已确认',
+  reported: '已上报',
+  accepted: '已受理',
+  in_progress: '处置中',
+  resolved: '已办结',
+  confirmed: '已确认',
 };
 export const REPORT_LEVELS = ['grid', 'community', 'street'] as const;
 export const REPORT_LEVEL_LABEL: Record<(typeof REPORT_LEVELS)[number], string> = { grid: '网格', community: '社区', street: '街道' };
@@ -63,18 +93,33 @@ export const REPORT_PLACE_KINDS = ['household', 'building', 'place', 'point', 't
 export const REPORT_ACTIONS = ['accept', 'start', 'resolve', 'escalate', 'call_department', 'department_report', 'confirm', 'reopen', 'rate'] as const;
 export type ReportActionId = (typeof REPORT_ACTIONS)[number];
 export const REPORT_ACTION_LABEL: Record<ReportActionId, string> = {
-  accept: '受理', start: '开始处置', resolve: '办结', escalate: '上报上一级', call_department: '吹哨叫部门', department_report: '部门报到',
-  confirm: '确认解决', reopen: '没解决，重新打开', rate: '评价',
+  accept: '受理',
+  start: '开始处置',
+  resolve: '办结',
+  escalate: '上报上一级',
+  call_department: '吹哨叫部门',
+  department_report: '部门报到',
+  confirm: '确认解决',
+  reopen: '没解决，重新打开',
+  rate: '评价',
 };
 /** Steps recorded on a report (app.report_steps.action). */
 export const REPORT_STEP_ACTIONS = ['report', 'join', ...REPORT_ACTIONS, 'auto_escalate', 'review'] as const;
 export const REPORT_STEP_LABEL: Record<(typeof REPORT_STEP_ACTIONS)[number], string> = {
-  ...REPORT_ACTION_LABEL, report: '反映问题', join: '也遇到了（同一件事）', auto_escalate: '超时自动上报', review: '差评复核', department_report: '部门报到',
+  ...REPORT_ACTION_LABEL,
+  report: '反映问题',
+  join: '也遇到了（同一件事）',
+  auto_escalate: '超时自动上报',
+  review: '差评复核',
+  department_report: '部门报到',
 };
 /** 走访 topics a grid worker ticks. */
 export const VISIT_TOPICS = ['独居老人', '困难群体', '留守儿童', '残疾人', '矛盾纠纷', '安全隐患', '政策咨询', '其他'] as const;
 /** 矛盾纠纷 outcomes (app.disputes.status). */
 export const DISPUTE_STATUSES = ['open', 'agreed', 'referred', 'closed'] as const;
 export const DISPUTE_STATUS_LABEL: Record<(typeof DISPUTE_STATUSES)[number], string> = {
-  open: '调解中', agreed: '达成协议', referred: '已转交', closed: '已结案',
+  open: '调解中',
+  agreed: '达成协议',
+  referred: '已转交',
+  closed: '已结案',
 };

@@ -47,7 +47,10 @@ export function createApp(deps: Deps) {
     await next();
     c.header('x-request-id', requestId);
     deps.log('info', 'request', {
-      requestId, method: c.req.method, route: c.req.routePath, status: c.res.status,
+      requestId,
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
       ms: Math.round(performance.now() - started),
     });
   });
@@ -115,11 +118,20 @@ export type App = ReturnType<typeof createApp>;
 
 function storageFromEnv(env: Env): Storage {
   if (env.STORAGE === 's3') {
-    return createS3Storage({ endpoint: env.S3_ENDPOINT, region: env.S3_REGION, bucket: env.S3_BUCKET!, accessKeyId: env.S3_ACCESS_KEY_ID!,
-      secretAccessKey: env.S3_SECRET_ACCESS_KEY!, forcePathStyle: env.S3_FORCE_PATH_STYLE });
+    return createS3Storage({
+      endpoint: env.S3_ENDPOINT,
+      region: env.S3_REGION,
+      bucket: env.S3_BUCKET!,
+      accessKeyId: env.S3_ACCESS_KEY_ID!,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY!,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    });
   }
-  const secret = env.FILES_SIGNING_SECRET
-    ?? createHash('sha256').update(`cunju files\n${env.JWT_SECRET ?? env.JWT_PRIVATE_KEY}`).digest('hex');
+  const secret =
+    env.FILES_SIGNING_SECRET ??
+    createHash('sha256')
+      .update(`cunju files\n${env.JWT_SECRET ?? env.JWT_PRIVATE_KEY}`)
+      .digest('hex');
   return createLocalStorage(path.resolve(env.FILES_DIR), secret);
 }
 
@@ -142,7 +154,14 @@ export function depsFromEnv(source: Record<string, string | undefined> = process
     wechat: createWechatClient(wechatOpts),
     wechatServer,
     contentCheck: env.contentCheck === 'wechat' ? wechatContentCheck(wechatServer) : recordingContentCheck(),
-    outbox: { templates: { notice: env.WECHAT_TEMPLATE_NOTICE, whistle: env.WECHAT_TEMPLATE_WHISTLE, case: env.WECHAT_TEMPLATE_CASE, report: env.WECHAT_TEMPLATE_REPORT } },
+    outbox: {
+      templates: {
+        notice: env.WECHAT_TEMPLATE_NOTICE,
+        whistle: env.WECHAT_TEMPLATE_WHISTLE,
+        case: env.WECHAT_TEMPLATE_CASE,
+        report: env.WECHAT_TEMPLATE_REPORT,
+      },
+    },
     log: createLogger(env.LOG_LEVEL),
     proxies: trustedProxies(env.TRUSTED_PROXIES),
     storage: storageFromEnv(env),

@@ -8,7 +8,10 @@ import type { Context } from 'hono';
  */
 export function trustedProxies(spec: string): BlockList {
   const list = new BlockList();
-  for (const raw of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [addr, bits] = raw.split('/') as [string, string | undefined];
     const type = isIP(addr) === 6 ? 'ipv6' : 'ipv4';
     if (!isIP(addr)) throw new Error(`TRUSTED_PROXIES: ${raw} is not an IP address or CIDR range`);
@@ -32,7 +35,10 @@ export function clientAddress(c: Context, proxies: BlockList, onVercel: boolean)
   let addr = (socket ?? 'unknown').replace(/^::ffff:/, '');
   if (!contains(proxies, addr)) return addr;
   // Walk the chain from the nearest hop outwards; the first address that is not one of our proxies is the client.
-  const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim().replace(/^::ffff:/, '')).filter(Boolean);
+  const hops = (c.req.header('x-forwarded-for') ?? '')
+    .split(',')
+    .map((s) => s.trim().replace(/^::ffff:/, ''))
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i]!;
     if (!isIP(hop)) break;

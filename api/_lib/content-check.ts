@@ -61,17 +61,11 @@ const SETTLE = {
  * The whole flow for resident-written text stored as 'pending': check it, record the verdict with the
  * service role, and refuse the request when the check says no. Used by every place residents write.
  */
-export async function checkAndSettle(
-  c: Context<AppEnv>,
-  text: string,
-  kind: keyof typeof SETTLE,
-  id: string,
-): Promise<{ id: string; checkStatus: string }> {
+export async function checkAndSettle(c: Context<AppEnv>, text: string, kind: keyof typeof SETTLE, id: string): Promise<{ id: string; checkStatus: string }> {
   let passed: boolean;
   try {
-    const openid = c.var.env.contentCheck === 'wechat'
-      ? ((await callDbAsService(c, 'get_wechat_openid', { p_profile_id: c.var.caller!.sub })) as string | null)
-      : null;
+    const openid =
+      c.var.env.contentCheck === 'wechat' ? ((await callDbAsService(c, 'get_wechat_openid', { p_profile_id: c.var.caller!.sub })) as string | null) : null;
     passed = await c.var.contentCheck.check(text, openid);
   } catch (err) {
     c.var.log('warn', 'content check unavailable', { error: String(err) });

@@ -73,11 +73,7 @@ export function callText(fn: DbFunction, args: Record<string, unknown>, caller: 
   const statements: string[] = [];
   if (limits.length) {
     // Counted in a transaction of its own (the COMMIT ends it), so a refused or failing request still counts.
-    statements.push(
-      `select set_config('role', 'service_role', true)`,
-      `select public.enforce_rate_limits(${literal(limits, 'jsonb')})`,
-      'commit',
-    );
+    statements.push(`select set_config('role', 'service_role', true)`, `select public.enforce_rate_limits(${literal(limits, 'jsonb')})`, 'commit');
   }
   statements.push(
     `select set_config('role', ${lit(role)}, true), set_config('request.jwt.claims', ${lit(JSON.stringify(claims))}, true), ` +

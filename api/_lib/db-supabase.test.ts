@@ -8,7 +8,12 @@ import { ApiError } from './errors.js';
  * The supabase-js adapter against a local server that answers like PostgREST's /rest/v1/rpc endpoint:
  * checks the URL, headers and body it is sent, and how PostgREST's error bodies are mapped.
  */
-interface Seen { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }
+interface Seen {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
 const seen: Seen[] = [];
 let server: http.Server;
 let base = '';
@@ -28,9 +33,7 @@ beforeAll(async () => {
       if (fn === 'redeem_goods') return send(400, { code: 'P0001', message: 'core.forbidden', details: null, hint: null });
       if (fn === 'enforce_rate_limits') {
         const over = body.includes('"limit":0');
-        return over
-          ? send(400, { code: 'P0001', message: 'request.rate_limited', details: 'retry:42', hint: null })
-          : send(200, null);
+        return over ? send(400, { code: 'P0001', message: 'request.rate_limited', details: 'retry:42', hint: null }) : send(200, null);
       }
       if (fn === 'dev_login_profile') return send(401, { code: 'PGRST301', message: 'JWT expired', details: null, hint: null });
       if (fn === 'get_health') return send(500, { code: '42P01', message: 'relation "app.x" does not exist', details: null, hint: null });

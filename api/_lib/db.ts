@@ -6,10 +6,7 @@ export type DbFunction = keyof DbFunctions;
 export type DbArgs<F extends DbFunction> = DbFunctions[F]['Args'];
 
 /** Who a database call runs as: a signed-in person, nobody, or the server itself (auth, rate limits). */
-export type Caller =
-  | { kind: 'user'; sub: string; token: string; claims: Record<string, unknown> }
-  | { kind: 'anon' }
-  | { kind: 'service' };
+export type Caller = { kind: 'user'; sub: string; token: string; claims: Record<string, unknown> } | { kind: 'anon' } | { kind: 'service' };
 
 /** A fixed-window request limit, counted in Postgres before the call and committed even if it fails. */
 export interface RateLimit {

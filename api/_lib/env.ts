@@ -4,9 +4,7 @@ import { z } from 'zod';
  * Configuration, validated once at start-up. Every variable is listed in the README.
  * Unknown or malformed values stop the server with a clear message instead of failing later.
  */
-const flag = z
-  .enum(['on', 'off', 'true', 'false', '1', '0'])
-  .transform((v) => v === 'on' || v === 'true' || v === '1');
+const flag = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
 
 const EnvSchema = z
   .object({
@@ -23,7 +21,12 @@ const EnvSchema = z
     JWT_PRIVATE_KEY: z.string().optional(),
     JWT_KID: z.string().optional(),
     JWT_ALG: z.enum(['ES256', 'RS256']).default('ES256'),
-    JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(7 * 24 * 3600),
+    JWT_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 24 * 3600)
+      .default(7 * 24 * 3600),
     WECHAT_APPID: z.string().optional(),
     WECHAT_SECRET: z.string().optional(),
     WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
@@ -49,7 +52,10 @@ const EnvSchema = z
      * CIDR ranges (e.g. `127.0.0.1,10.0.0.0/8`). Unset: the socket address is the client. On Vercel the
      * platform's own `x-vercel-forwarded-for` is used.
      */
-    TRUSTED_PROXIES: z.string().regex(/^[0-9a-fA-F:.,/\s]*$/, 'comma-separated IP addresses or CIDR ranges').default(''),
+    TRUSTED_PROXIES: z
+      .string()
+      .regex(/^[0-9a-fA-F:.,/\s]*$/, 'comma-separated IP addresses or CIDR ranges')
+      .default(''),
     /** Set by Vercel on its functions. */
     VERCEL: z.string().optional(),
     /** Where uploaded files live: `local` disk (default) or an S3-compatible object store. */
@@ -57,7 +63,12 @@ const EnvSchema = z
     /** Folder for the local back end (default: .data/files). */
     FILES_DIR: z.string().min(1).default('.data/files'),
     /** How long a link to a file works. */
-    FILES_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(7 * 24 * 3600).default(600),
+    FILES_URL_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(30)
+      .max(7 * 24 * 3600)
+      .default(600),
     /** Secret for local file links (default: derived from the JWT key). */
     FILES_SIGNING_SECRET: z.string().min(32).optional(),
     S3_ENDPOINT: z.string().url().optional(),

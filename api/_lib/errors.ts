@@ -16,7 +16,7 @@ export const errorCatalog = {
   'request.too_large': [413, '提交的内容太大了，请删减后再试'],
   'request.method_not_allowed': [405, '不支持这种请求方式'],
   'request.invalid_cursor': [400, '翻页参数不对，请回到第一页再试'],
-  'internal': [500, '系统开小差了，请稍后再试；着急的话请拨打社区服务电话'],
+  internal: [500, '系统开小差了，请稍后再试；着急的话请拨打社区服务电话'],
   'db.unavailable': [503, '系统正在恢复，请稍等几秒再试；着急的话请拨打社区服务电话'],
   // auth
   'auth.required': [401, '请先登录'],

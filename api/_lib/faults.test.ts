@@ -102,7 +102,8 @@ describe('when the database drops its connections and restarts under load', () =
     expect(firstAnswer.size).toBe(N);
     // Every acknowledged redemption exists exactly once; the stock and the ledger agree.
     const rows = await admin<{ n: string; people: string }>(
-      `select count(*) as n, count(distinct profile_id) as people from app.redemptions where goods_id = '${goods}'`);
+      `select count(*) as n, count(distinct profile_id) as people from app.redemptions where goods_id = '${goods}'`,
+    );
     expect(rows[0]).toEqual({ n: String(N), people: String(N) });
     const ids = await admin<{ id: string }>(`select id from app.redemptions where goods_id = '${goods}'`);
     expect(new Set(ids.map((r) => r.id))).toEqual(new Set(firstAnswer.values()));

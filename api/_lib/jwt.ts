@@ -57,7 +57,10 @@ export function createTokenService(env: Pick<Env, 'JWT_SECRET' | 'JWT_PRIVATE_KE
       try {
         // A token without an expiry would be valid forever: refuse it.
         const { payload } = await jwtVerify(token, k.verify, {
-          algorithms: [k.alg], audience: AUDIENCE, issuer: ISSUER, requiredClaims: ['exp', 'iat', 'sub'],
+          algorithms: [k.alg],
+          audience: AUDIENCE,
+          issuer: ISSUER,
+          requiredClaims: ['exp', 'iat', 'sub'],
         });
         if (typeof payload.sub !== 'string' || !UUID.test(payload.sub) || payload.role !== 'authenticated' || !Number.isInteger(payload.sv)) {
           throw new ApiError('auth.invalid_token');

@@ -65,8 +65,16 @@ export function createRouter() {
 
 const errorContent = { 'application/json': { schema: ErrorSchema } };
 const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: '输入有误', 401: '未登录或登录失效', 403: '无权限', 404: '不存在或不可见', 409: '与规则冲突', 413: '内容太大',
-  415: '格式不是 JSON', 429: '请求过于频繁', 502: '上游服务不可用', 503: '服务暂不可用',
+  400: '输入有误',
+  401: '未登录或登录失效',
+  403: '无权限',
+  404: '不存在或不可见',
+  409: '与规则冲突',
+  413: '内容太大',
+  415: '格式不是 JSON',
+  429: '请求过于频繁',
+  502: '上游服务不可用',
+  503: '服务暂不可用',
 };
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 502 | 503;
 
@@ -107,7 +115,8 @@ export function callDbAsService<F extends DbFunction>(c: Context<AppEnv>, fn: F,
 /** Counts the request's pending limits now (before calling an outside service such as WeChat). */
 export async function enforceLimits(c: Context<AppEnv>): Promise<void> {
   const limits = c.var.limits.splice(0);
-  if (limits.length) await c.var.db.rpc('enforce_rate_limits', { p_limits: limits as unknown as DbArgs<'enforce_rate_limits'>['p_limits'] }, { kind: 'service' });
+  if (limits.length)
+    await c.var.db.rpc('enforce_rate_limits', { p_limits: limits as unknown as DbArgs<'enforce_rate_limits'>['p_limits'] }, { kind: 'service' });
 }
 
 export function addLimit(c: Context<AppEnv>, limit: RateLimit) {
@@ -165,8 +174,13 @@ export interface RouteDef<P extends AnyObject | undefined, Q extends AnyObject |
   hide?: boolean;
 }
 
-export interface RpcRouteDef<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined, R extends z.ZodType, F extends DbFunction>
-  extends RouteDef<P, Q, B, R> {
+export interface RpcRouteDef<
+  P extends AnyObject | undefined,
+  Q extends AnyObject | undefined,
+  B extends z.ZodType | undefined,
+  R extends z.ZodType,
+  F extends DbFunction,
+> extends RouteDef<P, Q, B, R> {
   fn: F;
   args: (i: RouteInput<P, Q, B>) => DbArgs<F>;
   /** Shapes the function's result into the answer when they differ (rare: the SQL returns the contract). */

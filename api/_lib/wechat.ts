@@ -60,7 +60,10 @@ export interface WechatServerApi {
 }
 
 export class WechatCallError extends Error {
-  constructor(readonly errcode: number, message: string) {
+  constructor(
+    readonly errcode: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -105,7 +108,12 @@ export function createWechatServerApi(opts: { appId?: string; secret?: string; a
   return {
     async sendSubscribeMessage(msg) {
       const r = await withToken<object>('/cgi-bin/message/subscribe/send', {
-        touser: msg.touser, template_id: msg.templateId, page: msg.page, data: msg.data, miniprogram_state: 'formal', lang: 'zh_CN',
+        touser: msg.touser,
+        template_id: msg.templateId,
+        page: msg.page,
+        data: msg.data,
+        miniprogram_state: 'formal',
+        lang: 'zh_CN',
       });
       if (r.errcode) throw new WechatCallError(r.errcode, r.errmsg ?? 'send failed');
     },

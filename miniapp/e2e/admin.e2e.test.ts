@@ -109,7 +109,9 @@ describe.skipIf(!hasChromium)('H5 journey: setting up a new community from a spr
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync(file) as unknown as ArrayBuffer);
     const names: string[] = [];
-    wb.worksheets[0]!.eachRow((r, n) => { if (n > 1) names.push(String(r.getCell(1).value ?? '')); });
+    wb.worksheets[0]!.eachRow((r, n) => {
+      if (n > 1) names.push(String(r.getCell(1).value ?? ''));
+    });
     expect(names).toEqual(expect.arrayContaining(['新华社区', '春晖社区', '柳塘村']));
     expect((await j.db.sql(`select count(*)::int n from app.audit_log where action = 'community.create'`)).rows[0].n).toBe(1);
   });

@@ -31,7 +31,10 @@ describe.skipIf(!hasChromium)('H5 journey: a parking topic through the six steps
     await current(resident).locator('.topic-submit').click();
     await settled(resident);
     topicId = (await j.db.sql('select id from app.topics where title = $1', [TITLE])).rows[0].id;
-    for (const [who, expected] of [['resident2', '联名 2/3'], ['volunteer', '联名 3/3（已达到']] as const) {
+    for (const [who, expected] of [
+      ['resident2', '联名 2/3'],
+      ['volunteer', '联名 3/3（已达到'],
+    ] as const) {
       const p = await signIn(j.browser, j.server.url, who);
       await openTopic(p);
       await current(p).locator('.cosign').waitFor();
@@ -107,7 +110,8 @@ describe.skipIf(!hasChromium)('H5 journey: a parking topic through the six steps
     expect(await current(resident).locator('.cast-vote').count()).toBe(0);
     const token = await resident.evaluate(() => JSON.parse(localStorage.getItem('cunju.token') ?? '{}').data as string);
     const again = await fetch(`${j.server.url}/api/affairs/polls/${poll}/votes`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': 'second-ballot-1' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': 'second-ballot-1' },
       body: JSON.stringify({ choices: [2] }),
     });
     expect(again.status).toBe(409);

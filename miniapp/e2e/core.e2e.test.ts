@@ -42,7 +42,11 @@ describe.skipIf(!hasChromium)('H5 journey: sign in, privacy, 我的, 长辈版',
     await expectAccessible(page, '我的');
 
     // 长辈版: the type grows.
-    const size = () => me.locator('.me-community .text').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const size = () =>
+      me
+        .locator('.me-community .text')
+        .first()
+        .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     const before = await size();
     await me.locator('.elder-switch').click();
     await expect.poll(size).toBeGreaterThan(before * 1.2);
@@ -72,7 +76,9 @@ describe.skipIf(!hasChromium)('H5 journey: sign in, privacy, 我的, 长辈版',
     await item.waitFor();
     await expectAccessible(p, '居民认证审核');
     await item.locator('.approve').click();
-    await expect.poll(async () => (await j.db.sql('select status from app.verification_requests where id = $1', ['80000000-0000-4000-8000-000000000001'])).rows[0].status).toBe('approved');
+    await expect
+      .poll(async () => (await j.db.sql('select status from app.verification_requests where id = $1', ['80000000-0000-4000-8000-000000000001'])).rows[0].status)
+      .toBe('approved');
     await expect.poll(() => current(p).locator('.verification-item', { hasText: '王建国' }).count()).toBe(0);
     await j.shot(p, 'core-3-verifications', true);
   });

@@ -35,7 +35,10 @@ describe.skipIf(!hasChromium)('H5 journey: 长辈版 through home, 办事, 议�
     // The tab bar is ours in 长辈版 too: big labels, a tall bar.
     const bar = await current(page).locator('.custom-tab-bar').boundingBox();
     expect(bar!.height).toBeGreaterThanOrEqual(60);
-    const label = await current(page).locator('.tab-bar-label').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const label = await current(page)
+      .locator('.tab-bar-label')
+      .first()
+      .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     expect(label).toBeGreaterThanOrEqual(18);
     await j.shot(page, 'elder-1-home');
   });

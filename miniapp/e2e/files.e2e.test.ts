@@ -21,8 +21,13 @@ describe.skipIf(!hasChromium)('H5 journey: a photo of a document on a 居住证�
     j = await startJourney();
     const dir = mkdtempSync(path.join(tmpdir(), 'cunju-photo-'));
     photoPath = path.join(dir, 'hukou.jpg');
-    writeFileSync(photoPath, await sharp({ create: { width: 900, height: 600, channels: 3, background: { r: 220, g: 60, b: 50 } } })
-      .jpeg().withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '28/1 11/1 3360/100' } }).toBuffer());
+    writeFileSync(
+      photoPath,
+      await sharp({ create: { width: 900, height: 600, channels: 3, background: { r: 220, g: 60, b: 50 } } })
+        .jpeg()
+        .withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '28/1 11/1 3360/100' } })
+        .toBuffer(),
+    );
   });
   afterAll(async () => j?.close());
 
@@ -56,7 +61,10 @@ describe.skipIf(!hasChromium)('H5 journey: a photo of a document on a 居住证�
     await open(clerk, j.server.url, `/packages/hall/case/index?id=${caseId}`);
     const img = current(clerk).locator('.attachment-photo img, img.attachment-photo').first();
     await expect.poll(() => current(clerk).locator('.attachment-photo').count()).toBe(1);
-    const src = await current(clerk).locator('.attachment-photo').first().evaluate((el) => (el.querySelector('img') ?? el).getAttribute('src'));
+    const src = await current(clerk)
+      .locator('.attachment-photo')
+      .first()
+      .evaluate((el) => (el.querySelector('img') ?? el).getAttribute('src'));
     expect(src).toContain('/api/files/raw/');
     const res = await clerk.request.get(new URL(src!, j.server.url).toString());
     expect(res.status()).toBe(200);

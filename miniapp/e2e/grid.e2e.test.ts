@@ -22,9 +22,15 @@ describe.skipIf(!hasChromium)('H5 journey: a broken streetlight, 随手拍 up th
   let photo = '';
   const month = shanghaiMonth();
   const figures = async () => {
-    const login = await fetch(`${j.server.url}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ persona: 'grid_worker' }) });
-    const { token } = await login.json() as { token: string };
-    const res = await fetch(`${j.server.url}/api/grid/figures?communityId=20000000-0000-4000-8000-000000000001&month=${month}`, { headers: { authorization: `Bearer ${token}` } });
+    const login = await fetch(`${j.server.url}/api/auth/dev`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ persona: 'grid_worker' }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const res = await fetch(`${j.server.url}/api/grid/figures?communityId=20000000-0000-4000-8000-000000000001&month=${month}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     return res.json() as Promise<{ reports: number; escalated: number }>;
   };
   let before: { reports: number; escalated: number };
@@ -39,7 +45,12 @@ describe.skipIf(!hasChromium)('H5 journey: a broken streetlight, 随手拍 up th
   beforeAll(async () => {
     j = await startJourney();
     photo = path.join(mkdtempSync(path.join(tmpdir(), 'cunju-grid-')), 'lamp.jpg');
-    writeFileSync(photo, await sharp({ create: { width: 800, height: 600, channels: 3, background: { r: 40, g: 40, b: 60 } } }).jpeg().toBuffer());
+    writeFileSync(
+      photo,
+      await sharp({ create: { width: 800, height: 600, channels: 3, background: { r: 40, g: 40, b: 60 } } })
+        .jpeg()
+        .toBuffer(),
+    );
     before = await figures();
   });
   afterAll(async () => j?.close());
@@ -151,8 +162,11 @@ describe.skipIf(!hasChromium)('H5 journey: a broken streetlight, 随手拍 up th
     await expect.poll(() => current(resident).locator('.report-rating').textContent()).toContain('★★★★☆');
     await expectAccessible(resident, '随手拍进度（已确认）');
     await j.shot(resident, 'grid-3-confirmed', true);
-    expect((await j.db.sql(`select status, rating, reopen_count from app.grid_reports where id = $1`, [reportId])).rows[0])
-      .toEqual({ status: 'confirmed', rating: 4, reopen_count: 1 });
+    expect((await j.db.sql(`select status, rating, reopen_count from app.grid_reports where id = $1`, [reportId])).rows[0]).toEqual({
+      status: 'confirmed',
+      rating: 4,
+      reopen_count: 1,
+    });
   });
 
   it('a neighbour opening its link sees nothing', async () => {
@@ -162,7 +176,7 @@ describe.skipIf(!hasChromium)('H5 journey: a broken streetlight, 随手拍 up th
     expect(await current(neighbour).locator('.report-steps').count()).toBe(0);
   });
 
-  it('the grid worker\'s figures for the month count it', async () => {
+  it("the grid worker's figures for the month count it", async () => {
     const after = await figures();
     expect(after.reports).toBe(before.reports + 1);
     expect(after.escalated).toBe(before.escalated + 1);

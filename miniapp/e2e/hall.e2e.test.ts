@@ -14,7 +14,8 @@ describe.skipIf(!hasChromium)('H5 journey: 居住证明 from search to a follow-
   afterAll(async () => j?.close());
 
   const openCase = (p: Page) => open(p, j.server.url, `/packages/hall/case/index?id=${caseId}`);
-  const statusIs = async (s: string) => expect.poll(async () => (await j.db.sql('select status from app.applications where id = $1', [caseId])).rows[0].status).toBe(s);
+  const statusIs = async (s: string) =>
+    expect.poll(async () => (await j.db.sql('select status from app.applications where id = $1', [caseId])).rows[0].status).toBe(s);
   const clerkStep = async (to: string, note = '') => {
     await openCase(clerk);
     const c = current(clerk);
@@ -48,8 +49,20 @@ describe.skipIf(!hasChromium)('H5 journey: 居住证明 from search to a follow-
     await expectAccessible(resident, '申请表');
     await form.locator('.field-idNumber input').fill('4301021952');
     await form.locator('.apply-submit').click();
-    await expect.poll(() => form.locator('.field', { has: resident.locator('.field-idNumber') }).locator('.field-error').textContent()).toContain('身份证号应为18位');
-    expect(await form.locator('.field', { has: resident.locator('.field-name') }).locator('.field-error').textContent()).toContain('请填写');
+    await expect
+      .poll(() =>
+        form
+          .locator('.field', { has: resident.locator('.field-idNumber') })
+          .locator('.field-error')
+          .textContent(),
+      )
+      .toContain('身份证号应为18位');
+    expect(
+      await form
+        .locator('.field', { has: resident.locator('.field-name') })
+        .locator('.field-error')
+        .textContent(),
+    ).toContain('请填写');
     await expectAccessible(resident, '申请表（有错误提示）');
     await form.locator('.field-name input').fill('张秀兰');
     await form.locator('.field-idNumber input').fill('43010219520312002X');

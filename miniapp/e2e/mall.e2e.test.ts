@@ -28,7 +28,12 @@ describe.skipIf(!hasChromium)('H5 journey: redeem points for a good and collect 
     // One good with a picture that loads, one whose picture is broken.
     // A picture the server really serves (same origin, as the H5 page's Content-Security-Policy wants).
     mkdirSync(path.dirname(picturePath), { recursive: true });
-    writeFileSync(picturePath, await sharp({ create: { width: 120, height: 120, channels: 3, background: { r: 240, g: 236, b: 228 } } }).png().toBuffer());
+    writeFileSync(
+      picturePath,
+      await sharp({ create: { width: 120, height: 120, channels: 3, background: { r: 240, g: 236, b: 228 } } })
+        .png()
+        .toBuffer(),
+    );
     await j.db.sql(`update app.goods set picture_url = $1 where name = '抽纸 6 包'`, [`${j.server.url}/static/e2e-mall/tissue.png`]);
     await j.db.sql(`update app.goods set picture_url = $1 where name = '纯棉毛巾'`, [`${j.server.url}/no-such-picture.png`]);
     volunteer = await signIn(j.browser, j.server.url, 'volunteer');

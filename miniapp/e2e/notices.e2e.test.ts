@@ -26,7 +26,11 @@ describe.skipIf(!hasChromium)('H5 journey: 财务公开 from draft to residents�
     await form.locator('.title-input input').fill(TITLE);
     await form.locator('.body-input textarea').fill('现将11月公共收益收支公开如下，欢迎监督。');
     await form.locator('.period-input input').fill('2026年11月');
-    const items: Array<[string, string, 'income' | 'expense']> = [['广告位租金', '3600', 'income'], ['楼道灯更换', '1268.50', 'expense'], ['慰问品', '900', 'expense']];
+    const items: Array<[string, string, 'income' | 'expense']> = [
+      ['广告位租金', '3600', 'income'],
+      ['楼道灯更换', '1268.50', 'expense'],
+      ['慰问品', '900', 'expense'],
+    ];
     for (let i = 0; i < items.length; i++) {
       if (i > 0) await form.locator('.add-line').click();
       const line = form.locator('.finance-line-editor').nth(i);
@@ -83,7 +87,10 @@ describe.skipIf(!hasChromium)('H5 journey: 财务公开 from draft to residents�
     await detail.locator('.question-submit').click();
     await expect.poll(() => detail.locator('.question', { hasText: '慰问品发给了哪些老人？' }).count()).toBe(1);
     await j.shot(resident, 'notices-2-resident-detail', true);
-    const read = await j.db.sql(`select p.persona from app.notice_reads r join app.profiles p on p.id = r.profile_id where r.notice_id = $1 order by p.persona`, [noticeId]);
+    const read = await j.db.sql(
+      `select p.persona from app.notice_reads r join app.profiles p on p.id = r.profile_id where r.notice_id = $1 order by p.persona`,
+      [noticeId],
+    );
     expect(read.rows.map((r) => r.persona)).toEqual(['resident', 'supervisor']);
   });
 

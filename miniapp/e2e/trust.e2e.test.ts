@@ -54,7 +54,8 @@ describe.skipIf(!hasChromium)('H5 journey: a public record anyone can check, and
     await expect.poll(() => view.locator('.chain-entry').count(), { timeout: 20_000 }).toBeGreaterThan(3);
     expect(await view.locator('.chain-head').textContent()).toMatch(/最新一条：第 \d+ 条 · 校验码 [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}/);
     expect(await page.evaluate(() => localStorage.getItem('cunju.token'))).toBeNull();
-    const seq = (await j.db.sql(`select seq::int from app.chain_entries where community_id = $1 and record_id = $2`, [chunhui, `${financeNotice}:1`])).rows[0].seq;
+    const seq = (await j.db.sql(`select seq::int from app.chain_entries where community_id = $1 and record_id = $2`, [chunhui, `${financeNotice}:1`])).rows[0]
+      .seq;
     // The 财务公开 entry opens to its lines.
     await view.locator(`.seq-${seq} .row`).first().click();
     await expect.poll(() => view.locator(`.seq-${seq} .chain-content`).textContent()).toContain('重阳节慰问高龄老人（38人） 支出 1,900.00 元');
@@ -102,9 +103,13 @@ describe.skipIf(!hasChromium)('H5 journey: a public record anyone can check, and
     await j.shot(resident, 'trust-3-my-data', true);
   });
 
-  it('the clerk opens her case; she sees who looked and when; the supervisory committee sees the community\'s log', async () => {
-    const c = await j.db.as('resident')('submit_application', { p_item_id: 'd1000000-0000-4000-8000-000000000001',
-      p_form_data: { name: '张秀兰', idNumber: '43010219520312002X', purpose: '就业', proof: '房产证' }, p_attachments: [], p_idempotency_key: randomUUID() });
+  it("the clerk opens her case; she sees who looked and when; the supervisory committee sees the community's log", async () => {
+    const c = await j.db.as('resident')('submit_application', {
+      p_item_id: 'd1000000-0000-4000-8000-000000000001',
+      p_form_data: { name: '张秀兰', idNumber: '43010219520312002X', purpose: '就业', proof: '房产证' },
+      p_attachments: [],
+      p_idempotency_key: randomUUID(),
+    });
     const clerk = await signIn(j.browser, j.server.url, 'clerk');
     await open(clerk, j.server.url, `/packages/hall/case/index?id=${c.id}`);
     await expect.poll(() => current(clerk).locator('.case-status').textContent()).toBe('已提交');
@@ -129,15 +134,28 @@ describe.skipIf(!hasChromium)('H5 journey: a public record anyone can check, and
   it('a resident deletes her account: what is still open first, then gone for good', async () => {
     const id = randomUUID();
     await j.db.sql(`insert into app.profiles (id, persona, display_name, real_name, phone) values ($1, 'trust_leaver', '秋月', '陈秋月', '13900002222')`, [id]);
-    await j.db.sql(`insert into app.memberships (profile_id, community_id, role, household_id) values ($1, $2, 'resident', '50000000-0000-4000-8000-000000000002')`, [id, chunhui]);
+    await j.db.sql(
+      `insert into app.memberships (profile_id, community_id, role, household_id) values ($1, $2, 'resident', '50000000-0000-4000-8000-000000000002')`,
+      [id, chunhui],
+    );
     await j.db.sql(`update app.communities set settings = settings || '{"pointsObjectionDays": 0}' where id = $1`, [chunhui]);
-    await j.db.as('committee')('award_points', { p_profile_id: id, p_community_id: chunhui, p_points: 50, p_reason: '帮邻居搬家', p_idempotency_key: randomUUID() });
+    await j.db.as('committee')('award_points', {
+      p_profile_id: id,
+      p_community_id: chunhui,
+      p_points: 50,
+      p_reason: '帮邻居搬家',
+      p_idempotency_key: randomUUID(),
+    });
     await j.db.as(id)('redeem_goods', { p_goods_id: 'c1000000-0000-4000-8000-000000000003', p_idempotency_key: randomUUID() });
 
     const page = await signIn(j.browser, j.server.url, 'trust_leaver');
     const token = await page.evaluate(() => {
       const raw = localStorage.getItem('cunju.token') ?? '';
-      try { return (JSON.parse(raw) as { data: string }).data; } catch { return raw; }
+      try {
+        return (JSON.parse(raw) as { data: string }).data;
+      } catch {
+        return raw;
+      }
     });
     expect((await page.request.get(`${j.server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status()).toBe(200);
     await open(page, j.server.url, '/pages/me/index');

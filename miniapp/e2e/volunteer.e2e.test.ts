@@ -19,7 +19,8 @@ describe.skipIf(!hasChromium)('H5 journey: an activity from sign-up to available
   afterAll(async () => j?.close());
 
   const statusOf = async (who: keyof typeof persona) =>
-    (await j.db.sql(`select status from app.activity_signups where activity_id = $1 and profile_id = $2 and status <> 'cancelled'`, [id, persona[who]])).rows[0]?.status;
+    (await j.db.sql(`select status from app.activity_signups where activity_id = $1 and profile_id = $2 and status <> 'cancelled'`, [id, persona[who]])).rows[0]
+      ?.status;
   const openActivity = (p: Page) => open(p, j.server.url, `/packages/volunteer/activity/index?id=${id}`);
   const organizerCode = async () => {
     await open(committee, j.server.url, `/packages/volunteer/organize/index?id=${id}`);
@@ -78,34 +79,66 @@ describe.skipIf(!hasChromium)('H5 journey: an activity from sign-up to available
 
   it('at the activity the organiser shows the code; the volunteer checks in and out with it', async () => {
     // The activity is now under way: it began 70 minutes ago.
-    await j.db.sql(`update app.activities set cancel_until = now() - interval '3 hours', starts_at = now() - interval '70 minutes',
-                    ends_at = now() + interval '50 minutes' where id = $1`, [id]);
+    await j.db.sql(
+      `update app.activities set cancel_until = now() - interval '3 hours', starts_at = now() - interval '70 minutes',
+                    ends_at = now() + interval '50 minutes' where id = $1`,
+      [id],
+    );
     const code = await organizerCode();
     await j.shot(committee, 'volunteer-2-organiser-code', true);
     await expectAccessible(committee, '签到码');
     await openActivity(volunteer);
     await current(volunteer).locator('.code-input input').waitFor();
     await expectAccessible(volunteer, '志愿活动（签到）');
-    await current(volunteer).locator('.code-input input').fill('123456' === code ? '654321' : '123456');
+    await current(volunteer)
+      .locator('.code-input input')
+      .fill('123456' === code ? '654321' : '123456');
     await current(volunteer).locator('.checkin-submit').click();
-    await expect.poll(() => j.db.sql(`select checked_in_at from app.activity_signups where activity_id = $1 and profile_id = $2`, [id, persona.volunteer]).then((r) => r.rows[0].checked_in_at)).toBeNull();
-    await current(volunteer).locator('.code-input input').fill(await organizerCode());
+    await expect
+      .poll(() =>
+        j.db
+          .sql(`select checked_in_at from app.activity_signups where activity_id = $1 and profile_id = $2`, [id, persona.volunteer])
+          .then((r) => r.rows[0].checked_in_at),
+      )
+      .toBeNull();
+    await current(volunteer)
+      .locator('.code-input input')
+      .fill(await organizerCode());
     await current(volunteer).locator('.checkin-submit').click();
-    await expect.poll(() => j.db.sql(`select checked_in_at from app.activity_signups where activity_id = $1 and profile_id = $2`, [id, persona.volunteer]).then((r) => r.rows[0].checked_in_at)).not.toBeNull();
+    await expect
+      .poll(() =>
+        j.db
+          .sql(`select checked_in_at from app.activity_signups where activity_id = $1 and profile_id = $2`, [id, persona.volunteer])
+          .then((r) => r.rows[0].checked_in_at),
+      )
+      .not.toBeNull();
     // An hour of service goes by.
-    await j.db.sql(`update app.activity_signups set checked_in_at = now() - interval '60 minutes' where activity_id = $1 and profile_id = $2`, [id, persona.volunteer]);
+    await j.db.sql(`update app.activity_signups set checked_in_at = now() - interval '60 minutes' where activity_id = $1 and profile_id = $2`, [
+      id,
+      persona.volunteer,
+    ]);
     const outCode = await organizerCode();
     await openActivity(volunteer);
     await current(volunteer).locator('.code-input input').fill(outCode);
     await current(volunteer).locator('.checkin-submit').click();
-    await expect.poll(() => j.db.sql(`select checked_out_at from app.activity_signups where activity_id = $1 and profile_id = $2`, [id, persona.volunteer]).then((r) => r.rows[0].checked_out_at)).not.toBeNull();
+    await expect
+      .poll(() =>
+        j.db
+          .sql(`select checked_out_at from app.activity_signups where activity_id = $1 and profile_id = $2`, [id, persona.volunteer])
+          .then((r) => r.rows[0].checked_out_at),
+      )
+      .not.toBeNull();
   });
 
   it('the organiser confirms; the volunteer sees the points as pending, then available after the window', async () => {
     await open(committee, j.server.url, `/packages/volunteer/organize/index?id=${id}`);
     await current(committee).locator('.confirm-attendance').click();
     await current(committee).locator('.confirm-yes').click();
-    await expect.poll(() => j.db.sql(`select points from app.activity_signups where activity_id = $1 and profile_id = $2`, [id, persona.volunteer]).then((r) => r.rows[0].points)).toBe(10);
+    await expect
+      .poll(() =>
+        j.db.sql(`select points from app.activity_signups where activity_id = $1 and profile_id = $2`, [id, persona.volunteer]).then((r) => r.rows[0].points),
+      )
+      .toBe(10);
     await j.shot(committee, 'volunteer-3-attendance', true);
     await expectAccessible(committee, '出勤确认');
 
@@ -119,11 +152,13 @@ describe.skipIf(!hasChromium)('H5 journey: an activity from sign-up to available
 
     // Time passes: the month is over, published, and its objection window has closed.
     // Every month that has points (the seeded November and this one) is published with its window closed.
-    await j.db.sql(`insert into app.point_publications (community_id, month, objection_days, published_by, published_at, window_closes_at)
+    await j.db.sql(
+      `insert into app.point_publications (community_id, month, objection_days, published_by, published_at, window_closes_at)
                     select distinct $1::uuid, e.month, 7, $2::uuid, now() - interval '8 days', now() - interval '1 day'
                       from app.point_entries e where e.community_id = $1
                     on conflict do nothing`,
-      [community.chunhui, persona.committee]);
+      [community.chunhui, persona.committee],
+    );
     await volunteer.reload();
     await settled(volunteer);
     await expect.poll(() => card().locator('.points-available').textContent()).toBe('110');

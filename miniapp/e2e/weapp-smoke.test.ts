@@ -29,8 +29,10 @@ import { WeappRuntime, allPages, readAppJson, type PageRun } from '../../test/we
 const dist = process.env.WEAPP_DIST ? path.resolve(process.env.WEAPP_DIST) : path.join(repoRoot, 'miniapp/dist');
 const built = existsSync(path.join(dist, 'app.json'));
 if (!built) {
-  console.warn(`\n[weapp-smoke] ${path.join(dist, 'app.json')} not found: the weapp smoke test is SKIPPED. Build it with "npm test" or `
-    + '"cd miniapp && node ../node_modules/@tarojs/cli/bin/taro build --type weapp".\n');
+  console.warn(
+    `\n[weapp-smoke] ${path.join(dist, 'app.json')} not found: the weapp smoke test is SKIPPED. Build it with "npm test" or ` +
+      '"cd miniapp && node ../node_modules/@tarojs/cli/bin/taro build --type weapp".\n',
+  );
 }
 
 const PERSONA = 'committee';
@@ -84,7 +86,12 @@ const expectedMessage: Record<string, string> = {
 
 const TEMPLATE_LEVELS = 12;
 
-interface Node { cn?: Node[]; v?: string; cl?: string; [k: string]: unknown }
+interface Node {
+  cn?: Node[];
+  v?: string;
+  cl?: string;
+  [k: string]: unknown;
+}
 
 /** The text and class names of Taro's render tree as the page's setData left it. */
 function readTree(data: Record<string, unknown>) {
@@ -100,7 +107,7 @@ function readTree(data: Record<string, unknown>) {
     if (typeof n.cl === 'string') classes.push(...n.cl.split(/\s+/));
     for (const c of n.cn ?? []) walk(c, level + 1);
   };
-  for (const c of ((data.root as Node | undefined)?.cn ?? [])) walk(c);
+  for (const c of (data.root as Node | undefined)?.cn ?? []) walk(c);
   return { texts, classes, nodes, depth };
 }
 
@@ -114,7 +121,11 @@ describe.skipIf(!built)('weapp build runs in a simulated WeChat runtime', () => 
   beforeAll(async () => {
     db = await testDb();
     server = await startServer(depsFromEnv({ NODE_ENV: 'test', DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', DEV_LOGIN: 'on' }), 0);
-    const res = await fetch(`${server.url}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ persona: PERSONA }) });
+    const res = await fetch(`${server.url}/api/auth/dev`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ persona: PERSONA }),
+    });
     expect(res.status).toBe(200);
     token = ((await res.json()) as { token: string }).token;
   });
@@ -136,13 +147,14 @@ describe.skipIf(!built)('weapp build runs in a simulated WeChat runtime', () => 
     } finally {
       rt.close();
     }
-    rt.notes.forEach((n) => notes.add(n));
+    for (const n of rt.notes) notes.add(n);
     const tree = readTree(run.data);
     const problems = [...run.errors];
     const failed = run.requests.filter((r) => r.status >= 500 || r.status === 0);
     for (const r of failed) problems.push(`request ${r.method} ${r.path} → ${r.status || 'no answer'}`);
     // base.wxml holds one template set per nesting level (mini.baseLevel in miniapp/config/index.ts).
-    if (tree.depth > TEMPLATE_LEVELS) problems.push(`nested ${tree.depth} levels deep, past the ${TEMPLATE_LEVELS} compiled template levels (flatten the page or raise mini.baseLevel)`);
+    if (tree.depth > TEMPLATE_LEVELS)
+      problems.push(`nested ${tree.depth} levels deep, past the ${TEMPLATE_LEVELS} compiled template levels (flatten the page or raise mini.baseLevel)`);
     if (run.setDataCalls === 0) problems.push('setData was never called: the page rendered nothing');
     else if (tree.nodes === 0 || tree.texts.length === 0) problems.push('the page rendered no text');
     const expected = expectedMessage[route];
@@ -157,9 +169,11 @@ describe.skipIf(!built)('weapp build runs in a simulated WeChat runtime', () => 
     const counts = new Map<string, number>();
     for (const c of run.wxCalls) if (!/^(on|off)[A-Z]/.test(c.api)) counts.set(c.api, (counts.get(c.api) ?? 0) + 1);
     const wxSummary = [...counts].map(([api, n]) => (n > 1 ? `${api}×${n}` : api)).join(', ');
-    console.log(`[weapp-smoke] ${problems.length ? 'FAIL' : 'ok  '} ${route.padEnd(36)} depth ${String(tree.depth).padStart(2)}  setData ${String(run.setDataCalls).padStart(2)}  requests ${String(run.requests.length).padStart(2)}  ${String(run.ms).padStart(4)} ms  `
-      + `"${tree.texts.slice(0, 4).join(' / ').slice(0, 60)}"${wxSummary ? `  wx: ${wxSummary}` : ''}${refused.length ? `  refused: ${refused.join(', ')}` : ''}`
-      + `${problems.length ? `\n  requests: ${statuses}\n  ${problems.join('\n  ')}` : ''}`);
+    console.log(
+      `[weapp-smoke] ${problems.length ? 'FAIL' : 'ok  '} ${route.padEnd(36)} depth ${String(tree.depth).padStart(2)}  setData ${String(run.setDataCalls).padStart(2)}  requests ${String(run.requests.length).padStart(2)}  ${String(run.ms).padStart(4)} ms  ` +
+        `"${tree.texts.slice(0, 4).join(' / ').slice(0, 60)}"${wxSummary ? `  wx: ${wxSummary}` : ''}${refused.length ? `  refused: ${refused.join(', ')}` : ''}` +
+        `${problems.length ? `\n  requests: ${statuses}\n  ${problems.join('\n  ')}` : ''}`,
+    );
     expect(problems).toEqual([]);
   });
 });

@@ -18,12 +18,22 @@ export async function residentsWithPoints(url: string, n: number, points = 1000)
     const ids = Array.from({ length: n }, () => randomUUID());
     await c.query('begin');
     await c.query(`insert into app.profiles (id, display_name) select unnest($1::uuid[]), '压测居民'`, [ids]);
-    await c.query(`insert into app.memberships (profile_id, community_id, role, household_id) select unnest($1::uuid[]), $2, 'resident', $3`, [ids, CHUNHUI, HOUSEHOLD]);
+    await c.query(`insert into app.memberships (profile_id, community_id, role, household_id) select unnest($1::uuid[]), $2, 'resident', $3`, [
+      ids,
+      CHUNHUI,
+      HOUSEHOLD,
+    ]);
     await c.query(`insert into app.point_accounts (profile_id, community_id, balance) select unnest($1::uuid[]), $2, $3`, [ids, CHUNHUI, points]);
-    await c.query(`insert into app.point_publications (community_id, month, objection_days, published_by, window_closes_at)
-                   values ($1, '2000-01-01', 0, $2, '2000-01-02') on conflict do nothing`, [CHUNHUI, COMMITTEE]);
-    await c.query(`insert into app.point_entries (profile_id, community_id, delta, kind, reason, idempotency_key, month)
-                   select unnest($1::uuid[]), $2, $3, 'award', '压测', 'bench-award', '2000-01-01'`, [ids, CHUNHUI, points]);
+    await c.query(
+      `insert into app.point_publications (community_id, month, objection_days, published_by, window_closes_at)
+                   values ($1, '2000-01-01', 0, $2, '2000-01-02') on conflict do nothing`,
+      [CHUNHUI, COMMITTEE],
+    );
+    await c.query(
+      `insert into app.point_entries (profile_id, community_id, delta, kind, reason, idempotency_key, month)
+                   select unnest($1::uuid[]), $2, $3, 'award', '压测', 'bench-award', '2000-01-01'`,
+      [ids, CHUNHUI, points],
+    );
     await c.query('commit');
     return ids;
   } finally {

@@ -47,8 +47,13 @@ export async function startLocalPostgres(opts: { dir: string; port?: number; qui
     createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--no-locale'],
     postgresFlags: ['-c', 'max_connections=300', '-c', 'timezone=Asia/Shanghai', '-c', 'unix_socket_directories=', ...fast],
-    onLog: (m) => { logs.push(m); if (!opts.quiet && /FATAL|PANIC/.test(m)) process.stderr.write(m); },
-    onError: (e) => { logs.push(String(e)); },
+    onLog: (m) => {
+      logs.push(m);
+      if (!opts.quiet && /FATAL|PANIC/.test(m)) process.stderr.write(m);
+    },
+    onError: (e) => {
+      logs.push(String(e));
+    },
   });
 
   if (!existsSync(path.join(dir, 'PG_VERSION'))) {
@@ -107,7 +112,9 @@ export async function stopLeftover(dir: string, log: (m: string) => void): Promi
   }
   const ours = path.resolve(dataLine ?? '') === path.resolve(dir) && (cmdline === '' || /postgres/.test(cmdline));
   if (!ours) {
-    throw new Error(`The database folder ${dir} is locked by process ${pid}, which is not a Postgres of ours. Stop that process, or delete ${pidFile} if it is stale.`);
+    throw new Error(
+      `The database folder ${dir} is locked by process ${pid}, which is not a Postgres of ours. Stop that process, or delete ${pidFile} if it is stale.`,
+    );
   }
   log(`[pg] a Postgres left running by an earlier start (pid ${pid}) holds ${dir}: stopping it cleanly…`);
   process.kill(pid, 'SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit

@@ -34,8 +34,9 @@ export async function migrate(databaseUrl: string, log: (m: string) => void = ()
       alter table supabase_migrations.schema_migrations add column if not exists statements text[];
       alter table supabase_migrations.schema_migrations add column if not exists name text;`);
     const recorded = new Map(
-      (await client.query<{ version: string; statements: string[] | null }>('select version, statements from supabase_migrations.schema_migrations'))
-        .rows.map((r) => [r.version, r.statements]),
+      (await client.query<{ version: string; statements: string[] | null }>('select version, statements from supabase_migrations.schema_migrations')).rows.map(
+        (r) => [r.version, r.statements],
+      ),
     );
     const files = sqlFiles(path.join(root, 'supabase/migrations'));
     // A landed migration never changes: refuse to run against a database whose recorded migrations differ
@@ -53,9 +54,7 @@ export async function migrate(databaseUrl: string, log: (m: string) => void = ()
       try {
         await client.query('begin');
         await client.query(sql);
-        await client.query('insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)', [
-          version, name, [sql],
-        ]);
+        await client.query('insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)', [version, name, [sql]]);
         await client.query('commit');
       } catch (err) {
         await client.query('rollback');
@@ -133,7 +132,10 @@ function normalise(sql: string): string {
 }
 
 function sqlFiles(dir: string): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.sql')).sort().map((f) => path.join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 export const repoRoot = root;

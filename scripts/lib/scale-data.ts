@@ -549,8 +549,11 @@ export async function generateChildren(url: string, size: ScaleSize, anchor: Dat
     const hi = FACTOR[size];
     const ranges = Object.fromEntries(Object.entries(PARENTS).map(([k, n]) => [k, [lo * n, hi * n]])) as Record<keyof typeof PARENTS, [number, number]>;
     // Columns that later migrations added: a topic is shown to neighbours once its content check passed.
-    const topicCheck = (await c.query(`select 1 from information_schema.columns
-                                        where table_schema = 'app' and table_name = 'topics' and column_name = 'check_status'`)).rowCount === 1;
+    const topicCheck =
+      (
+        await c.query(`select 1 from information_schema.columns
+                                        where table_schema = 'app' and table_name = 'topics' and column_name = 'check_status'`)
+      ).rowCount === 1;
     await c.query('begin');
     try {
       await timed(steps, `${size}: child rows`, () => c.query(childSql(literalTime(anchor), ranges, { topicCheck })));
@@ -567,8 +570,9 @@ export async function generateChildren(url: string, size: ScaleSize, anchor: Dat
 /** Row counts of every table in schema app. */
 export async function countRows(url: string): Promise<Map<string, number>> {
   return withClient(url, async (c) => {
-    const tables = (await c.query<{ t: string }>(
-      `select c.relname as t from pg_class c where c.relnamespace = 'app'::regnamespace and c.relkind = 'r' order by 1`)).rows.map((r) => r.t);
+    const tables = (
+      await c.query<{ t: string }>(`select c.relname as t from pg_class c where c.relnamespace = 'app'::regnamespace and c.relkind = 'r' order by 1`)
+    ).rows.map((r) => r.t);
     const counts = new Map<string, number>();
     const res = await c.query<{ t: string; n: string }>(tables.map((t) => `select '${t}' as t, count(*) as n from app.${t}`).join(' union all '));
     for (const r of res.rows) counts.set(r.t, Number(r.n));
@@ -587,23 +591,35 @@ export async function checkScaleData(url: string): Promise<string[]> {
       const n = Number((await c.query<{ n: string }>(sql)).rows[0]!.n);
       if (n > 0) problems.push(`${label}: ${n}`);
     };
-    await q('accounts whose balance differs from the sum of entries', `
+    await q(
+      'accounts whose balance differs from the sum of entries',
+      `
       select count(*) as n from app.point_accounts a
-       where a.balance <> (select coalesce(sum(e.delta), 0) from app.point_entries e where e.profile_id = a.profile_id and e.community_id = a.community_id)`);
-    await q('goods whose units do not add up', `
+       where a.balance <> (select coalesce(sum(e.delta), 0) from app.point_entries e where e.profile_id = a.profile_id and e.community_id = a.community_id)`,
+    );
+    await q(
+      'goods whose units do not add up',
+      `
       select count(*) as n from app.goods g
        where g.reserved <> (select count(*) from app.redemptions r where r.goods_id = g.id and r.status = 'reserved')
           or g.handed_over <> (select count(*) from app.redemptions r where r.goods_id = g.id and r.status = 'handed_over')
-          or g.total_stocked <> (select coalesce(sum(x.delta), 0) from app.goods_stock_changes x where x.goods_id = g.id)`);
-    await q('activities whose seats differ from confirmed sign-ups', `
+          or g.total_stocked <> (select coalesce(sum(x.delta), 0) from app.goods_stock_changes x where x.goods_id = g.id)`,
+    );
+    await q(
+      'activities whose seats differ from confirmed sign-ups',
+      `
       select count(*) as n from app.activities a
-       where a.seats_taken <> (select count(*) from app.activity_signups s where s.activity_id = a.id and s.status = 'confirmed')`);
-    await q('redemptions paid with points that were not yet available', `
+       where a.seats_taken <> (select count(*) from app.activity_signups s where s.activity_id = a.id and s.status = 'confirmed')`,
+    );
+    await q(
+      'redemptions paid with points that were not yet available',
+      `
       select count(*) as n from app.redemptions r join app.point_entries e on e.idempotency_key = 'award:gen-' || substr(r.idempotency_key, 5)
               and e.profile_id = r.profile_id and e.community_id = r.community_id
        where r.idempotency_key like 'gen-%'
          and not exists (select 1 from app.point_publications p where p.community_id = e.community_id and p.month = e.month
-                            and p.window_closes_at <= r.created_at)`);
+                            and p.window_closes_at <= r.created_at)`,
+    );
     return problems;
   });
 }

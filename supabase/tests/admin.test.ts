@@ -23,37 +23,86 @@ afterAll(async () => {
 const street = '10000000-0000-4000-8000-000000000001';
 const chunhui = community.chunhui;
 const liutang = community.liutang;
-const newCommunity = (who: Parameters<typeof t.as>[0], name = `新区${randomUUID().slice(0, 6)}`) => t.as(who)('save_community', {
-  p_community_id: null, p_street_id: street, p_name: name, p_kind: 'community', p_address: '青石街道新华路 1 号', p_service_phone: '0731-0000 0000',
-  p_service_hours: '工作日', p_cosign_threshold: 5, p_objection_days: 7 });
-const rows = (n: number, building = '8号楼', over: (i: number) => Record<string, unknown> = () => ({})) => Array.from({ length: n }, (_, i) => ({
-  row: i + 2, grid: '一网格', building, room: `${Math.floor(i / 2) + 1}01室`, name: `居民${String(i).padStart(3, '0')}`,
-  phone: `139${String(10000000 + i).slice(0, 8)}`, relation: i % 2 ? '配偶' : '户主', ...over(i) }));
+const newCommunity = (who: Parameters<typeof t.as>[0], name = `新区${randomUUID().slice(0, 6)}`) =>
+  t.as(who)('save_community', {
+    p_community_id: null,
+    p_street_id: street,
+    p_name: name,
+    p_kind: 'community',
+    p_address: '青石街道新华路 1 号',
+    p_service_phone: '0731-0000 0000',
+    p_service_hours: '工作日',
+    p_cosign_threshold: 5,
+    p_objection_days: 7,
+  });
+const rows = (n: number, building = '8号楼', over: (i: number) => Record<string, unknown> = () => ({})) =>
+  Array.from({ length: n }, (_, i) => ({
+    row: i + 2,
+    grid: '一网格',
+    building,
+    room: `${Math.floor(i / 2) + 1}01室`,
+    name: `居民${String(i).padStart(3, '0')}`,
+    phone: `139${String(10000000 + i).slice(0, 8)}`,
+    relation: i % 2 ? '配偶' : '户主',
+    ...over(i),
+  }));
 const imp = (who: Parameters<typeof t.as>[0], communityId: string, r: unknown[], dry: boolean) =>
   t.as(who)('import_households', { p_community_id: communityId, p_rows: r, p_dry_run: dry, p_sha256: 'a'.repeat(64) });
 const count = async (sql: string, args: unknown[] = []) => (await t.sql(sql, args)).rows[0].n as number;
 
 describe('structure', () => {
-  it('only a street admin creates or edits communities; a committee sets up its own grids and buildings, not another community\'s', async () => {
+  it("only a street admin creates or edits communities; a committee sets up its own grids and buildings, not another community's", async () => {
     await expectRefused(newCommunity('committee'), 'admin.street_admin_only');
     await expectRefused(newCommunity('resident'), 'admin.street_admin_only');
     const c = await newCommunity('admin');
     expect(c).toMatchObject({ cosignThreshold: 5, objectionDays: 7, mayEditCommunity: true, counts: { households: 0 } });
     expect(await count(`select count(*)::int n from app.report_categories where community_id = $1`, [c.id])).toBe(6);
     await expectRefused(newCommunity('admin', c.name), 'admin.name_taken');
-    await expectRefused(t.as('committee')('save_community', { p_community_id: chunhui, p_street_id: street, p_name: '春晖社区', p_kind: 'community',
-      p_address: '', p_service_phone: '', p_service_hours: '', p_cosign_threshold: 3, p_objection_days: 7 }), 'admin.street_admin_only');
-    const g = await t.as('committee')('save_grid', { p_community_id: chunhui, p_grid_id: null, p_name: '第三网格', p_description: '新建小区', p_archived: false });
-    await expectRefused(t.as('committee')('save_grid', { p_community_id: liutang, p_grid_id: null, p_name: '南片网格', p_description: '', p_archived: false }),
-      'admin.community_not_found');
-    await expectRefused(t.as('village_committee')('save_building', { p_community_id: chunhui, p_building_id: null, p_grid_id: g.id, p_name: '9号楼' }),
-      'admin.community_not_found');
-    await expectRefused(t.as('committee')('save_building', { p_community_id: chunhui, p_building_id: null, p_grid_id: '30000000-0000-4000-8000-000000000003',
-      p_name: '9号楼' }), 'admin.grid_not_found'); // a grid of 柳塘村
+    await expectRefused(
+      t.as('committee')('save_community', {
+        p_community_id: chunhui,
+        p_street_id: street,
+        p_name: '春晖社区',
+        p_kind: 'community',
+        p_address: '',
+        p_service_phone: '',
+        p_service_hours: '',
+        p_cosign_threshold: 3,
+        p_objection_days: 7,
+      }),
+      'admin.street_admin_only',
+    );
+    const g = await t.as('committee')('save_grid', {
+      p_community_id: chunhui,
+      p_grid_id: null,
+      p_name: '第三网格',
+      p_description: '新建小区',
+      p_archived: false,
+    });
+    await expectRefused(
+      t.as('committee')('save_grid', { p_community_id: liutang, p_grid_id: null, p_name: '南片网格', p_description: '', p_archived: false }),
+      'admin.community_not_found',
+    );
+    await expectRefused(
+      t.as('village_committee')('save_building', { p_community_id: chunhui, p_building_id: null, p_grid_id: g.id, p_name: '9号楼' }),
+      'admin.community_not_found',
+    );
+    await expectRefused(
+      t.as('committee')('save_building', { p_community_id: chunhui, p_building_id: null, p_grid_id: '30000000-0000-4000-8000-000000000003', p_name: '9号楼' }),
+      'admin.grid_not_found',
+    ); // a grid of 柳塘村
     const b = await t.as('committee')('save_building', { p_community_id: chunhui, p_building_id: null, p_grid_id: g.id, p_name: '9号楼' });
-    const moved = await t.as('committee')('save_building', { p_community_id: chunhui, p_building_id: b.id, p_grid_id: '30000000-0000-4000-8000-000000000001', p_name: '9号楼' });
+    const moved = await t.as('committee')('save_building', {
+      p_community_id: chunhui,
+      p_building_id: b.id,
+      p_grid_id: '30000000-0000-4000-8000-000000000001',
+      p_name: '9号楼',
+    });
     expect(moved.gridId).toBe('30000000-0000-4000-8000-000000000001');
-    expect((await t.sql(`select action from app.audit_log where entity_id = $1 order by id`, [b.id])).rows.map((r) => r.action)).toEqual(['building.create', 'building.move']);
+    expect((await t.sql(`select action from app.audit_log where entity_id = $1 order by id`, [b.id])).rows.map((r) => r.action)).toEqual([
+      'building.create',
+      'building.move',
+    ]);
     const archived = await t.as('admin')('archive_community', { p_community_id: c.id, p_archived: true });
     expect(archived.archivedAt).not.toBeNull();
     await expectRefused(t.as('committee')('archive_community', { p_community_id: chunhui, p_archived: true }), 'admin.street_admin_only');
@@ -68,20 +117,27 @@ describe('importing households and residents', () => {
     const r = await imp('admin', c.id, rows(20), true);
     expect(r).toMatchObject({ dryRun: true, rows: 20, created: 20, refused: 0 });
     expect(r.details[0].reason).toContain('新建网格 一网格');
-    expect(await count(`select (select count(*) from app.households) + (select count(*) from app.roster_entries) + (select count(*) from app.grids)
-      + (select count(*) from app.buildings) + (select count(*) from app.imports) as n`)).toBe(before);
+    expect(
+      await count(`select (select count(*) from app.households) + (select count(*) from app.roster_entries) + (select count(*) from app.grids)
+      + (select count(*) from app.buildings) + (select count(*) from app.imports) as n`),
+    ).toBe(before);
   });
 
   it('reports exactly the 3 bad rows of 100 with their reasons, writes the rest, and changes nothing on a second run', async () => {
     const c = await newCommunity('admin');
-    const sheet = rows(100, '8号楼', (i) => (i === 10 ? { building: '' } : i === 40 ? { phone: '1380000' } : i === 70 ? { phone: `139${String(10000000 + 69).slice(0, 8)}`, room: '35' + '01室' } : {}));
+    const sheet = rows(100, '8号楼', (i) =>
+      i === 10 ? { building: '' } : i === 40 ? { phone: '1380000' } : i === 70 ? { phone: `139${String(10000000 + 69).slice(0, 8)}`, room: '35' + '01室' } : {},
+    );
     // Row 70 repeats row 69's household and phone.
     sheet[70]!.room = sheet[69]!.room;
     const dry = await imp('admin', c.id, sheet, true);
     const refused = dry.details.filter((d: { action: string }) => d.action === 'refused');
     expect(refused.map((d: { row: number }) => d.row)).toEqual([12, 42, 72]);
-    expect(refused.map((d: { reason: string }) => d.reason)).toEqual([expect.stringContaining('缺少楼栋'), expect.stringContaining('手机号格式不对'),
-      expect.stringContaining('重复')]);
+    expect(refused.map((d: { reason: string }) => d.reason)).toEqual([
+      expect.stringContaining('缺少楼栋'),
+      expect.stringContaining('手机号格式不对'),
+      expect.stringContaining('重复'),
+    ]);
     const real = await imp('admin', c.id, sheet, false);
     expect(real).toMatchObject({ dryRun: false, refused: 3, created: 97 });
     expect(await count(`select count(*)::int n from app.roster_entries where community_id = $1`, [c.id])).toBe(97);
@@ -99,16 +155,21 @@ describe('importing households and residents', () => {
   it('run twice at the same time creates each household once', async () => {
     const c = await newCommunity('admin');
     const sheet = rows(200, '6号楼');
-    const call = () => wide.rpc('import_households' as DbFunction, { p_community_id: c.id, p_rows: sheet, p_dry_run: false, p_sha256: 'b'.repeat(64) } as never,
-      { kind: 'user', sub: persona.admin, token: '', claims: { sub: persona.admin, role: 'authenticated', sv: 1 } as never });
-    const [a, b] = await Promise.all([call(), call()]) as [{ created: number; unchanged: number }, { created: number; unchanged: number }];
+    const call = () =>
+      wide.rpc('import_households' as DbFunction, { p_community_id: c.id, p_rows: sheet, p_dry_run: false, p_sha256: 'b'.repeat(64) } as never, {
+        kind: 'user',
+        sub: persona.admin,
+        token: '',
+        claims: { sub: persona.admin, role: 'authenticated', sv: 1 } as never,
+      });
+    const [a, b] = (await Promise.all([call(), call()])) as [{ created: number; unchanged: number }, { created: number; unchanged: number }];
     expect(a.created + b.created).toBe(200);
     expect(a.unchanged + b.unchanged).toBe(200);
     expect(await count(`select count(*)::int n from app.households where community_id = $1`, [c.id])).toBe(100);
     expect(await count(`select count(*)::int n from app.roster_entries where community_id = $1`, [c.id])).toBe(200);
   });
 
-  it('is refused for another community\'s committee and for residents', async () => {
+  it("is refused for another community's committee and for residents", async () => {
     await expectRefused(imp('village_committee', chunhui, rows(1), true), 'admin.community_not_found');
     await expectRefused(imp('resident', chunhui, rows(1), true), 'admin.community_not_found');
   });
@@ -131,29 +192,65 @@ describe('importing households and residents', () => {
 describe('staff roles', () => {
   it('take effect at once, are withdrawn at once, and leave a history with who and why', async () => {
     // 陈晓雨 (volunteer persona, phone 13800001004) becomes grid worker of 第二网格.
-    const granted = await t.as('committee')('grant_role', { p_community_id: chunhui, p_phone: '13800001004', p_name: '陈晓雨', p_role: 'grid_worker',
-      p_grid_id: '30000000-0000-4000-8000-000000000002', p_title: '第二网格网格员' });
+    const granted = await t.as('committee')('grant_role', {
+      p_community_id: chunhui,
+      p_phone: '13800001004',
+      p_name: '陈晓雨',
+      p_role: 'grid_worker',
+      p_grid_id: '30000000-0000-4000-8000-000000000002',
+      p_title: '第二网格网格员',
+    });
     expect(granted).toMatchObject({ granted: true, member: { role: 'grid_worker', gridName: '第二网格' } });
     expect((await t.as('volunteer')('get_grid_desk', { p_community_id: chunhui })).isWorker).toBe(true);
-    await expectRefused(t.as('committee')('grant_role', { p_community_id: chunhui, p_phone: '13800001004', p_name: '陈晓雨', p_role: 'grid_worker',
-      p_grid_id: '30000000-0000-4000-8000-000000000002', p_title: '' }), 'admin.role_exists');
-    await expectRefused(t.as('committee')('grant_role', { p_community_id: chunhui, p_phone: '13800001004', p_name: '陈晓雨', p_role: 'committee',
-      p_grid_id: null, p_title: '' }), 'admin.street_admin_only');
-    await expectRefused(t.as('village_committee')('grant_role', { p_community_id: chunhui, p_phone: '13800001004', p_name: '陈晓雨', p_role: 'clerk',
-      p_grid_id: null, p_title: '' }), 'admin.community_not_found');
+    await expectRefused(
+      t.as('committee')('grant_role', {
+        p_community_id: chunhui,
+        p_phone: '13800001004',
+        p_name: '陈晓雨',
+        p_role: 'grid_worker',
+        p_grid_id: '30000000-0000-4000-8000-000000000002',
+        p_title: '',
+      }),
+      'admin.role_exists',
+    );
+    await expectRefused(
+      t.as('committee')('grant_role', { p_community_id: chunhui, p_phone: '13800001004', p_name: '陈晓雨', p_role: 'committee', p_grid_id: null, p_title: '' }),
+      'admin.street_admin_only',
+    );
+    await expectRefused(
+      t.as('village_committee')('grant_role', {
+        p_community_id: chunhui,
+        p_phone: '13800001004',
+        p_name: '陈晓雨',
+        p_role: 'clerk',
+        p_grid_id: null,
+        p_title: '',
+      }),
+      'admin.community_not_found',
+    );
     await expectRefused(t.as('committee')('withdraw_role', { p_membership_id: granted.member.membershipId, p_reason: '' }), 'admin.reason_required');
     await t.as('committee')('withdraw_role', { p_membership_id: granted.member.membershipId, p_reason: '调去社区窗口' });
     // The very next call no longer has the role.
     expect((await t.as('volunteer')('get_grid_desk', { p_community_id: chunhui })).isWorker).toBe(false);
-    const h = (await t.sql(`select role, ended_at is not null as ended, end_reason, note, ended_by from app.membership_history where membership_id = $1`,
-      [granted.member.membershipId])).rows;
+    const h = (
+      await t.sql(`select role, ended_at is not null as ended, end_reason, note, ended_by from app.membership_history where membership_id = $1`, [
+        granted.member.membershipId,
+      ])
+    ).rows;
     expect(h).toEqual([{ role: 'grid_worker', ended: true, end_reason: 'withdrawn', note: '调去社区窗口', ended_by: persona.committee }]);
     const page = await t.as('committee')('list_membership_history', { p_community_id: chunhui, p_limit: 5, p_cursor: null });
     expect(page.items[0]).toMatchObject({ role: 'grid_worker', endReason: 'withdrawn' });
   });
 
   it('invite someone without an account yet, who becomes staff on first sign-in with that phone', async () => {
-    const invited = await t.as('admin')('grant_role', { p_community_id: liutang, p_phone: '13987654321', p_name: '柳新文', p_role: 'clerk', p_grid_id: null, p_title: '代办员' });
+    const invited = await t.as('admin')('grant_role', {
+      p_community_id: liutang,
+      p_phone: '13987654321',
+      p_name: '柳新文',
+      p_role: 'clerk',
+      p_grid_id: null,
+      p_title: '代办员',
+    });
     expect(invited).toEqual({ granted: false, invited: true, member: null });
     const p = randomUUID();
     await t.sql(`insert into app.profiles (id, display_name, phone) values ($1, '柳新文', '13987654321')`, [p]);
@@ -164,25 +261,39 @@ describe('staff roles', () => {
 
   it('residents moving keep their history and records', async () => {
     const m = (await t.sql(`select id from app.memberships where profile_id = $1 and role = 'resident'`, [persona.resident2])).rows[0].id;
-    await expectRefused(t.as('committee')('end_residence', { p_membership_id: m, p_reason: 'moved_household', p_note: '', p_new_household_id: null }),
-      'admin.household_not_found');
-    const moved = await t.as('committee')('end_residence', { p_membership_id: m, p_reason: 'moved_household', p_note: '换到 1 号楼',
-      p_new_household_id: '50000000-0000-4000-8000-000000000001' });
+    await expectRefused(
+      t.as('committee')('end_residence', { p_membership_id: m, p_reason: 'moved_household', p_note: '', p_new_household_id: null }),
+      'admin.household_not_found',
+    );
+    const moved = await t.as('committee')('end_residence', {
+      p_membership_id: m,
+      p_reason: 'moved_household',
+      p_note: '换到 1 号楼',
+      p_new_household_id: '50000000-0000-4000-8000-000000000001',
+    });
     expect(moved.member).toMatchObject({ role: 'resident', address: '1号楼 2单元301' });
-    await expectRefused(t.as('village_committee')('end_residence', { p_membership_id: moved.member.membershipId, p_reason: 'moved_out', p_note: '' }),
-      'admin.member_not_found');
+    await expectRefused(
+      t.as('village_committee')('end_residence', { p_membership_id: moved.member.membershipId, p_reason: 'moved_out', p_note: '' }),
+      'admin.member_not_found',
+    );
     await t.as('committee')('end_residence', { p_membership_id: moved.member.membershipId, p_reason: 'moved_out', p_note: '搬去外地' });
     expect(await count(`select count(*)::int n from app.memberships where profile_id = $1 and community_id = $2`, [persona.resident2, chunhui])).toBe(0);
-    expect((await t.sql(`select end_reason from app.membership_history where profile_id = $1 and community_id = $2 order by id`, [persona.resident2, chunhui])).rows
-      .map((r) => r.end_reason)).toEqual(['moved_household', 'moved_out']);
+    expect(
+      (
+        await t.sql(`select end_reason from app.membership_history where profile_id = $1 and community_id = $2 order by id`, [persona.resident2, chunhui])
+      ).rows.map((r) => r.end_reason),
+    ).toEqual(['moved_household', 'moved_out']);
     // Their report of last month is still theirs.
     expect(await count(`select count(*)::int n from app.grid_reports where reporter_id = $1`, [persona.resident2])).toBeGreaterThan(0);
   });
 });
 
 describe('dashboards', () => {
-  const period = async () => (await t.sql(`select (date_trunc('month', now() at time zone 'Asia/Shanghai') - interval '2 months')::date::text f,
-    ((now() at time zone 'Asia/Shanghai')::date + 1)::text as t`)).rows[0] as { f: string; t: string };
+  const period = async () =>
+    (
+      await t.sql(`select (date_trunc('month', now() at time zone 'Asia/Shanghai') - interval '2 months')::date::text f,
+    ((now() at time zone 'Asia/Shanghai')::date + 1)::text as t`)
+    ).rows[0] as { f: string; t: string };
 
   it('equal a recount from the raw rows', async () => {
     const { f, t: to } = await period();
@@ -191,29 +302,59 @@ describe('dashboards', () => {
     const toDate = String(to).slice(0, 10);
     const inPeriod = `between ($2::date::timestamp at time zone 'Asia/Shanghai') and ($3::date::timestamp at time zone 'Asia/Shanghai') - interval '1 microsecond'`;
     const args = [chunhui, f, toDate];
-    expect(fig.casesOpen).toBe(await count(`select count(*)::int n from app.applications where community_id = $1 and status::text in ('submitted','accepted','processing','returned')`, [chunhui]));
+    expect(fig.casesOpen).toBe(
+      await count(`select count(*)::int n from app.applications where community_id = $1 and status::text in ('submitted','accepted','processing','returned')`, [
+        chunhui,
+      ]),
+    );
     expect(fig.casesReceived).toBe(await count(`select count(*)::int n from app.applications where community_id = $1 and created_at ${inPeriod}`, args));
     expect(fig.reportsReceived).toBe(await count(`select count(*)::int n from app.grid_reports where community_id = $1 and created_at ${inPeriod}`, args));
-    expect(fig.reportsOpen).toBe(await count(`select count(*)::int n from app.grid_reports where community_id = $1 and status in ('reported','accepted','in_progress')`, [chunhui]));
+    expect(fig.reportsOpen).toBe(
+      await count(`select count(*)::int n from app.grid_reports where community_id = $1 and status in ('reported','accepted','in_progress')`, [chunhui]),
+    );
     expect(fig.topicsRaised).toBe(await count(`select count(*)::int n from app.topics where community_id = $1 and created_at ${inPeriod}`, args));
     expect(fig.pointsOutstanding).toBe(await count(`select coalesce(sum(balance), 0)::int n from app.point_accounts where community_id = $1`, [chunhui]));
-    expect(fig.pointsIssued).toBe(await count(`select coalesce(sum(delta), 0)::int n from app.point_entries where community_id = $1 and kind in ('service','award') and created_at ${inPeriod}`, args));
-    expect(fig.verificationsPending).toBe(await count(`select count(*)::int n from app.verification_requests where community_id = $1 and status = 'pending'`, [chunhui]));
+    expect(fig.pointsIssued).toBe(
+      await count(
+        `select coalesce(sum(delta), 0)::int n from app.point_entries where community_id = $1 and kind in ('service','award') and created_at ${inPeriod}`,
+        args,
+      ),
+    );
+    expect(fig.verificationsPending).toBe(
+      await count(`select count(*)::int n from app.verification_requests where community_id = $1 and status = 'pending'`, [chunhui]),
+    );
     expect(fig.residents).toBe(await count(`select count(*)::int n from app.memberships where community_id = $1 and role = 'resident'`, [chunhui]));
-    const hours = (await t.sql(`select round(coalesce(sum(minutes), 0) / 60.0, 1)::float8 n from app.activity_signups where community_id = $1 and minutes is not null and confirmed_at ${inPeriod}`, args)).rows[0].n;
+    const hours = (
+      await t.sql(
+        `select round(coalesce(sum(minutes), 0) / 60.0, 1)::float8 n from app.activity_signups where community_id = $1 and minutes is not null and confirmed_at ${inPeriod}`,
+        args,
+      )
+    ).rows[0].n;
     expect(fig.volunteerHours).toBe(hours);
     const byStatus = Object.values(fig.reportsByStatus as Record<string, number>).reduce((a, b) => a + b, 0);
     expect(byStatus).toBe(fig.reportsReceived);
     expect(d.grids.reduce((n: number, g: { reportsReceived: number }) => n + g.reportsReceived, 0)).toBe(fig.reportsReceived);
     // A new report moves the figures by exactly one.
-    await t.as('resident')('create_report', { p_community_id: chunhui, p_category: 'other', p_description: '小区里有一只流浪狗，晚上一直叫。', p_place_kind: 'household',
-      p_building_id: null, p_place_id: null, p_latitude: null, p_longitude: null, p_place_text: '', p_anonymous: false, p_file_ids: [], p_idempotency_key: randomUUID() });
+    await t.as('resident')('create_report', {
+      p_community_id: chunhui,
+      p_category: 'other',
+      p_description: '小区里有一只流浪狗，晚上一直叫。',
+      p_place_kind: 'household',
+      p_building_id: null,
+      p_place_id: null,
+      p_latitude: null,
+      p_longitude: null,
+      p_place_text: '',
+      p_anonymous: false,
+      p_file_ids: [],
+      p_idempotency_key: randomUUID(),
+    });
     const after = await t.as('committee')('get_community_dashboard', { p_community_id: chunhui, p_from: f, p_to: toDate });
     expect(after.figures.reportsReceived).toBe(fig.reportsReceived + 1);
     expect(after.figures.reportsOpen).toBe(fig.reportsOpen + 1);
   });
 
-  it('are for the street\'s admins (all communities) and each community\'s overseers; the period is checked', async () => {
+  it("are for the street's admins (all communities) and each community's overseers; the period is checked", async () => {
     const { f, t: to } = await period();
     const toDate = String(to).slice(0, 10);
     const s = await t.as('admin')('get_street_dashboard', { p_street_id: street, p_from: f, p_to: toDate, p_limit: 100, p_cursor: null });
@@ -221,8 +362,14 @@ describe('dashboards', () => {
     const ch = s.items.find((i: { name: string }) => i.name === '春晖社区');
     const own = await t.as('committee')('get_community_dashboard', { p_community_id: chunhui, p_from: f, p_to: toDate });
     expect(ch.figures).toEqual(own.figures);
-    await expectRefused(t.as('committee')('get_street_dashboard', { p_street_id: street, p_from: f, p_to: toDate, p_limit: 10, p_cursor: null }), 'admin.street_admin_only');
-    await expectRefused(t.as('village_committee')('get_community_dashboard', { p_community_id: chunhui, p_from: f, p_to: toDate }), 'admin.community_not_found');
+    await expectRefused(
+      t.as('committee')('get_street_dashboard', { p_street_id: street, p_from: f, p_to: toDate, p_limit: 10, p_cursor: null }),
+      'admin.street_admin_only',
+    );
+    await expectRefused(
+      t.as('village_committee')('get_community_dashboard', { p_community_id: chunhui, p_from: f, p_to: toDate }),
+      'admin.community_not_found',
+    );
     await expectRefused(t.as('resident')('get_community_dashboard', { p_community_id: chunhui, p_from: f, p_to: toDate }), 'admin.community_not_found');
     await expectRefused(t.as('admin')('get_community_dashboard', { p_community_id: chunhui, p_from: toDate, p_to: f }), 'admin.period_invalid');
     const trend = await t.as('admin')('get_dashboard_trend', { p_street_id: street, p_community_id: null, p_months: 12 });
@@ -234,15 +381,26 @@ describe('dashboards', () => {
     const { f, t: to } = await period();
     const toDate = String(to).slice(0, 10);
     const admin = await t.as('admin')('export_register', { p_community_id: chunhui, p_kind: 'members', p_from: f, p_to: toDate, p_limit: 1000, p_offset: 0 });
-    const committee = await t.as('committee')('export_register', { p_community_id: chunhui, p_kind: 'members', p_from: f, p_to: toDate, p_limit: 1000, p_offset: 0 });
+    const committee = await t.as('committee')('export_register', {
+      p_community_id: chunhui,
+      p_kind: 'members',
+      p_from: f,
+      p_to: toDate,
+      p_limit: 1000,
+      p_offset: 0,
+    });
     const names = (x: { rows: Array<Record<string, string>> }) => x.rows.map((r) => r['姓名']);
     expect(names(committee)).toContain('张秀兰');
     expect(names(admin)).not.toContain('张秀兰');
     expect(names(admin)).toContain('张*兰');
     expect(JSON.stringify(admin)).not.toContain('13800001001');
     expect(JSON.stringify(committee)).not.toContain('13800001001');
-    expect((await t.sql(`select actor_id from app.audit_log where action = 'export.members' order by id desc limit 1`)).rows[0].actor_id).toBe(persona.committee);
-    await expectRefused(t.as('resident')('export_register', { p_community_id: chunhui, p_kind: 'members', p_from: f, p_to: toDate, p_limit: 10, p_offset: 0 }),
-      'admin.community_not_found');
+    expect((await t.sql(`select actor_id from app.audit_log where action = 'export.members' order by id desc limit 1`)).rows[0].actor_id).toBe(
+      persona.committee,
+    );
+    await expectRefused(
+      t.as('resident')('export_register', { p_community_id: chunhui, p_kind: 'members', p_from: f, p_to: toDate, p_limit: 10, p_offset: 0 }),
+      'admin.community_not_found',
+    );
   });
 });

@@ -46,8 +46,7 @@ describe('auth.uid()', () => {
       await c.query(`select set_config('request.jwt.claims', '{"sub":"${persona.resident}"}', true)`);
       await c.query('commit');
       // After the transaction the setting reads back as '' (not null).
-      const after = await c.query<{ raw: string; uid: string | null }>(
-        `select current_setting('request.jwt.claims', true) as raw, auth.uid() as uid`);
+      const after = await c.query<{ raw: string; uid: string | null }>(`select current_setting('request.jwt.claims', true) as raw, auth.uid() as uid`);
       expect(after.rows[0]!.raw).toBe('');
       expect(after.rows[0]!.uid).toBeNull();
     } finally {
@@ -60,8 +59,11 @@ describe('resident verification', () => {
   it('lets a person ask to join a community and household', async () => {
     const stranger = ((await t.service('upsert_wechat_profile', { p_openid: 'o_test_stranger_1' })) as { profile: { id: string } }).profile;
     const r = await t.as(stranger.id)('request_verification', {
-      p_community_id: community.chunhui, p_building_id: building.chunhui3, p_room: '2单元402',
-      p_real_name: '钱小梅', p_relation: '租户',
+      p_community_id: community.chunhui,
+      p_building_id: building.chunhui3,
+      p_room: '2单元402',
+      p_real_name: '钱小梅',
+      p_relation: '租户',
     });
     expect(r.status).toBe('pending');
     const me = await t.as(stranger.id)('get_me');
@@ -70,32 +72,54 @@ describe('resident verification', () => {
   });
 
   it('refuses a second pending request to the same community', async () => {
-    await expectRefused(t.as(persona.newcomer)('request_verification', {
-      p_community_id: community.chunhui, p_building_id: building.chunhui1, p_room: '1单元101',
-      p_real_name: '王建国', p_relation: '户主',
-    }), 'core.verification_pending');
+    await expectRefused(
+      t.as(persona.newcomer)('request_verification', {
+        p_community_id: community.chunhui,
+        p_building_id: building.chunhui1,
+        p_room: '1单元101',
+        p_real_name: '王建国',
+        p_relation: '户主',
+      }),
+      'core.verification_pending',
+    );
   });
 
   it('refuses a resident who is already verified there', async () => {
-    await expectRefused(t.as('resident')('request_verification', {
-      p_community_id: community.chunhui, p_building_id: building.chunhui1, p_room: '2单元301',
-      p_real_name: '张秀兰', p_relation: '户主',
-    }), 'core.already_verified');
+    await expectRefused(
+      t.as('resident')('request_verification', {
+        p_community_id: community.chunhui,
+        p_building_id: building.chunhui1,
+        p_room: '2单元301',
+        p_real_name: '张秀兰',
+        p_relation: '户主',
+      }),
+      'core.already_verified',
+    );
   });
 
   it('refuses a building of another community', async () => {
     const s = ((await t.service('upsert_wechat_profile', { p_openid: 'o_test_stranger_2' })) as { profile: { id: string } }).profile;
-    await expectRefused(t.as(s.id)('request_verification', {
-      p_community_id: community.chunhui, p_building_id: building.liutangEast, p_room: '1号',
-      p_real_name: '孙小明', p_relation: '户主',
-    }), 'core.building_not_found');
+    await expectRefused(
+      t.as(s.id)('request_verification', {
+        p_community_id: community.chunhui,
+        p_building_id: building.liutangEast,
+        p_room: '1号',
+        p_real_name: '孙小明',
+        p_relation: '户主',
+      }),
+      'core.building_not_found',
+    );
   });
 
   it('stores a phone number only after its separate consent', async () => {
     const s = ((await t.service('upsert_wechat_profile', { p_openid: 'o_test_stranger_3' })) as { profile: { id: string } }).profile;
     const args = {
-      p_community_id: community.chunhui, p_building_id: building.chunhui3, p_room: '3单元101',
-      p_real_name: '冯志强', p_relation: '户主', p_phone: '13912345678',
+      p_community_id: community.chunhui,
+      p_building_id: building.chunhui3,
+      p_room: '3单元101',
+      p_real_name: '冯志强',
+      p_relation: '户主',
+      p_phone: '13912345678',
     };
     await expectRefused(t.as(s.id)('request_verification', args), 'core.consent_required');
     await t.as(s.id)('record_consent', { p_purpose: 'phone_number', p_version: '2026-11-01', p_granted: true });
@@ -118,20 +142,28 @@ describe('resident verification', () => {
   });
 
   it('refuses deciding a request twice', async () => {
-    await expectRefused(t.as('committee')('decide_verification', { p_request_id: verificationRequest.newcomerChunhui, p_approve: false, p_reason: '重复' }),
-      'core.verification_decided');
+    await expectRefused(
+      t.as('committee')('decide_verification', { p_request_id: verificationRequest.newcomerChunhui, p_approve: false, p_reason: '重复' }),
+      'core.verification_decided',
+    );
   });
 
   it('refuses a refusal without a reason', async () => {
-    await expectRefused(t.as('committee')('decide_verification', { p_request_id: verificationRequest.newcomer2Chunhui, p_approve: false, p_reason: ' ' }),
-      'core.reason_required');
+    await expectRefused(
+      t.as('committee')('decide_verification', { p_request_id: verificationRequest.newcomer2Chunhui, p_approve: false, p_reason: ' ' }),
+      'core.reason_required',
+    );
   });
 
   it('refuses a committee member of another community', async () => {
-    await expectRefused(t.as('village_committee')('decide_verification', { p_request_id: verificationRequest.newcomer2Chunhui, p_approve: true }),
-      'core.verification_not_found');
-    await expectRefused(t.as('committee')('decide_verification', { p_request_id: verificationRequest.newcomer2Liutang, p_approve: true }),
-      'core.verification_not_found');
+    await expectRefused(
+      t.as('village_committee')('decide_verification', { p_request_id: verificationRequest.newcomer2Chunhui, p_approve: true }),
+      'core.verification_not_found',
+    );
+    await expectRefused(
+      t.as('committee')('decide_verification', { p_request_id: verificationRequest.newcomer2Liutang, p_approve: true }),
+      'core.verification_not_found',
+    );
   });
 
   it('refuses a resident, a clerk and a supervisor of the same community', async () => {
@@ -140,15 +172,20 @@ describe('resident verification', () => {
     }
   });
 
-  it("lets the grid worker decide for buildings in their grid, and not in another grid", async () => {
+  it('lets the grid worker decide for buildings in their grid, and not in another grid', async () => {
     const s = ((await t.service('upsert_wechat_profile', { p_openid: 'o_test_stranger_4' })) as { profile: { id: string } }).profile;
     const other = await t.as(s.id)('request_verification', {
-      p_community_id: community.chunhui, p_building_id: building.chunhui3, p_room: '1单元101',
-      p_real_name: '卫红', p_relation: '户主',
+      p_community_id: community.chunhui,
+      p_building_id: building.chunhui3,
+      p_room: '1单元101',
+      p_real_name: '卫红',
+      p_relation: '户主',
     });
     await expectRefused(t.as('grid_worker')('decide_verification', { p_request_id: other.id, p_approve: true }), 'core.forbidden');
     const d = await t.as('grid_worker')('decide_verification', {
-      p_request_id: verificationRequest.newcomer2Chunhui, p_approve: false, p_reason: '请带户口本到社区核对',
+      p_request_id: verificationRequest.newcomer2Chunhui,
+      p_approve: false,
+      p_reason: '请带户口本到社区核对',
     });
     expect(d.status).toBe('refused');
     const me = await t.as(persona.newcomer2)('get_me');

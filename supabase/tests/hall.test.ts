@@ -24,19 +24,23 @@ describe('catalog', () => {
     const byMaterial = (await t.as('resident')('search_service_items', { p_community_id: community.chunhui, p_q: '租赁合同' })).items;
     expect(byMaterial.map((x: { name: string }) => x.name)).toContain('居住证明');
     const theme = (await t.as('resident')('search_service_items', { p_community_id: community.chunhui, p_theme: '证照办理' })).items;
-    expect(theme.map((x: { name: string }) => x.name).sort()).toEqual(['个体工商户登记', '食品经营许可', ].sort());
+    expect(theme.map((x: { name: string }) => x.name).sort()).toEqual(['个体工商户登记', '食品经营许可'].sort());
     expect(await t.as('villager')('search_service_items', { p_community_id: community.chunhui, p_q: '居住' })).toEqual({ items: [], nextCursor: null });
   });
 });
 
 describe('working days', () => {
   it('skip weekends and holidays and count make-up workdays', async () => {
-    const q = (from: string, n: number) => t.sql(`select app.add_working_days($1, $2::date, $3)::text d`, [community.chunhui, from, n]).then((r) => r.rows[0].d);
+    const q = (from: string, n: number) =>
+      t.sql(`select app.add_working_days($1, $2::date, $3)::text d`, [community.chunhui, from, n]).then((r) => r.rows[0].d);
     expect(await q('2026-11-20', 3)).toBe('2026-11-25'); // Fri + 3 → Wed
     expect(await q('2026-12-30', 2)).toBe('2027-01-04'); // Wed; 12-31 Thu work, 01-01 holiday, weekend → Mon
     await t.as('committee')('set_holiday', { p_community_id: community.chunhui, p_day: '2026-11-28', p_kind: 'workday', p_name: '调休' });
     expect(await q('2026-11-27', 1)).toBe('2026-11-28'); // a Saturday made a workday
-    await expectRefused(t.as('resident')('set_holiday', { p_community_id: community.chunhui, p_day: '2026-11-29', p_kind: 'workday', p_name: 'x' }), 'core.forbidden');
+    await expectRefused(
+      t.as('resident')('set_holiday', { p_community_id: community.chunhui, p_day: '2026-11-29', p_kind: 'workday', p_name: 'x' }),
+      'core.forbidden',
+    );
   });
 });
 
@@ -80,8 +84,15 @@ describe('applications', () => {
     await advance('clerk', a.id, 'accepted', '材料齐全');
     const back = await advance('clerk', a.id, 'returned', '请补充租赁合同照片');
     expect(back.status).toBe('returned');
-    await expectRefused(t.as('resident2')('resubmit_application', { p_application_id: a.id, p_form_data: goodForm, p_attachments: [] }), 'hall.application_not_found');
-    const again = await t.as('resident')('resubmit_application', { p_application_id: a.id, p_form_data: { ...goodForm, proof: '租赁合同（已补照片）' }, p_attachments: [] });
+    await expectRefused(
+      t.as('resident2')('resubmit_application', { p_application_id: a.id, p_form_data: goodForm, p_attachments: [] }),
+      'hall.application_not_found',
+    );
+    const again = await t.as('resident')('resubmit_application', {
+      p_application_id: a.id,
+      p_form_data: { ...goodForm, proof: '租赁合同（已补照片）' },
+      p_attachments: [],
+    });
     expect(again.status).toBe('submitted');
     await advance('clerk', a.id, 'accepted');
     await advance('clerk', a.id, 'processing');
@@ -99,7 +110,10 @@ describe('applications', () => {
     const a = await apply('resident');
     await advance('clerk', a.id, 'accepted', '已受理');
     await advance('clerk', a.id, 'processing');
-    const out = await t.sql(`select payload->>'template' as template, payload->>'title' as title from app.outbox where profile_id = $1 and dedupe_key like 'case:%'`, [persona.resident]);
+    const out = await t.sql(
+      `select payload->>'template' as template, payload->>'title' as title from app.outbox where profile_id = $1 and dedupe_key like 'case:%'`,
+      [persona.resident],
+    );
     expect(out.rows).toEqual([{ template: 'case', title: '居住证明 已受理' }]);
   });
 
@@ -121,7 +135,10 @@ describe('applications', () => {
   });
 
   it('refuse offline-only items and non-residents', async () => {
-    await expectRefused(t.as('resident')('submit_application', { p_item_id: disability, p_form_data: {}, p_attachments: [], p_idempotency_key: 'off-1' }), 'hall.offline_only');
+    await expectRefused(
+      t.as('resident')('submit_application', { p_item_id: disability, p_form_data: {}, p_attachments: [], p_idempotency_key: 'off-1' }),
+      'hall.offline_only',
+    );
     await expectRefused(apply('clerk'), 'volunteer.resident_required');
   });
 });
@@ -139,7 +156,9 @@ describe('ratings', () => {
     await expectRefused(t.as('resident')('rate_application', { p_application_id: a.id, p_rating: 5 }), 'hall.already_rated');
     const bench = await t.as('clerk')('get_hall_workbench', { p_community_id: community.chunhui });
     expect(bench.rectifications).toBeGreaterThanOrEqual(1);
-    const follow = (await t.as('clerk')('list_hall_work', { p_community_id: community.chunhui, p_tab: 'rectifications', p_limit: 100 })).items.find((x: { applicationId: string }) => x.applicationId === a.id);
+    const follow = (await t.as('clerk')('list_hall_work', { p_community_id: community.chunhui, p_tab: 'rectifications', p_limit: 100 })).items.find(
+      (x: { applicationId: string }) => x.applicationId === a.id,
+    );
     expect(follow.rating).toBe(2);
     await expectRefused(t.as('resident')('close_rectification', { p_rectification_id: follow.id, p_note: '好了' }), 'core.forbidden');
     await expectRefused(t.as('clerk')('close_rectification', { p_rectification_id: follow.id, p_note: '' }), 'hall.note_required');
@@ -161,12 +180,23 @@ describe('ratings', () => {
 describe('appointments', () => {
   it('never overbook a slot under 25 concurrent bookings, and allow one active booking per person and item', async () => {
     const day = (await t.sql(`select app.add_working_days($1, app.today(), 10)::text d`, [community.chunhui])).rows[0].d;
-    await expectRefused(t.as('resident')('create_appointment_slots', { p_item_id: disability, p_day: day, p_times: ['09:30'], p_minutes: 30, p_capacity: 4 }), 'core.forbidden');
+    await expectRefused(
+      t.as('resident')('create_appointment_slots', { p_item_id: disability, p_day: day, p_times: ['09:30'], p_minutes: 30, p_capacity: 4 }),
+      'core.forbidden',
+    );
     await t.as('clerk')('create_appointment_slots', { p_item_id: disability, p_day: day, p_times: ['09:30'], p_minutes: 30, p_capacity: 4 });
-    const slot = (await t.sql(`select id from app.appointment_slots where item_id = $1 and (starts_at at time zone 'Asia/Shanghai')::date = $2 and capacity = 4`, [disability, day])).rows[0].id;
+    const slot = (
+      await t.sql(`select id from app.appointment_slots where item_id = $1 and (starts_at at time zone 'Asia/Shanghai')::date = $2 and capacity = 4`, [
+        disability,
+        day,
+      ])
+    ).rows[0].id;
     const ids = Array.from({ length: 25 }, () => randomUUID());
     await t.sql(`insert into app.profiles (id, display_name) select unnest($1::uuid[]), '预约测试'`, [ids]);
-    await t.sql(`insert into app.memberships (profile_id, community_id, role, household_id) select unnest($1::uuid[]), $2, 'resident', '50000000-0000-4000-8000-000000000004'`, [ids, community.chunhui]);
+    await t.sql(
+      `insert into app.memberships (profile_id, community_id, role, household_id) select unnest($1::uuid[]), $2, 'resident', '50000000-0000-4000-8000-000000000004'`,
+      [ids, community.chunhui],
+    );
     const results = await Promise.allSettled(ids.map((p) => t.as(p)('book_appointment', { p_slot_id: slot, p_idempotency_key: randomUUID() })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(4);
     expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === 'hall.slot_full')).toBe(true);
@@ -181,8 +211,13 @@ describe('appointments', () => {
   });
 
   it('refuse cancelling within 2 hours of the start; a clerk marks arrival', async () => {
-    const slot = (await t.sql(`insert into app.appointment_slots (community_id, item_id, starts_at, ends_at, capacity)
-                               values ($1, $2, now() + interval '1 hour', now() + interval '90 minutes', 2) returning id`, [community.chunhui, disability])).rows[0].id;
+    const slot = (
+      await t.sql(
+        `insert into app.appointment_slots (community_id, item_id, starts_at, ends_at, capacity)
+                               values ($1, $2, now() + interval '1 hour', now() + interval '90 minutes', 2) returning id`,
+        [community.chunhui, disability],
+      )
+    ).rows[0].id;
     const b = await t.as('resident2')('book_appointment', { p_slot_id: slot, p_idempotency_key: 'soon-1' });
     await expectRefused(t.as('resident2')('cancel_appointment', { p_appointment_id: b.id }), 'hall.cancel_closed');
     await expectRefused(t.as('committee')('mark_arrival', { p_appointment_id: b.id }), 'core.forbidden');
@@ -212,7 +247,12 @@ describe('帮办代办', () => {
     const otherCase = await apply('resident');
     await expectRefused(t.as('grid_worker')('get_application', { p_application_id: otherCase.id }), 'hall.application_not_found');
     await advance('clerk', a.id, 'returned', '请补充身份证照片');
-    const re = await t.as('grid_worker')('resubmit_application', { p_application_id: a.id, p_form_data: goodForm, p_attachments: [], p_note: '已上门拍照补充' });
+    const re = await t.as('grid_worker')('resubmit_application', {
+      p_application_id: a.id,
+      p_form_data: goodForm,
+      p_attachments: [],
+      p_note: '已上门拍照补充',
+    });
     expect(re.status).toBe('submitted');
     const last = await t.sql(`select actor_id, on_behalf_of from app.application_events where application_id = $1 order by id desc limit 1`, [a.id]);
     expect(last.rows[0]).toEqual({ actor_id: persona.grid_worker, on_behalf_of: persona.resident });

@@ -12,8 +12,11 @@ beforeAll(async () => {
   t = await testDb();
   wide = createPgDb(t.url, 100);
   // August was published and its objection window has closed: points earned then are available.
-  await t.sql(`insert into app.point_publications (community_id, month, objection_days, published_by, published_at, window_closes_at)
-               values ($1, '2026-08-01', 7, $2, '2026-09-02', '2026-09-09')`, [community.chunhui, persona.committee]);
+  await t.sql(
+    `insert into app.point_publications (community_id, month, objection_days, published_by, published_at, window_closes_at)
+               values ($1, '2026-08-01', 7, $2, '2026-09-02', '2026-09-09')`,
+    [community.chunhui, persona.committee],
+  );
 });
 afterAll(async () => {
   await wide.close();
@@ -28,24 +31,41 @@ const asWide = (who: string) => (fn: string, args: Record<string, unknown>) =>
 async function residentsWithPoints(n: number, points: number): Promise<string[]> {
   const ids = Array.from({ length: n }, () => randomUUID());
   await t.sql(`insert into app.profiles (id, display_name) select unnest($1::uuid[]), '兑换测试'`, [ids]);
-  await t.sql(`insert into app.memberships (profile_id, community_id, role, household_id) select unnest($1::uuid[]), $2, 'resident', '50000000-0000-4000-8000-000000000004'`, [ids, chunhui]);
+  await t.sql(
+    `insert into app.memberships (profile_id, community_id, role, household_id) select unnest($1::uuid[]), $2, 'resident', '50000000-0000-4000-8000-000000000004'`,
+    [ids, chunhui],
+  );
   await t.sql(`insert into app.point_accounts (profile_id, community_id, balance) select unnest($1::uuid[]), $2, $3`, [ids, chunhui, points]);
-  await t.sql(`insert into app.point_entries (profile_id, community_id, delta, kind, reason, idempotency_key, month)
-               select unnest($1::uuid[]), $2, $3, 'award', '八月奖励', 'aug-award', '2026-08-01'`, [ids, chunhui, points]);
+  await t.sql(
+    `insert into app.point_entries (profile_id, community_id, delta, kind, reason, idempotency_key, month)
+               select unnest($1::uuid[]), $2, $3, 'award', '八月奖励', 'aug-award', '2026-08-01'`,
+    [ids, chunhui, points],
+  );
   return ids;
 }
 
 async function goods(stock: number, price: number, limit: number | null = null) {
   const g = await t.as('clerk')('save_goods', {
-    p_community_id: chunhui, p_goods_id: null, p_name: `测试商品${randomUUID().slice(0, 4)}`, p_description: '', p_picture_url: null,
-    p_price_points: price, p_per_person_limit: limit, p_limit_period: 'month', p_available_from: null, p_available_until: null,
-    p_on_shelf: true, p_pickup_days: 7, p_initial_stock: stock,
+    p_community_id: chunhui,
+    p_goods_id: null,
+    p_name: `测试商品${randomUUID().slice(0, 4)}`,
+    p_description: '',
+    p_picture_url: null,
+    p_price_points: price,
+    p_per_person_limit: limit,
+    p_limit_period: 'month',
+    p_available_from: null,
+    p_available_until: null,
+    p_on_shelf: true,
+    p_pickup_days: 7,
+    p_initial_stock: stock,
   });
   return g.id as string;
 }
 const redeem = (who: string, goodsId: string, key: string = randomUUID()) => asWide(who)('redeem_goods', { p_goods_id: goodsId, p_idempotency_key: key });
 const invariants = async () => (await t.sql(`select app.mall_invariant_violations() v`)).rows[0].v;
-const balanceOf = async (who: string) => Number((await t.sql(`select balance from app.point_accounts where profile_id = $1 and community_id = $2`, [who, chunhui])).rows[0].balance);
+const balanceOf = async (who: string) =>
+  Number((await t.sql(`select balance from app.point_accounts where profile_id = $1 and community_id = $2`, [who, chunhui])).rows[0].balance);
 
 describe('redeeming', () => {
   it('with stock 10 and 200 concurrent redemptions from different residents, exactly 10 succeed', async () => {
@@ -58,7 +78,10 @@ describe('redeeming', () => {
     expect(out).toHaveLength(190);
     const row = (await t.sql(`select stock, reserved, handed_over, total_stocked from app.goods where id = $1`, [g])).rows[0];
     expect(row).toEqual({ stock: 0, reserved: 10, handed_over: 0, total_stocked: 10 });
-    const spent = await t.sql(`select count(*)::int n from app.point_entries where kind = 'redemption' and reference like 'redemption:%' and profile_id = any($1)`, [people]);
+    const spent = await t.sql(
+      `select count(*)::int n from app.point_entries where kind = 'redemption' and reference like 'redemption:%' and profile_id = any($1)`,
+      [people],
+    );
     expect(spent.rows[0].n).toBe(10);
     expect(await invariants()).toEqual([]);
   });
@@ -104,8 +127,14 @@ describe('redeeming', () => {
     const g = await goods(5, 10);
     await t.sql(`update app.goods set on_shelf = false where id = $1`, [g]);
     await expectRefused(t.as('resident')('redeem_goods', { p_goods_id: g, p_idempotency_key: 'off-shelf-1' }), 'mall.not_available');
-    await expectRefused(t.as('villager')('redeem_goods', { p_goods_id: 'c1000000-0000-4000-8000-000000000001', p_idempotency_key: 'other-comm-1' }), 'mall.goods_not_found');
-    await expectRefused(t.as('clerk')('redeem_goods', { p_goods_id: 'c1000000-0000-4000-8000-000000000001', p_idempotency_key: 'clerk-try-1' }), 'volunteer.resident_required');
+    await expectRefused(
+      t.as('villager')('redeem_goods', { p_goods_id: 'c1000000-0000-4000-8000-000000000001', p_idempotency_key: 'other-comm-1' }),
+      'mall.goods_not_found',
+    );
+    await expectRefused(
+      t.as('clerk')('redeem_goods', { p_goods_id: 'c1000000-0000-4000-8000-000000000001', p_idempotency_key: 'clerk-try-1' }),
+      'volunteer.resident_required',
+    );
   });
 });
 
@@ -181,7 +210,9 @@ describe('goods and reports', () => {
     await expectRefused(t.as('clerk')('restock_goods', { p_goods_id: g, p_quantity: -100, p_reason: '盘点更正' }), 'mall.correction_below_reserved');
     const changes = await t.sql(`select delta, kind, reason from app.goods_stock_changes where goods_id = $1 order by id`, [g]);
     expect(changes.rows).toEqual([
-      { delta: 5, kind: 'restock', reason: '首次上架' }, { delta: 5, kind: 'restock', reason: '12月补货' }, { delta: -2, kind: 'correction', reason: '包装破损两件' },
+      { delta: 5, kind: 'restock', reason: '首次上架' },
+      { delta: 5, kind: 'restock', reason: '12月补货' },
+      { delta: -2, kind: 'correction', reason: '包装破损两件' },
     ]);
     await expect(t.sql(`delete from app.goods_stock_changes where goods_id = $1`, [g])).rejects.toThrow(/core.append_only/);
     expect(await invariants()).toEqual([]);

@@ -51,7 +51,8 @@ describe('migrations', () => {
     expect(first.supabase).toBe(false);
     expect(first.applied.length).toBeGreaterThan(0);
     const rows = await query<{ version: string; name: string; statements: string[] }>(
-      'select version, name, statements from supabase_migrations.schema_migrations order by version');
+      'select version, name, statements from supabase_migrations.schema_migrations order by version',
+    );
     expect(rows.map((r) => r.version)).toEqual(first.applied);
     for (const r of rows) {
       expect(r.version).toMatch(/^\d{14}$/);
@@ -107,20 +108,30 @@ describe('migrations', () => {
   });
 
   it('refuse to run when a recorded migration differs from its file, naming the file, and apply nothing', async () => {
-    const [first] = await query<{ version: string; statements: string[] }>('select version, statements from supabase_migrations.schema_migrations order by version limit 1');
+    const [first] = await query<{ version: string; statements: string[] }>(
+      'select version, statements from supabase_migrations.schema_migrations order by version limit 1',
+    );
     const original = first!.statements;
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
       await c.query(`update supabase_migrations.schema_migrations set statements = array['-- edited after landing'] where version = $1`, [first!.version]);
-      const err = await migrate(url).then(() => null, (e: unknown) => e);
+      const err = await migrate(url).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(MigrationDriftError);
       expect(String((err as Error).message)).toContain(`supabase/migrations/${first!.version}_`);
       expect(String((err as Error).message)).toContain('new dated migration');
       // A migration the database has but the checkout lacks is refused too.
       await c.query(`update supabase_migrations.schema_migrations set statements = $2 where version = $1`, [first!.version, original]);
-      await c.query(`insert into supabase_migrations.schema_migrations (version, name, statements) values ('29991231000000', 'from_the_future', array['select 1'])`);
-      const missing = await migrate(url).then(() => null, (e: unknown) => e);
+      await c.query(
+        `insert into supabase_migrations.schema_migrations (version, name, statements) values ('29991231000000', 'from_the_future', array['select 1'])`,
+      );
+      const missing = await migrate(url).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(String((missing as Error).message)).toContain('29991231000000');
       await c.query(`delete from supabase_migrations.schema_migrations where version = '29991231000000'`);
       expect((await migrate(url)).applied).toEqual([]);
@@ -136,9 +147,9 @@ describe('migrations', () => {
       communities: 'the tenants themselves (their id is the key)',
       profiles: 'a person may belong to several communities',
       street_admins: 'street level',
-      consents: 'a person\'s own consents, not a community\'s',
-      notifications: 'a person\'s own inbox across communities',
-      outbox: 'messages to a person\'s WeChat, sent by the server',
+      consents: "a person's own consents, not a community's",
+      notifications: "a person's own inbox across communities",
+      outbox: "messages to a person's WeChat, sent by the server",
       rate_limits: 'request counters of the API',
       retention_periods: 'how long each kind of record is kept: the same rules for every community',
       departments: 'street-level departments a report can call in (城管, 供电所…)',

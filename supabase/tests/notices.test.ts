@@ -18,10 +18,17 @@ const lines = [
 ];
 
 async function createNotice(category: string, title: string, extra: Record<string, unknown> = {}) {
-  return t.as('committee')('create_notice', { p_community_id: community.chunhui, p_category: category, p_content: content(title, extra.content as Record<string, unknown>), ...(extra.args as Record<string, unknown>) });
+  return t.as('committee')('create_notice', {
+    p_community_id: community.chunhui,
+    p_category: category,
+    p_content: content(title, extra.content as Record<string, unknown>),
+    ...(extra.args as Record<string, unknown>),
+  });
 }
 const ids = async (who: string, category: string | null = null) =>
-  ((await t.as(who)('list_notices', { p_community_id: community.chunhui, p_category: category, p_limit: 100 })) as { items: { id: string }[] }).items.map((n) => n.id);
+  ((await t.as(who)('list_notices', { p_community_id: community.chunhui, p_category: category, p_limit: 100 })) as { items: { id: string }[] }).items.map(
+    (n) => n.id,
+  );
 
 describe('writing notices', () => {
   it('lets committee create a draft that only committee members see', async () => {
@@ -37,7 +44,10 @@ describe('writing notices', () => {
 
   it('refuses residents, clerks, supervisors and another community’s committee', async () => {
     for (const who of ['resident', 'clerk', 'supervisor', 'village_committee'] as const) {
-      await expectRefused(t.as(who)('create_notice', { p_community_id: community.chunhui, p_category: 'routine', p_content: content('不该成功') }), 'core.forbidden');
+      await expectRefused(
+        t.as(who)('create_notice', { p_community_id: community.chunhui, p_category: 'routine', p_content: content('不该成功') }),
+        'core.forbidden',
+      );
     }
   });
 
@@ -57,11 +67,19 @@ describe('writing notices', () => {
 
   it('rejects malformed content and leaves nothing behind', async () => {
     const before = (await t.sql('select count(*)::int n from app.notices')).rows[0].n;
-    await expectRefused(t.as('committee')('create_notice', {
-      p_community_id: community.chunhui, p_category: 'finance', p_finance_period: '2026年11月',
-      p_content: content('坏数据', { financeLines: [{ occurredOn: '2026-11-02', item: '负数', direction: 'income', amountFen: -5 }] }),
-    }), 'core.invalid_input');
-    await expectRefused(t.as('committee')('create_notice', { p_community_id: community.chunhui, p_category: 'routine', p_content: { title: 'x' } }), 'core.invalid_input');
+    await expectRefused(
+      t.as('committee')('create_notice', {
+        p_community_id: community.chunhui,
+        p_category: 'finance',
+        p_finance_period: '2026年11月',
+        p_content: content('坏数据', { financeLines: [{ occurredOn: '2026-11-02', item: '负数', direction: 'income', amountFen: -5 }] }),
+      }),
+      'core.invalid_input',
+    );
+    await expectRefused(
+      t.as('committee')('create_notice', { p_community_id: community.chunhui, p_category: 'routine', p_content: { title: 'x' } }),
+      'core.invalid_input',
+    );
     expect((await t.sql('select count(*)::int n from app.notices')).rows[0].n).toBe(before);
   });
 });
@@ -89,7 +107,12 @@ describe('disclosures under review (财务公开, 村(居)务公开)', () => {
     const r = await t.as('supervisor')('review_notice', { p_notice_id: id, p_approve: false, p_comment: '第三笔请补对方单位' });
     expect(r.version.status).toBe('returned');
     const fixed = lines.map((l, i) => (i === 2 ? { ...l, counterparty: '春晖超市' } : l));
-    await t.as('committee')('update_notice_draft', { p_notice_id: id, p_content: content('11月收支', { financeLines: fixed }), p_finance_period: '2026年11月', p_important: true });
+    await t.as('committee')('update_notice_draft', {
+      p_notice_id: id,
+      p_content: content('11月收支', { financeLines: fixed }),
+      p_finance_period: '2026年11月',
+      p_important: true,
+    });
     expect((await t.as('committee')('submit_notice', { p_notice_id: id })).version.status).toBe('submitted');
   });
 
@@ -127,10 +150,16 @@ describe('corrections', () => {
   it('create a new version; residents see the latest marked as corrected and can open the earlier one', async () => {
     const n = await createNotice('policy', '高龄津贴发放');
     await t.as('committee')('submit_notice', { p_notice_id: n.id });
-    await expectRefused(t.as('committee')('correct_notice', { p_notice_id: n.id, p_content: content('高龄津贴发放（更正）'), p_correction_note: '' }),
-      'notices.correction_note_required');
+    await expectRefused(
+      t.as('committee')('correct_notice', { p_notice_id: n.id, p_content: content('高龄津贴发放（更正）'), p_correction_note: '' }),
+      'notices.correction_note_required',
+    );
     await expectRefused(t.as('resident')('correct_notice', { p_notice_id: n.id, p_content: content('x改'), p_correction_note: '改一下' }), 'core.forbidden');
-    const c = await t.as('committee')('correct_notice', { p_notice_id: n.id, p_content: content('高龄津贴发放（更正）'), p_correction_note: '发放日期改为12月5日' });
+    const c = await t.as('committee')('correct_notice', {
+      p_notice_id: n.id,
+      p_content: content('高龄津贴发放（更正）'),
+      p_correction_note: '发放日期改为12月5日',
+    });
     expect(c.version.version).toBe(2);
     const seen = await t.as('resident')('get_notice', { p_notice_id: n.id });
     expect(seen.corrected).toBe(true);
@@ -149,7 +178,10 @@ describe('corrections', () => {
     const seen = await t.as('resident')('get_notice', { p_notice_id: n.id });
     expect(seen.version.title).toBe('电梯加装公示');
     expect(seen.corrected).toBe(false);
-    await expectRefused(t.as('committee')('correct_notice', { p_notice_id: n.id, p_content: content('再改'), p_correction_note: '再改一次' }), 'notices.correction_pending');
+    await expectRefused(
+      t.as('committee')('correct_notice', { p_notice_id: n.id, p_content: content('再改'), p_correction_note: '再改一次' }),
+      'notices.correction_pending',
+    );
   });
 });
 
@@ -272,7 +304,10 @@ describe('questions under disclosures', () => {
   });
 
   it('are only open under disclosures, and only for residents', async () => {
-    await expectRefused(t.as('resident')('ask_notice_question', { p_notice_id: 'a1000000-0000-4000-8000-000000000002', p_body: '能改时间吗？' }), 'notices.questions_not_open');
+    await expectRefused(
+      t.as('resident')('ask_notice_question', { p_notice_id: 'a1000000-0000-4000-8000-000000000002', p_body: '能改时间吗？' }),
+      'notices.questions_not_open',
+    );
     await expectRefused(t.as('clerk')('ask_notice_question', { p_notice_id: financeId, p_body: '工作人员提问' }), 'core.forbidden');
   });
 });
@@ -289,7 +324,10 @@ describe('subscribe messages', () => {
     const out = await t.sql(`select profile_id, payload->>'title' as title from app.outbox where dedupe_key like $1`, [`notice:${n.id}:%`]);
     expect(out.rows).toEqual([{ profile_id: persona.resident, title: '第一网格通知' }]);
     const credits = await t.sql(`select profile_id, credits from app.message_subscriptions order by credits`);
-    expect(credits.rows).toEqual([{ profile_id: persona.volunteer, credits: 1 }, { profile_id: persona.resident, credits: 1 }]);
+    expect(credits.rows).toEqual([
+      { profile_id: persona.volunteer, credits: 1 },
+      { profile_id: persona.resident, credits: 1 },
+    ]);
     await t.as('committee')('correct_notice', { p_notice_id: n.id, p_content: content('第一网格通知（更正）'), p_correction_note: '时间更正' });
     const again = await t.sql(`select count(*)::int n from app.outbox where dedupe_key like $1`, [`notice:${n.id}:%`]);
     expect(again.rows[0].n).toBe(1);

@@ -19,8 +19,19 @@ afterAll(async () => t.close());
 
 const grid2 = '30000000-0000-4000-8000-000000000002';
 const villageSupervisor = '60000000-0000-4000-8000-000000000014';
-const everyone: PersonaName[] = ['resident', 'resident2', 'villager', 'volunteer', 'grid_worker', 'clerk', 'committee', 'supervisor',
-  'admin', 'village_committee', 'newcomer'];
+const everyone: PersonaName[] = [
+  'resident',
+  'resident2',
+  'villager',
+  'volunteer',
+  'grid_worker',
+  'clerk',
+  'committee',
+  'supervisor',
+  'admin',
+  'village_committee',
+  'newcomer',
+];
 const hours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 
 const asReader = (who: PersonaName | string, text: string) => t.sqlAs(who, text);
@@ -100,11 +111,15 @@ async function fixtures() {
   await t.as('villager')('record_notice_read', { p_notice_id: 'a1000000-0000-4000-8000-000000000008' });
 
   // A published version under a notice without first_published_at (written as the owner, past every function).
-  const orphan = (await t.sql(`insert into app.notices (community_id, category, created_by) values ($1, 'routine', $2) returning id`,
-    [community.chunhui, persona.committee])).rows[0].id as string;
+  const orphan = (
+    await t.sql(`insert into app.notices (community_id, category, created_by) values ($1, 'routine', $2) returning id`, [community.chunhui, persona.committee])
+  ).rows[0].id as string;
   fixture.unrecordedPublication = orphan;
-  await t.sql(`insert into app.notice_versions (notice_id, version, status, title, written_by, published_at, published_by, content_sha256)
-               values ($1, 1, 'published', '测试：未记录发布', $2, now(), $2, repeat('0', 64))`, [orphan, persona.committee]);
+  await t.sql(
+    `insert into app.notice_versions (notice_id, version, status, title, written_by, published_at, published_by, content_sha256)
+               values ($1, 1, 'published', '测试：未记录发布', $2, now(), $2, repeat('0', 64))`,
+    [orphan, persona.committee],
+  );
 }
 
 // ---------------------------------------------------------------- policies: the same rows as before
@@ -188,12 +203,18 @@ describe('the set-based notice policies', () => {
 
 describe('emergencies on the home page', () => {
   it('are the unread ones in force that the reader may see, newest first, at most 5', async () => {
-    const expected = async (who: PersonaName) => (await reference(who, `
+    const expected = async (who: PersonaName) =>
+      (
+        await reference(
+          who,
+          `
       select n.id from app.notices n
        where n.community_id = '${community.chunhui}' and n.category = 'emergency' and app.can_read_notice(n.id)
          and n.shown_at <= now() and (n.expires_at is null or n.expires_at > now())
          and not exists (select 1 from app.notice_reads r where r.notice_id = n.id and r.profile_id = auth.uid())
-       order by n.shown_at desc limit 5`)).map((r) => r.id);
+       order by n.shown_at desc limit 5`,
+        )
+      ).map((r) => r.id);
     const shown = async (who: PersonaName) =>
       ((await t.as(who)('get_notice_home', { p_community_id: community.chunhui })).emergencies as { id: string }[]).map((e) => e.id);
 
@@ -205,8 +226,16 @@ describe('emergencies on the home page', () => {
     expect(await shown('resident')).toEqual(await expected('resident'));
 
     // Six more in force: the newest five.
-    for (let i = 0; i < 6; i++) await t.as('committee')('submit_notice', { p_notice_id: (await t.as('committee')('create_notice', {
-      p_community_id: community.chunhui, p_category: 'emergency', p_content: { title: `测试：紧急 ${i}`, body: '正文' } })).id });
+    for (let i = 0; i < 6; i++)
+      await t.as('committee')('submit_notice', {
+        p_notice_id: (
+          await t.as('committee')('create_notice', {
+            p_community_id: community.chunhui,
+            p_category: 'emergency',
+            p_content: { title: `测试：紧急 ${i}`, body: '正文' },
+          })
+        ).id,
+      });
     for (const who of ['resident', 'resident2', 'clerk', 'committee', 'admin'] as const) {
       const e = await shown(who);
       expect(e).toHaveLength(5);
@@ -226,8 +255,9 @@ describe('emergencies on the home page', () => {
       // The seeded table is tiny: without this a sequential scan is cheapest and says nothing about the indexes.
       await client.query(`set local enable_seqscan = off; set local auto_explain.log_nested_statements = on;
                           set local auto_explain.log_level = notice; set local auto_explain.log_min_duration = 0`);
-      await client.query(`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`,
-        [JSON.stringify(userClaims(persona.resident2))]);
+      await client.query(`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`, [
+        JSON.stringify(userClaims(persona.resident2)),
+      ]);
       await client.query('select public.get_notice_home($1)', [community.chunhui]);
       await client.query('rollback');
     } finally {
@@ -255,11 +285,17 @@ describe('list_helpers', () => {
       await t.sql(`insert into app.profiles (id, display_name, real_name) values ($1, '小王', '王芳')`, [id]);
       await t.sql(`insert into app.volunteer_profiles (profile_id, community_id) values ($1, $2)`, [id, community.chunhui]);
     }
-    await t.sql(`insert into app.volunteer_profiles (profile_id, community_id) values ($1, $2), ($3, $4)`,
-      [persona.grid_worker, community.chunhui, persona.villager, community.liutang]);
+    await t.sql(`insert into app.volunteer_profiles (profile_id, community_id) values ($1, $2), ($3, $4)`, [
+      persona.grid_worker,
+      community.chunhui,
+      persona.villager,
+      community.liutang,
+    ]);
 
     // The definition this replaced, as the owner.
-    const expected = (await t.sql(`
+    const expected = (
+      await t.sql(
+        `
       select p.id, coalesce(p.real_name, p.display_name) as name,
              case when exists (select 1 from app.memberships m where m.profile_id = p.id and m.community_id = $1 and m.role = 'grid_worker')
                   then '网格员' else '志愿者' end as kind
@@ -267,7 +303,10 @@ describe('list_helpers', () => {
        where exists (select 1 from app.memberships m where m.profile_id = p.id and m.community_id = $1 and m.role = 'grid_worker')
           or exists (select 1 from app.volunteer_profiles v where v.profile_id = p.id and v.community_id = $1)
        order by case when exists (select 1 from app.memberships m where m.profile_id = p.id and m.community_id = $1 and m.role = 'grid_worker')
-                     then 0 else 1 end, 2, 1`, [community.chunhui])).rows;
+                     then 0 else 1 end, 2, 1`,
+        [community.chunhui],
+      )
+    ).rows;
     expect(expected.map((h) => h.id)).toEqual(expect.arrayContaining([persona.grid_worker, persona.volunteer, ...twins]));
     expect(expected.filter((h) => h.id === persona.grid_worker)).toEqual([expect.objectContaining({ kind: '网格员' })]);
 
@@ -275,8 +314,11 @@ describe('list_helpers', () => {
       const got: unknown[] = [];
       let cursor: string | null = null;
       do {
-        const page: { items: unknown[]; nextCursor: string | null } =
-          await t.as('clerk')('list_helpers', { p_community_id: community.chunhui, p_limit: limit, p_cursor: cursor });
+        const page: { items: unknown[]; nextCursor: string | null } = await t.as('clerk')('list_helpers', {
+          p_community_id: community.chunhui,
+          p_limit: limit,
+          p_cursor: cursor,
+        });
         expect(page.items.length).toBeLessThanOrEqual(limit);
         got.push(...page.items);
         cursor = page.nextCursor;

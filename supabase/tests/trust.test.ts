@@ -30,7 +30,11 @@ async function exportChain(communityId: string): Promise<ChainExport> {
   let first: ChainExport | null = null;
   const entries: ChainExport['entries'] = [];
   while (from !== null) {
-    const page: ChainExport & { nextFromSeq: number | null } = await t.service('export_public_chain', { p_community_id: communityId, p_from_seq: from, p_limit: 7 });
+    const page: ChainExport & { nextFromSeq: number | null } = await t.service('export_public_chain', {
+      p_community_id: communityId,
+      p_from_seq: from,
+      p_limit: 7,
+    });
     first ??= page;
     entries.push(...page.entries);
     from = page.nextFromSeq;
@@ -70,7 +74,12 @@ async function verifyScript(exp: unknown, ...extra: string[]) {
 }
 
 async function newNotice(who: string, communityId: string, title: string, extra: Record<string, unknown> = {}) {
-  const n = await t.as(who)('create_notice', { p_community_id: communityId, p_category: 'routine', p_content: { title, body: `${title}：请各位居民留意。` }, ...extra });
+  const n = await t.as(who)('create_notice', {
+    p_community_id: communityId,
+    p_category: 'routine',
+    p_content: { title, body: `${title}：请各位居民留意。` },
+    ...extra,
+  });
   return n.id as string;
 }
 
@@ -79,9 +88,13 @@ async function newNotice(who: string, communityId: string, title: string, extra:
 describe('the hash recipe', () => {
   it('is computed identically by SQL and by the TypeScript checker', async () => {
     const samples = [
-      { b: [1, -2, 0, 9007199254740991], a: null, 'é': true, Z: {}, '😀': 'x', '\uffff': false },
+      { b: [1, -2, 0, 9007199254740991], a: null, é: true, Z: {}, '😀': 'x', '\uffff': false },
       { s: 'a\u0001\b\f\n\r\t"\\/\u007f\u2028 é 😀 中文', n: [[], {}, ''] },
-      '只是一个字符串', 42, true, null, [],
+      '只是一个字符串',
+      42,
+      true,
+      null,
+      [],
     ];
     for (const v of samples) {
       const sql = (await t.sql(`select app.canonical_json($1::jsonb) c, app.sha256_hex(app.canonical_json($1::jsonb)) h`, [JSON.stringify(v)])).rows[0];
@@ -105,11 +118,21 @@ describe('the public record chain', () => {
     expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
     // Notices for the whole community (a grid's own notice is not a public record), both versions of the
     // corrected one, October's 积分公示, the closed poll; not the notice under review nor the draft.
-    expect(rows.map((r) => r.record_id)).toEqual(expect.arrayContaining([
-      'a1000000-0000-4000-8000-000000000001:1', 'a1000000-0000-4000-8000-000000000001:2', 'a1000000-0000-4000-8000-000000000003:1',
-      'b4000000-0000-4000-8000-000000000001', 'e4000000-0000-4000-8000-000000000002']));
-    for (const missing of ['a1000000-0000-4000-8000-000000000002:1', 'a1000000-0000-4000-8000-000000000006:1', 'a1000000-0000-4000-8000-000000000007:1',
-      'e4000000-0000-4000-8000-000000000001']) {
+    expect(rows.map((r) => r.record_id)).toEqual(
+      expect.arrayContaining([
+        'a1000000-0000-4000-8000-000000000001:1',
+        'a1000000-0000-4000-8000-000000000001:2',
+        'a1000000-0000-4000-8000-000000000003:1',
+        'b4000000-0000-4000-8000-000000000001',
+        'e4000000-0000-4000-8000-000000000002',
+      ]),
+    );
+    for (const missing of [
+      'a1000000-0000-4000-8000-000000000002:1',
+      'a1000000-0000-4000-8000-000000000006:1',
+      'a1000000-0000-4000-8000-000000000007:1',
+      'e4000000-0000-4000-8000-000000000001',
+    ]) {
       expect(rows.map((r) => r.record_id)).not.toContain(missing);
     }
     const exp = await exportChain(chunhui);
@@ -142,7 +165,11 @@ describe('the public record chain', () => {
     rows = await chainRows(chunhui);
     expect(rows.slice(before).map((r) => r.record_id)).toEqual([`${whole}:1`, `${later}:1`]);
     // A correction is a new version, a new entry; the old entry stays.
-    await t.as('committee')('correct_notice', { p_notice_id: whole, p_content: { title: '全体居民：周日停电检修', body: '改到周日。' }, p_correction_note: '日期改为周日' });
+    await t.as('committee')('correct_notice', {
+      p_notice_id: whole,
+      p_content: { title: '全体居民：周日停电检修', body: '改到周日。' },
+      p_correction_note: '日期改为周日',
+    });
     expect((await chainRows(chunhui)).at(-1)!.record_id).toBe(`${whole}:2`);
     const found = await t.service('find_public_record', { p_community_id: chunhui, p_kind: 'notice', p_record_id: `${whole}:2` });
     expect(found.entry.seq).toBe((await chainRows(chunhui)).length);
@@ -156,26 +183,50 @@ describe('the public record chain', () => {
     const step = (who: string, minutes = '同意') => t.as(who)('run_topic_step', { p_topic_id: topic, p_minutes: minutes });
     await step('committee');
     await step('committee');
-    const roster = async (tag: string) => (await t.sql(`select profile_id from app.member_tags where community_id = $1 and tag = $2`, [chunhui, tag])).rows.map((r) => r.profile_id);
-    await t.as('committee')('record_meeting', { p_topic_id: topic, p_motion: '更换健身器材', p_attendee_ids: (await roster('party_member')).slice(0, 7), p_yes: 7, p_no: 0, p_abstain: 0 });
+    const roster = async (tag: string) =>
+      (await t.sql(`select profile_id from app.member_tags where community_id = $1 and tag = $2`, [chunhui, tag])).rows.map((r) => r.profile_id);
+    await t.as('committee')('record_meeting', {
+      p_topic_id: topic,
+      p_motion: '更换健身器材',
+      p_attendee_ids: (await roster('party_member')).slice(0, 7),
+      p_yes: 7,
+      p_no: 0,
+      p_abstain: 0,
+    });
     await step('committee');
-    await t.as('committee')('record_meeting', { p_topic_id: topic, p_motion: '用公共收益更换健身器材', p_attendee_ids: (await roster('representative')).slice(0, 9), p_yes: 8, p_no: 1, p_abstain: 0 });
+    await t.as('committee')('record_meeting', {
+      p_topic_id: topic,
+      p_motion: '用公共收益更换健身器材',
+      p_attendee_ids: (await roster('representative')).slice(0, 9),
+      p_yes: 8,
+      p_no: 1,
+      p_abstain: 0,
+    });
     await step('committee');
     await step('supervisor');
     const decided = await step('committee', '公示 7 天');
     const pub = decided.publications[0];
     const entry = await t.service('find_public_record', { p_community_id: chunhui, p_kind: 'affairs', p_record_id: pub.id });
     const full = await t.service('get_public_chain_entry', { p_community_id: chunhui, p_seq: entry.entry.seq });
-    expect(full.entry.content.meetings.map((m: { yes: number; present: number }) => [m.present, m.yes])).toEqual([[7, 7], [9, 8]]);
+    expect(full.entry.content.meetings.map((m: { yes: number; present: number }) => [m.present, m.yes])).toEqual([
+      [7, 7],
+      [9, 8],
+    ]);
     expect(full.entry.content.publicationSha256).toBe(pub.contentSha256);
 
     // 积分公示 of September, an objection upheld.
     const p = randomUUID();
     await t.sql(`insert into app.profiles (id, display_name) values ($1, '链测试')`, [p]);
-    await t.sql(`insert into app.memberships (profile_id, community_id, role, household_id) values ($1, $2, 'resident', '50000000-0000-4000-8000-000000000002')`, [p, chunhui]);
+    await t.sql(
+      `insert into app.memberships (profile_id, community_id, role, household_id) values ($1, $2, 'resident', '50000000-0000-4000-8000-000000000002')`,
+      [p, chunhui],
+    );
     await t.sql(`insert into app.point_accounts (profile_id, community_id, balance) values ($1, $2, 20)`, [p, chunhui]);
-    await t.sql(`insert into app.point_entries (profile_id, community_id, delta, kind, reason, idempotency_key, month) values
-                 ($1, $2, 12, 'service', '九月服务', 'chain-1', '2026-09-01'), ($1, $2, 8, 'award', '九月奖励', 'chain-2', '2026-09-01')`, [p, chunhui]);
+    await t.sql(
+      `insert into app.point_entries (profile_id, community_id, delta, kind, reason, idempotency_key, month) values
+                 ($1, $2, 12, 'service', '九月服务', 'chain-1', '2026-09-01'), ($1, $2, 8, 'award', '九月奖励', 'chain-2', '2026-09-01')`,
+      [p, chunhui],
+    );
     const month = await t.as('committee')('publish_points_month', { p_community_id: chunhui, p_month: '2026-09-01' });
     const monthEntry = await t.service('find_public_record', { p_community_id: chunhui, p_kind: 'points_month', p_record_id: month.id });
     expect(monthEntry.entry.kind).toBe('points_month');
@@ -192,8 +243,17 @@ describe('the public record chain', () => {
     expect(JSON.stringify(upheldFull.entry.content)).not.toContain('根本不在'); // the objector's own words stay out
 
     // A poll joins once it has closed (the scheduled job), with its tally and nothing about who voted what.
-    const poll = await t.as('committee')('create_poll', { p_community_id: chunhui, p_title: '楼道灯改声控吗', p_description: '', p_options: ['改', '不改'],
-      p_multiple: false, p_electorate: 'residents', p_live_results: false, p_opens_at: null, p_closes_at: new Date(Date.now() + 3600_000).toISOString() });
+    const poll = await t.as('committee')('create_poll', {
+      p_community_id: chunhui,
+      p_title: '楼道灯改声控吗',
+      p_description: '',
+      p_options: ['改', '不改'],
+      p_multiple: false,
+      p_electorate: 'residents',
+      p_live_results: false,
+      p_opens_at: null,
+      p_closes_at: new Date(Date.now() + 3600_000).toISOString(),
+    });
     await t.as('resident')('cast_vote', { p_poll_id: poll.id, p_choices: [1], p_idempotency_key: randomUUID() });
     await t.as('resident2')('cast_vote', { p_poll_id: poll.id, p_choices: [2], p_idempotency_key: randomUUID() });
     expect(await t.service('append_due_public_records', {})).toEqual({ appended: 0 });
@@ -201,28 +261,47 @@ describe('the public record chain', () => {
     expect(await t.service('append_due_public_records', {})).toEqual({ appended: 1 });
     const pollEntry = await t.service('find_public_record', { p_community_id: chunhui, p_kind: 'poll_result', p_record_id: poll.id });
     const pollFull = await t.service('get_public_chain_entry', { p_community_id: chunhui, p_seq: pollEntry.entry.seq });
-    expect(pollFull.entry.content).toMatchObject({ turnout: 2, results: [{ id: 1, votes: 1 }, { id: 2, votes: 1 }] });
+    expect(pollFull.entry.content).toMatchObject({
+      turnout: 2,
+      results: [
+        { id: 1, votes: 1 },
+        { id: 2, votes: 1 },
+      ],
+    });
     expect(verifyChain(await exportChain(chunhui)).ok).toBe(true);
   });
 
   it('is append-only for everyone, the owner included', async () => {
     const [first] = await chainRows(chunhui);
-    await expect(t.sql(`update app.chain_entries set hash = repeat('a', 64) where community_id = $1 and seq = 1`, [chunhui])).rejects.toThrow(/core.append_only/);
+    await expect(t.sql(`update app.chain_entries set hash = repeat('a', 64) where community_id = $1 and seq = 1`, [chunhui])).rejects.toThrow(
+      /core.append_only/,
+    );
     await expect(t.sql(`delete from app.chain_entries where community_id = $1 and seq = 1`, [chunhui])).rejects.toThrow(/core.append_only/);
     await expect(t.sql(`truncate app.chain_entries`)).rejects.toThrow(/core.append_only/);
     expect((await chainRows(chunhui))[0]).toEqual(first);
     // And nobody but the chain functions writes it: residents hold no write grant, the API roles no execute on the appender.
-    await expect(t.sqlAs('committee', `insert into app.chain_entries (community_id, seq, at, kind, record_id, content_hash, prev_hash, hash)
-      values ($1, 999, now(), 'notice', 'x:1', repeat('0', 64), repeat('0', 64), repeat('0', 64))`, [chunhui])).rejects.toThrow(/permission denied/);
+    await expect(
+      t.sqlAs(
+        'committee',
+        `insert into app.chain_entries (community_id, seq, at, kind, record_id, content_hash, prev_hash, hash)
+      values ($1, 999, now(), 'notice', 'x:1', repeat('0', 64), repeat('0', 64), repeat('0', 64))`,
+        [chunhui],
+      ),
+    ).rejects.toThrow(/permission denied/);
     await expect(t.sqlAs('committee', `select app.chain_append($1, 'notice', 'x:1')`, [chunhui])).rejects.toThrow(/permission denied/);
     for (const fn of ['get_public_chain', 'export_public_chain', 'append_due_public_records']) {
-      const r = (await t.sql(`select has_function_privilege('authenticated', p.oid, 'execute') a, has_function_privilege('anon', p.oid, 'execute') n
-                                from pg_proc p where p.proname = $1 and p.pronamespace = 'public'::regnamespace`, [fn])).rows[0];
+      const r = (
+        await t.sql(
+          `select has_function_privilege('authenticated', p.oid, 'execute') a, has_function_privilege('anon', p.oid, 'execute') n
+                                from pg_proc p where p.proname = $1 and p.pronamespace = 'public'::regnamespace`,
+          [fn],
+        )
+      ).rows[0];
       expect(r).toEqual({ a: false, n: false });
     }
   });
 
-  it('lets members read their own community\'s chain rows, nobody else\'s', async () => {
+  it("lets members read their own community's chain rows, nobody else's", async () => {
     const mine = (await t.sqlAs('resident', `select distinct community_id from app.chain_entries`)).rows.map((r) => r.community_id);
     expect(mine).toEqual([chunhui]);
     const village = (await t.sqlAs('villager', `select distinct community_id from app.chain_entries`)).rows.map((r) => r.community_id);
@@ -247,7 +326,7 @@ describe('the public record chain', () => {
 
 // ---------------------------------------------------------------- tampering: both checkers name the entry
 
-describe('tampering behind the chain\'s back', () => {
+describe("tampering behind the chain's back", () => {
   it('a changed finance line is found at its entry, by the checker and by npm run verify', async () => {
     const target = (await chainRows(chunhui)).find((r) => r.record_id === 'a1000000-0000-4000-8000-000000000003:1')!;
     const intact = await exportChain(chunhui);
@@ -275,7 +354,11 @@ describe('tampering behind the chain\'s back', () => {
     expect(verifyChain(await exportChain(chunhui)).broken).toMatchObject({ seq: mid.seq, reason: 'hash' });
     expect((await verifyScript(await exportChain(chunhui))).out).toContain(`first broken entry: ${mid.seq} (hash)`);
     const full = await t.service('get_public_chain_entry', { p_community_id: chunhui, p_seq: mid.seq });
-    await behindTheBack(`update app.chain_entries set content_hash = $3 where community_id = $1 and seq = $2`, [chunhui, mid.seq, contentHash(full.entry.content)]);
+    await behindTheBack(`update app.chain_entries set content_hash = $3 where community_id = $1 and seq = $2`, [
+      chunhui,
+      mid.seq,
+      contentHash(full.entry.content),
+    ]);
     expect(verifyChain(await exportChain(chunhui)).ok).toBe(true);
 
     // An entry removed from the middle.
@@ -306,8 +389,12 @@ describe('tampering behind the chain\'s back', () => {
 describe('who looked at my data', () => {
   let caseId = '';
   beforeAll(async () => {
-    const a = await t.as('resident')('submit_application', { p_item_id: residence, p_form_data: { name: '张秀兰', idNumber: '43010219520312002X',
-      purpose: '办理居住证', phone: '13800001111', proof: '房产证' }, p_attachments: [], p_idempotency_key: randomUUID() });
+    const a = await t.as('resident')('submit_application', {
+      p_item_id: residence,
+      p_form_data: { name: '张秀兰', idNumber: '43010219520312002X', purpose: '办理居住证', phone: '13800001111', proof: '房产证' },
+      p_attachments: [],
+      p_idempotency_key: randomUUID(),
+    });
     caseId = a.id;
   });
 
@@ -346,7 +433,7 @@ describe('who looked at my data', () => {
     expect((await t.as('village_committee')('list_verification_requests', { p_community_id: chunhui, p_status: null })).items).toEqual([]);
   });
 
-  it('shows the community\'s log to its supervisory committee, not to others', async () => {
+  it("shows the community's log to its supervisory committee, not to others", async () => {
     const log = (await t.as('supervisor')('list_access_log', { p_community_id: chunhui })).items;
     expect(log.some((x: { what: string; subject: string }) => x.what === 'case' && x.subject === '张*兰')).toBe(true);
     await expectRefused(t.as('committee')('list_access_log', { p_community_id: chunhui }), 'core.forbidden');
@@ -372,23 +459,58 @@ describe('my data and deleting my account', () => {
     me = signedIn.profile.id;
     await as()('record_consent', { p_purpose: 'privacy_policy', p_version: '2026-11', p_granted: true });
     await as()('record_consent', { p_purpose: 'phone_number', p_version: '2026-11', p_granted: true });
-    const v = await as()('request_verification', { p_community_id: chunhui, p_building_id: building.chunhui1, p_room: '1201',
-      p_real_name: name, p_relation: '户主', p_phone: phone, p_note: `我是${name}，电话${phone}` });
+    const v = await as()('request_verification', {
+      p_community_id: chunhui,
+      p_building_id: building.chunhui1,
+      p_room: '1201',
+      p_real_name: name,
+      p_relation: '户主',
+      p_phone: phone,
+      p_note: `我是${name}，电话${phone}`,
+    });
     await t.as('committee')('decide_verification', { p_request_id: v.id, p_approve: true });
-    const a = await as()('submit_application', { p_item_id: residence, p_form_data: { name, idNumber, purpose: '就业', phone, proof: `${name}的租赁合同` },
-      p_attachments: [], p_idempotency_key: randomUUID() });
+    const a = await as()('submit_application', {
+      p_item_id: residence,
+      p_form_data: { name, idNumber, purpose: '就业', phone, proof: `${name}的租赁合同` },
+      p_attachments: [],
+      p_idempotency_key: randomUUID(),
+    });
     caseId = a.id;
-    const upload = await as()('create_upload', { p_community_id: chunhui, p_kind: 'photo', p_purpose: 'application', p_name: `${name}身份证.jpg`, p_size: 1000, p_idempotency_key: randomUUID() });
-    await t.service('complete_upload', { p_file_id: upload.id, p_content_type: 'image/jpeg', p_size: 900, p_sha256: 'a'.repeat(64), p_width: 10, p_height: 10 });
+    const upload = await as()('create_upload', {
+      p_community_id: chunhui,
+      p_kind: 'photo',
+      p_purpose: 'application',
+      p_name: `${name}身份证.jpg`,
+      p_size: 1000,
+      p_idempotency_key: randomUUID(),
+    });
+    await t.service('complete_upload', {
+      p_file_id: upload.id,
+      p_content_type: 'image/jpeg',
+      p_size: 900,
+      p_sha256: 'a'.repeat(64),
+      p_width: 10,
+      p_height: 10,
+    });
     await as()('attach_files', { p_entity: 'application', p_entity_id: caseId, p_file_ids: [upload.id] });
     await t.as('clerk')('get_application', { p_application_id: caseId });
-    await t.as('committee')('award_points', { p_profile_id: me, p_community_id: chunhui, p_points: 100, p_reason: '帮邻居修水管', p_idempotency_key: randomUUID() });
+    await t.as('committee')('award_points', {
+      p_profile_id: me,
+      p_community_id: chunhui,
+      p_points: 100,
+      p_reason: '帮邻居修水管',
+      p_idempotency_key: randomUUID(),
+    });
     await t.sql(`update app.point_publications set window_closes_at = now() - interval '1 day'`);
     await t.sql(`update app.communities set settings = settings || '{"pointsObjectionDays": 0}' where id = $1`, [chunhui]);
     await as()('redeem_goods', { p_goods_id: 'c1000000-0000-4000-8000-000000000003', p_idempotency_key: randomUUID() });
     await as()('sign_up_activity', { p_activity_id: 'b2000000-0000-4000-8000-000000000004', p_idempotency_key: randomUUID() });
     await as()('ask_notice_question', { p_notice_id: 'a1000000-0000-4000-8000-000000000003', p_body: `我是${name}，电话${phone}，想查凭证` });
-    const topic = await as()('raise_topic', { p_community_id: chunhui, p_title: `${name}的建议`, p_description: `请联系${name}，电话${phone}，商量装路灯的事。` });
+    const topic = await as()('raise_topic', {
+      p_community_id: chunhui,
+      p_title: `${name}的建议`,
+      p_description: `请联系${name}，电话${phone}，商量装路灯的事。`,
+    });
     await as()('comment_on_topic', { p_topic_id: 'e3000000-0000-4000-8000-000000000001', p_body: `${name}同意，电话${phone}` });
     expect(topic.id).toBeTruthy();
   });
@@ -440,28 +562,40 @@ describe('my data and deleting my account', () => {
     // Obligations settled: the case withdrawn (the record stays), the redemption cancelled, the seat freed.
     const c = (await t.sql(`select status, form_data, applicant_id from app.applications where id = $1`, [caseId])).rows[0];
     expect(c).toEqual({ status: 'rejected', form_data: {}, applicant_id: me });
-    expect((await t.sql(`select note from app.application_events where application_id = $1 order by id desc limit 1`, [caseId])).rows[0].note).toContain('注销');
+    expect((await t.sql(`select note from app.application_events where application_id = $1 order by id desc limit 1`, [caseId])).rows[0].note).toContain(
+      '注销',
+    );
     expect((await t.sql(`select stock from app.goods where id = 'c1000000-0000-4000-8000-000000000003'`)).rows[0].stock).toBe(stock + 1);
     expect((await t.sql(`select status from app.activity_signups where profile_id = $1`, [me])).rows.map((r) => r.status)).toEqual(['cancelled']);
     // The ledger keeps its sums; the profile is pseudonymous.
     expect((await t.sql(`select sum(delta)::int s from app.point_entries where profile_id = $1`, [me])).rows[0].s).toBe(100);
-    expect((await t.sql(`select display_name, real_name, phone, wechat_openid, persona from app.profiles where id = $1`, [me])).rows[0])
-      .toEqual({ display_name: '已注销用户', real_name: null, phone: null, wechat_openid: null, persona: null });
+    expect((await t.sql(`select display_name, real_name, phone, wechat_openid, persona from app.profiles where id = $1`, [me])).rows[0]).toEqual({
+      display_name: '已注销用户',
+      real_name: null,
+      phone: null,
+      wechat_openid: null,
+      persona: null,
+    });
     expect((await t.sql(`select count(*)::int n from app.memberships where profile_id = $1`, [me])).rows[0].n).toBe(0);
-    expect((await t.sql(`select granted from app.consents where profile_id = $1 order by created_at desc, id desc limit 2`, [me])).rows)
-      .toEqual([{ granted: false }, { granted: false }]);
+    expect((await t.sql(`select granted from app.consents where profile_id = $1 order by created_at desc, id desc limit 2`, [me])).rows).toEqual([
+      { granted: false },
+      { granted: false },
+    ]);
     expect((await t.as('clerk')('get_application', { p_application_id: caseId })).applicant).toBe('已注销用户');
 
     // No column of any table in app holds the name, the phone, the openid or the ID number any more.
-    const columns = (await t.sql(`
+    const columns = (
+      await t.sql(`
       select c.table_name, c.column_name from information_schema.columns c
         join information_schema.tables tb on tb.table_schema = c.table_schema and tb.table_name = c.table_name and tb.table_type = 'BASE TABLE'
-       where c.table_schema = 'app' and (c.data_type in ('text', 'character varying', 'jsonb', 'json') or c.udt_name in ('_text', '_varchar'))`)).rows;
+       where c.table_schema = 'app' and (c.data_type in ('text', 'character varying', 'jsonb', 'json') or c.udt_name in ('_text', '_varchar'))`)
+    ).rows;
     expect(columns.length).toBeGreaterThan(100);
     const needles = [name, phone, openid, idNumber, `${phone.slice(0, 3)}****${phone.slice(-4)}`];
     const found: string[] = [];
     for (const { table_name, column_name } of columns) {
-      const n = (await t.sql(`select count(*)::int n from app.${table_name} where ${column_name}::text like any ($1)`, [needles.map((x) => `%${x}%`)])).rows[0].n;
+      const n = (await t.sql(`select count(*)::int n from app.${table_name} where ${column_name}::text like any ($1)`, [needles.map((x) => `%${x}%`)])).rows[0]
+        .n;
       if (n > 0) found.push(`${table_name}.${column_name}`);
     }
     expect(found).toEqual([]);
@@ -473,7 +607,9 @@ describe('my data and deleting my account', () => {
     await expect(t.sql(`update app.profiles set real_name = $2 where id = $1`, [me, name])).rejects.toThrow(/trust.account_deleted/);
     await expect(t.sql(`update app.profiles set wechat_openid = $2 where id = $1`, [me, openid])).rejects.toThrow(/trust.account_deleted/);
     await expect(t.sql(`update app.profiles set deleted_at = null where id = $1`, [me])).rejects.toThrow(/trust.account_deleted/);
-    await expect(t.sql(`insert into app.memberships (profile_id, community_id, role) values ($1, $2, 'resident')`, [me, chunhui])).rejects.toThrow(/trust.account_deleted/);
+    await expect(t.sql(`insert into app.memberships (profile_id, community_id, role) values ($1, $2, 'resident')`, [me, chunhui])).rejects.toThrow(
+      /trust.account_deleted/,
+    );
     // Signing in with the same WeChat account again is a new, empty profile.
     const again = await t.service('upsert_wechat_profile', { p_openid: openid });
     expect(again.profile.id).not.toBe(me);
@@ -486,37 +622,71 @@ describe('my data and deleting my account', () => {
 describe('retention', () => {
   it('documents a period for every kind and the job enforces the ones that expire', async () => {
     const policy = await t.as('resident')('get_retention_policy', {});
-    expect(policy.items.map((x: { kind: string }) => x.kind)).toEqual(expect.arrayContaining(['rate_limits', 'outbox', 'notifications', 'orphan_files',
-      'closed_case_details', 'closed_verifications', 'audit_log', 'public_records']));
+    expect(policy.items.map((x: { kind: string }) => x.kind)).toEqual(
+      expect.arrayContaining([
+        'rate_limits',
+        'outbox',
+        'notifications',
+        'orphan_files',
+        'closed_case_details',
+        'closed_verifications',
+        'audit_log',
+        'public_records',
+      ]),
+    );
     expect(policy.items.find((x: { kind: string }) => x.kind === 'rate_limits').days).toBe(1);
 
     const old = randomUUID();
-    await t.sql(`insert into app.rate_limits (bucket, window_start, hits) values ('auth:203.0.113.9', now() - interval '2 days', 3), ('auth:203.0.113.9', now(), 1)`);
-    await t.sql(`insert into app.outbox (kind, profile_id, dedupe_key, payload, status, created_at) values
+    await t.sql(
+      `insert into app.rate_limits (bucket, window_start, hits) values ('auth:203.0.113.9', now() - interval '2 days', 3), ('auth:203.0.113.9', now(), 1)`,
+    );
+    await t.sql(
+      `insert into app.outbox (kind, profile_id, dedupe_key, payload, status, created_at) values
                  ('wechat_subscribe', $1, 'ret-old', '{}', 'sent', now() - interval '40 days'),
                  ('wechat_subscribe', $1, 'ret-pending', '{}', 'pending', now() - interval '40 days'),
-                 ('wechat_subscribe', $1, 'ret-new', '{}', 'sent', now())`, [persona.resident]);
-    await t.sql(`insert into app.notifications (profile_id, title, created_at) values ($1, '旧消息', now() - interval '400 days'), ($1, '新消息', now())`, [persona.resident]);
-    const a = await t.as('resident2')('submit_application', { p_item_id: residence, p_form_data: { name: '王建华', idNumber: '430102196505050011', purpose: '就业', proof: '户口本' },
-      p_attachments: [], p_idempotency_key: randomUUID() });
-    const recent = await t.as('resident2')('submit_application', { p_item_id: residence, p_form_data: { name: '王建华', idNumber: '430102196505050011', purpose: '其他', proof: '户口本' },
-      p_attachments: [], p_idempotency_key: randomUUID() });
+                 ('wechat_subscribe', $1, 'ret-new', '{}', 'sent', now())`,
+      [persona.resident],
+    );
+    await t.sql(`insert into app.notifications (profile_id, title, created_at) values ($1, '旧消息', now() - interval '400 days'), ($1, '新消息', now())`, [
+      persona.resident,
+    ]);
+    const a = await t.as('resident2')('submit_application', {
+      p_item_id: residence,
+      p_form_data: { name: '王建华', idNumber: '430102196505050011', purpose: '就业', proof: '户口本' },
+      p_attachments: [],
+      p_idempotency_key: randomUUID(),
+    });
+    const recent = await t.as('resident2')('submit_application', {
+      p_item_id: residence,
+      p_form_data: { name: '王建华', idNumber: '430102196505050011', purpose: '其他', proof: '户口本' },
+      p_attachments: [],
+      p_idempotency_key: randomUUID(),
+    });
     await t.sql(`update app.applications set status = 'completed', updated_at = now() - interval '3 years 1 day' where id = $1`, [a.id]);
     await t.sql(`update app.applications set status = 'completed', updated_at = now() - interval '2 years' where id = $1`, [recent.id]);
     await t.sql(`insert into app.profiles (id, display_name) values ($1, '旧申请人')`, [old]);
-    await t.sql(`insert into app.verification_requests (profile_id, community_id, building_id, room, real_name, relation, phone, note, status, decided_at, decision_reason, created_at)
+    await t.sql(
+      `insert into app.verification_requests (profile_id, community_id, building_id, room, real_name, relation, phone, note, status, decided_at, decision_reason, created_at)
                  values ($1, $2, $3, '101', '赵旧申', '租户', '13700000000', '备注', 'refused', now() - interval '200 days', '不在本楼', now() - interval '200 days')`,
-      [old, chunhui, building.chunhui1]);
+      [old, chunhui, building.chunhui1],
+    );
 
     const r = await t.service('apply_retention', {});
     expect(r).toMatchObject({ rateLimits: 1, outbox: 1, notifications: 1, caseDetails: 1, verifications: 1 });
     expect((await t.sql(`select count(*)::int n from app.rate_limits where bucket = 'auth:203.0.113.9'`)).rows[0].n).toBe(1);
-    expect((await t.sql(`select dedupe_key from app.outbox where dedupe_key like 'ret-%' order by 1`)).rows.map((x) => x.dedupe_key)).toEqual(['ret-new', 'ret-pending']);
+    expect((await t.sql(`select dedupe_key from app.outbox where dedupe_key like 'ret-%' order by 1`)).rows.map((x) => x.dedupe_key)).toEqual([
+      'ret-new',
+      'ret-pending',
+    ]);
     expect((await t.sql(`select title from app.notifications where title in ('旧消息', '新消息')`)).rows.map((x) => x.title)).toEqual(['新消息']);
     expect((await t.sql(`select form_data from app.applications where id = $1`, [a.id])).rows[0].form_data).toEqual({});
     expect((await t.sql(`select form_data->>'name' n from app.applications where id = $1`, [recent.id])).rows[0].n).toBe('王建华');
-    expect((await t.sql(`select real_name, phone, note, status from app.verification_requests where profile_id = $1`, [old])).rows[0])
-      .toEqual({ real_name: '已清除', phone: null, note: '', status: 'refused' });
+    expect((await t.sql(`select real_name, phone, note, status from app.verification_requests where profile_id = $1`, [old])).rows[0]).toEqual({
+      real_name: '已清除',
+      phone: null,
+      note: '',
+      status: 'refused',
+    });
     // A second run finds nothing more, and writes no audit row for nothing.
     const audits = (await t.sql(`select count(*)::int n from app.audit_log where action = 'retention.apply'`)).rows[0].n;
     expect(await t.service('apply_retention', {})).toMatchObject({ rateLimits: 0, outbox: 0, notifications: 0, caseDetails: 0, verifications: 0 });

@@ -18,7 +18,11 @@ const household3 = '50000000-0000-4000-8000-000000000004'; // 3号楼, 第二网
 async function residents(n: number): Promise<string[]> {
   const ids = Array.from({ length: n }, () => randomUUID());
   await t.sql(`insert into app.profiles (id, display_name) select unnest($1::uuid[]), '测试居民'`, [ids]);
-  await t.sql(`insert into app.memberships (profile_id, community_id, role, household_id) select unnest($1::uuid[]), $2, 'resident', $3`, [ids, chunhui, household3]);
+  await t.sql(`insert into app.memberships (profile_id, community_id, role, household_id) select unnest($1::uuid[]), $2, 'resident', $3`, [
+    ids,
+    chunhui,
+    household3,
+  ]);
   return ids;
 }
 
@@ -26,16 +30,27 @@ async function activity(extra: Record<string, unknown> = {}) {
   const starts = new Date(Date.now() + 3 * 3600_000);
   const ends = new Date(starts.getTime() + 2 * 3600_000);
   const a = await t.as('committee')('create_activity', {
-    p_community_id: chunhui, p_title: '测试活动', p_description: '', p_place: '社区门口', p_starts_at: starts.toISOString(),
-    p_ends_at: ends.toISOString(), p_capacity: 2, p_points_per_hour: 10, p_cancel_hours: 1, ...extra,
+    p_community_id: chunhui,
+    p_title: '测试活动',
+    p_description: '',
+    p_place: '社区门口',
+    p_starts_at: starts.toISOString(),
+    p_ends_at: ends.toISOString(),
+    p_capacity: 2,
+    p_points_per_hour: 10,
+    p_cancel_hours: 1,
+    ...extra,
   });
   return a.id as string;
 }
 
 /** Moves an activity in time: it started `startedMinutesAgo` minutes ago and lasts `minutes`. */
 async function shift(id: string, startedMinutesAgo: number, minutes = 120) {
-  await t.sql(`update app.activities set cancel_until = now() - make_interval(mins => $2 + 60), starts_at = now() - make_interval(mins => $2),
-               ends_at = now() - make_interval(mins => $2) + make_interval(mins => $3) where id = $1`, [id, startedMinutesAgo, minutes]);
+  await t.sql(
+    `update app.activities set cancel_until = now() - make_interval(mins => $2 + 60), starts_at = now() - make_interval(mins => $2),
+               ends_at = now() - make_interval(mins => $2) + make_interval(mins => $3) where id = $1`,
+    [id, startedMinutesAgo, minutes],
+  );
 }
 const signUp = (who: string, id: string, key: string = randomUUID()) => t.as(who)('sign_up_activity', { p_activity_id: id, p_idempotency_key: key });
 const sumOfEntries = async (who: string) =>
@@ -52,8 +67,11 @@ describe('sign-ups', () => {
     const full = results.filter((r) => r.status === 'rejected' && (r.reason as { code: string }).code === 'volunteer.activity_full');
     expect(ok).toHaveLength(5);
     expect(full).toHaveLength(25);
-    const row = await t.sql(`select seats_taken, (select count(*)::int from app.activity_signups where activity_id = $1 and status = 'confirmed') confirmed
-                              from app.activities where id = $1`, [id]);
+    const row = await t.sql(
+      `select seats_taken, (select count(*)::int from app.activity_signups where activity_id = $1 and status = 'confirmed') confirmed
+                              from app.activities where id = $1`,
+      [id],
+    );
     expect(row.rows[0]).toEqual({ seats_taken: 5, confirmed: 5 });
   });
 
@@ -110,15 +128,43 @@ describe('sign-ups', () => {
   });
 
   it('can only be created by committee or a team leader', async () => {
-    await expectRefused(t.as('resident')('create_activity', {
-      p_community_id: chunhui, p_title: '我想办', p_description: '', p_place: '门口', p_starts_at: new Date(Date.now() + 3600_000).toISOString(),
-      p_ends_at: new Date(Date.now() + 7200_000).toISOString(), p_capacity: 2, p_points_per_hour: 10 }), 'core.forbidden');
-    await expectRefused(t.as('village_committee')('create_activity', {
-      p_community_id: chunhui, p_title: '越界', p_description: '', p_place: '门口', p_starts_at: new Date(Date.now() + 3600_000).toISOString(),
-      p_ends_at: new Date(Date.now() + 7200_000).toISOString(), p_capacity: 2, p_points_per_hour: 10 }), 'core.forbidden');
+    await expectRefused(
+      t.as('resident')('create_activity', {
+        p_community_id: chunhui,
+        p_title: '我想办',
+        p_description: '',
+        p_place: '门口',
+        p_starts_at: new Date(Date.now() + 3600_000).toISOString(),
+        p_ends_at: new Date(Date.now() + 7200_000).toISOString(),
+        p_capacity: 2,
+        p_points_per_hour: 10,
+      }),
+      'core.forbidden',
+    );
+    await expectRefused(
+      t.as('village_committee')('create_activity', {
+        p_community_id: chunhui,
+        p_title: '越界',
+        p_description: '',
+        p_place: '门口',
+        p_starts_at: new Date(Date.now() + 3600_000).toISOString(),
+        p_ends_at: new Date(Date.now() + 7200_000).toISOString(),
+        p_capacity: 2,
+        p_points_per_hour: 10,
+      }),
+      'core.forbidden',
+    );
     const led = await t.as('volunteer')('create_activity', {
-      p_community_id: chunhui, p_title: '志愿者服务队活动', p_description: '', p_place: '门口', p_starts_at: new Date(Date.now() + 3600_000).toISOString(),
-      p_ends_at: new Date(Date.now() + 7200_000).toISOString(), p_capacity: 2, p_points_per_hour: 10, p_team_id: 'b1000000-0000-4000-8000-000000000002' });
+      p_community_id: chunhui,
+      p_title: '志愿者服务队活动',
+      p_description: '',
+      p_place: '门口',
+      p_starts_at: new Date(Date.now() + 3600_000).toISOString(),
+      p_ends_at: new Date(Date.now() + 7200_000).toISOString(),
+      p_capacity: 2,
+      p_points_per_hour: 10,
+      p_team_id: 'b1000000-0000-4000-8000-000000000002',
+    });
     expect(led.canOrganize).toBe(true);
   });
 });
@@ -150,8 +196,14 @@ describe('check-in, hours and points', () => {
 
   it('credit floor(minutes × points per hour ÷ 60) once, and nothing below the minimum presence', async () => {
     // p was there 95 minutes, q only 20.
-    await t.sql(`update app.activity_signups set checked_in_at = now() - interval '95 minutes', checked_out_at = now() where activity_id = $1 and profile_id = $2`, [id, p]);
-    await t.sql(`update app.activity_signups set checked_in_at = now() - interval '20 minutes', checked_out_at = now() where activity_id = $1 and profile_id = $2`, [id, q]);
+    await t.sql(
+      `update app.activity_signups set checked_in_at = now() - interval '95 minutes', checked_out_at = now() where activity_id = $1 and profile_id = $2`,
+      [id, p],
+    );
+    await t.sql(
+      `update app.activity_signups set checked_in_at = now() - interval '20 minutes', checked_out_at = now() where activity_id = $1 and profile_id = $2`,
+      [id, q],
+    );
     await expectRefused(t.as(p)('confirm_activity', { p_activity_id: id }), 'core.forbidden');
     const confirmed = await t.as('committee')('confirm_activity', { p_activity_id: id });
     const mine = confirmed.signups.find((s: { minutes: number }) => s.minutes >= 94);
@@ -187,7 +239,9 @@ describe('the ledger', () => {
     // Seeds: October (published, window closed) 80 points, November (not yet published) 20 points.
     const mine = await t.as('volunteer')('get_my_points', {});
     expect(mine).toMatchObject({ communityId: chunhui, balance: 100, available: 80, pending: 20 });
-    await expect(t.sql(`select app.spend_points($1, $2, 81, 'redemption', '测试', null, 'spend-81')`, [persona.volunteer, chunhui])).rejects.toThrow(/points.insufficient/);
+    await expect(t.sql(`select app.spend_points($1, $2, 81, 'redemption', '测试', null, 'spend-81')`, [persona.volunteer, chunhui])).rejects.toThrow(
+      /points.insufficient/,
+    );
     await t.sql(`select app.spend_points($1, $2, 80, 'redemption', '测试', null, 'spend-80')`, [persona.volunteer, chunhui]);
     expect(await t.as('volunteer')('get_my_points', {})).toMatchObject({ balance: 20, available: 0, pending: 20 });
     expect(await balance(persona.volunteer)).toBe(await sumOfEntries(persona.volunteer));
@@ -197,19 +251,40 @@ describe('the ledger', () => {
     const second = randomUUID();
     await t.sql(`insert into app.profiles (id, display_name, real_name) values ($1, '副主任', '郑华')`, [second]);
     await t.sql(`insert into app.memberships (profile_id, community_id, role) values ($1, $2, 'committee')`, [second, chunhui]);
-    await t.as('committee')('award_points', { p_profile_id: persona.resident2, p_community_id: chunhui, p_points: 15, p_reason: '帮邻居修水管', p_idempotency_key: 'k-award-1' });
+    await t.as('committee')('award_points', {
+      p_profile_id: persona.resident2,
+      p_community_id: chunhui,
+      p_points: 15,
+      p_reason: '帮邻居修水管',
+      p_idempotency_key: 'k-award-1',
+    });
     const before = await balance(persona.resident2);
-    const r = await t.as('committee')('request_point_deduction', { p_profile_id: persona.resident2, p_community_id: chunhui, p_points: 5, p_reason: '报名后无故缺席' });
+    const r = await t.as('committee')('request_point_deduction', {
+      p_profile_id: persona.resident2,
+      p_community_id: chunhui,
+      p_points: 5,
+      p_reason: '报名后无故缺席',
+    });
     await expectRefused(t.as('committee')('decide_point_deduction', { p_request_id: r.id, p_approve: true }), 'points.second_approver_required');
     await expectRefused(t.as('resident')('decide_point_deduction', { p_request_id: r.id, p_approve: true }), 'core.forbidden');
-    await expect(t.sql(`insert into app.point_entries (profile_id, community_id, delta, kind, reason, idempotency_key, actor_id)
-                        values ($1, $2, -5, 'deduction', '绕过审批', 'sneaky', $3)`, [persona.resident2, chunhui, persona.committee])).rejects.toThrow(/check/);
+    await expect(
+      t.sql(
+        `insert into app.point_entries (profile_id, community_id, delta, kind, reason, idempotency_key, actor_id)
+                        values ($1, $2, -5, 'deduction', '绕过审批', 'sneaky', $3)`,
+        [persona.resident2, chunhui, persona.committee],
+      ),
+    ).rejects.toThrow(/check/);
     const ok = await t.as(second)('decide_point_deduction', { p_request_id: r.id, p_approve: true });
     expect(ok.status).toBe('approved');
     expect(await balance(persona.resident2)).toBe(before - 5);
     const e = await t.sql(`select actor_id, approved_by, reason from app.point_entries where id = $1`, [ok.entryId]);
     expect(e.rows[0]).toEqual({ actor_id: persona.committee, approved_by: second, reason: '报名后无故缺席' });
-    const big = await t.as('committee')('request_point_deduction', { p_profile_id: persona.resident2, p_community_id: chunhui, p_points: 100000, p_reason: '超过余额' });
+    const big = await t.as('committee')('request_point_deduction', {
+      p_profile_id: persona.resident2,
+      p_community_id: chunhui,
+      p_points: 100000,
+      p_reason: '超过余额',
+    });
     await expectRefused(t.as(second)('decide_point_deduction', { p_request_id: big.id, p_approve: true }), 'points.insufficient');
     expect(await balance(persona.resident2)).toBe(before - 5);
   });
@@ -217,8 +292,11 @@ describe('the ledger', () => {
   it('publishes a finished month; objections during the window; an upheld objection reverses the entry', async () => {
     const [p] = await residents(1);
     await t.sql(`insert into app.point_accounts (profile_id, community_id) values ($1, $2)`, [p, chunhui]);
-    await t.sql(`insert into app.point_entries (profile_id, community_id, delta, kind, reason, idempotency_key, month) values
-                 ($1, $2, 12, 'service', '九月服务', 'sept-1', '2026-09-01'), ($1, $2, 8, 'award', '九月奖励', 'sept-2', '2026-09-01')`, [p, chunhui]);
+    await t.sql(
+      `insert into app.point_entries (profile_id, community_id, delta, kind, reason, idempotency_key, month) values
+                 ($1, $2, 12, 'service', '九月服务', 'sept-1', '2026-09-01'), ($1, $2, 8, 'award', '九月奖励', 'sept-2', '2026-09-01')`,
+      [p, chunhui],
+    );
     await t.sql(`update app.point_accounts set balance = 20 where profile_id = $1`, [p]);
     await expectRefused(t.as('committee')('publish_points_month', { p_community_id: chunhui, p_month: shanghaiMonth() + '-01' }), 'points.month_not_over');
     await expectRefused(t.as('resident')('publish_points_month', { p_community_id: chunhui, p_month: '2026-09-01' }), 'core.forbidden');
@@ -243,7 +321,10 @@ describe('the ledger', () => {
   it('makes points available at once when the objection window is 0 days', async () => {
     await t.sql(`update app.communities set settings = settings || '{"pointsObjectionDays": 0}' where id = $1`, [community.liutang]);
     await t.sql(`insert into app.point_accounts (profile_id, community_id) values ($1, $2)`, [persona.villager, community.liutang]);
-    await t.sql(`insert into app.point_entries (profile_id, community_id, delta, kind, reason, idempotency_key) values ($1, $2, 9, 'service', '修水渠', 'lt-1')`, [persona.villager, community.liutang]);
+    await t.sql(
+      `insert into app.point_entries (profile_id, community_id, delta, kind, reason, idempotency_key) values ($1, $2, 9, 'service', '修水渠', 'lt-1')`,
+      [persona.villager, community.liutang],
+    );
     await t.sql(`update app.point_accounts set balance = 9 where profile_id = $1 and community_id = $2`, [persona.villager, community.liutang]);
     expect(await t.as('villager')('get_my_points', {})).toMatchObject({ balance: 9, available: 9, pending: 0 });
   });
@@ -269,9 +350,18 @@ describe('teams and 吹哨报到', () => {
   });
 
   it('reaches the volunteers of the called grid, who report in; the caller sees who is coming', async () => {
-    await expectRefused(t.as('grid_worker')('blow_whistle', { p_community_id: chunhui, p_title: '别的网格', p_detail: '', p_place: '5号楼', p_grid_id: grid2 }), 'core.forbidden');
+    await expectRefused(
+      t.as('grid_worker')('blow_whistle', { p_community_id: chunhui, p_title: '别的网格', p_detail: '', p_place: '5号楼', p_grid_id: grid2 }),
+      'core.forbidden',
+    );
     await expectRefused(t.as('resident')('blow_whistle', { p_community_id: chunhui, p_title: '我来吹哨', p_detail: '', p_place: '5号楼' }), 'core.forbidden');
-    const call = await t.as('committee')('blow_whistle', { p_community_id: chunhui, p_title: '暴雨：5号楼地下室进水', p_detail: '需要帮忙搬沙袋', p_place: '5号楼地下室', p_grid_id: grid2 });
+    const call = await t.as('committee')('blow_whistle', {
+      p_community_id: chunhui,
+      p_title: '暴雨：5号楼地下室进水',
+      p_detail: '需要帮忙搬沙袋',
+      p_place: '5号楼地下室',
+      p_grid_id: grid2,
+    });
     const seenByVolunteer = (await t.as('volunteer')('list_whistle_calls', { p_community_id: chunhui })).items;
     expect(seenByVolunteer.map((c: { id: string }) => c.id)).toContain(call.id);
     const seenByOtherGrid = (await t.as('resident2')('list_whistle_calls', { p_community_id: chunhui })).items; // volunteer of 第一网格

@@ -22,9 +22,11 @@ async function upload(communityId: string, bytes: Buffer, name: string, dryRun: 
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(bytes)]), name);
   const res = await api.app.request(`/api/admin/communities/${communityId}/imports?dryRun=${dryRun}`, {
-    method: 'POST', body: form, headers: { authorization: `Bearer ${token}` },
+    method: 'POST',
+    body: form,
+    headers: { authorization: `Bearer ${token}` },
   });
-  return { status: res.status, body: await res.json() as any };
+  return { status: res.status, body: (await res.json()) as any };
 }
 
 async function readSheet(bytes: ArrayBuffer) {
@@ -39,8 +41,15 @@ async function readSheet(bytes: ArrayBuffer) {
 describe('admin API', () => {
   let communityId = '';
 
-  it('creates a community for the admin\'s street; a committee member may not', async () => {
-    const body = { streetId: street, name: '新华社区', kind: 'community', address: '青石街道新华路 1 号', servicePhone: '0731-8452 9900', serviceHours: '工作日' };
+  it("creates a community for the admin's street; a committee member may not", async () => {
+    const body = {
+      streetId: street,
+      name: '新华社区',
+      kind: 'community',
+      address: '青石街道新华路 1 号',
+      servicePhone: '0731-8452 9900',
+      serviceHours: '工作日',
+    };
     const r = await api.call('POST', '/api/admin/communities', { token: admin, body });
     expect(r.status).toBe(201);
     communityId = CommunitySetup.parse(r.body).id;
@@ -56,7 +65,9 @@ describe('admin API', () => {
     const sheet = await readSheet(await res.arrayBuffer());
     expect(sheet.rows[0]).toEqual(['网格', '楼栋', '门牌号', '姓名', '手机号', '与户主关系']);
     // The template itself imports cleanly.
-    const bytes = Buffer.from(await (await api.app.request('/api/admin/templates/households', { headers: { authorization: `Bearer ${admin}` } })).arrayBuffer());
+    const bytes = Buffer.from(
+      await (await api.app.request('/api/admin/templates/households', { headers: { authorization: `Bearer ${admin}` } })).arrayBuffer(),
+    );
     const r = await upload(communityId, bytes, '模板.xlsx', true);
     expect(r.status).toBe(200);
     expect(ImportResult.parse(r.body)).toMatchObject({ rows: 3, refused: 0 });
@@ -83,7 +94,12 @@ describe('admin API', () => {
   });
 
   it('reads a .csv saved by Excel in UTF-8 or in GBK', async () => {
-    const utf = await upload(communityId, Buffer.from('\uFEFF网格,楼栋,门牌号,姓名,手机号,与户主关系\r\n新二网格,3栋,301,冯春,13911110009,户主\r\n'), 'utf8.csv', true);
+    const utf = await upload(
+      communityId,
+      Buffer.from('\uFEFF网格,楼栋,门牌号,姓名,手机号,与户主关系\r\n新二网格,3栋,301,冯春,13911110009,户主\r\n'),
+      'utf8.csv',
+      true,
+    );
     expect(utf.body).toMatchObject({ rows: 1, created: 1, refused: 0 });
     // "楼栋,门牌号\r\n3栋,302\r\n" as Excel saves it on a Chinese Windows (GBK bytes).
     const gbk = Buffer.from('c2a5b6b02cc3c5c5c6bac50d0a33b6b02c3330320d0a', 'hex');
@@ -94,7 +110,7 @@ describe('admin API', () => {
     expect(r.body.details[0]).toMatchObject({ building: '3栋', room: '302', reason: '新楼栋需要写明所在网格' });
   });
 
-  it('refuses what is not a sheet, a sheet without our columns, another community\'s committee, and a resident', async () => {
+  it("refuses what is not a sheet, a sheet without our columns, another community's committee, and a resident", async () => {
     expect((await upload(communityId, Buffer.from('%PDF-1.4 not a sheet'), 'x.pdf', true)).status).toBe(400);
     expect((await upload(communityId, Buffer.from('a,b\r\n1,2\r\n'), 'x.csv', true)).body.error.code).toBe('admin.import_unreadable');
     const village = await api.login('village_committee');
@@ -106,7 +122,9 @@ describe('admin API', () => {
   it('turns a roster row into membership when that person signs in having shared the number', async () => {
     // 陈晓雨 (volunteer persona, 13800001004) is on the new community's sheet.
     await upload(communityId, Buffer.from('网格,楼栋,门牌号,姓名,手机号\r\n新一网格,1栋,103,陈晓雨,13800001004\r\n'), 'x.csv', false);
-    await api.db.sql(`insert into app.consents (profile_id, purpose, version, granted) select id, 'phone_number', '1', true from app.profiles where persona = 'volunteer'`);
+    await api.db.sql(
+      `insert into app.consents (profile_id, purpose, version, granted) select id, 'phone_number', '1', true from app.profiles where persona = 'volunteer'`,
+    );
     const token = await api.login('volunteer');
     const me = (await api.call('GET', '/api/me', { token })).body;
     expect(me.communities.map((c: { name: string }) => c.name)).toContain('新华社区');
@@ -122,12 +140,17 @@ describe('admin API', () => {
     expect(sheet.rows[0]![0]).toBe('社区');
     expect(sheet.rows.map((r) => r[0])).toEqual(expect.arrayContaining(['春晖社区', '柳塘村', '新华社区']));
     expect((await api.db.sql(`select count(*)::int n from app.audit_log where action = 'export.street_dashboard'`)).rows[0].n).toBe(1);
-    const members = await api.app.request(`/api/admin/communities/${community.chunhui}/export?kind=members&${period}`, { headers: { authorization: `Bearer ${admin}` } });
+    const members = await api.app.request(`/api/admin/communities/${community.chunhui}/export?kind=members&${period}`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
     const m = await readSheet(await members.arrayBuffer());
     expect(m.rows.flat()).toContain('张*兰');
     expect(m.rows.flat().join()).not.toContain('13800001001');
     expect((await api.db.sql(`select count(*)::int n from app.audit_log where action = 'export.members'`)).rows[0].n).toBe(1);
     const resident = await api.login('resident');
-    expect((await api.app.request(`/api/admin/communities/${community.chunhui}/export?kind=members&${period}`, { headers: { authorization: `Bearer ${resident}` } })).status).toBe(404);
+    expect(
+      (await api.app.request(`/api/admin/communities/${community.chunhui}/export?kind=members&${period}`, { headers: { authorization: `Bearer ${resident}` } }))
+        .status,
+    ).toBe(404);
   });
 });

@@ -17,7 +17,15 @@ const COLUMNS = {
   relation: ['与户主关系', '关系'],
 } as const;
 type Column = keyof typeof COLUMNS;
-export interface ImportRow { row: number; grid: string; building: string; room: string; name: string; phone: string; relation: string }
+export interface ImportRow {
+  row: number;
+  grid: string;
+  building: string;
+  room: string;
+  name: string;
+  phone: string;
+  relation: string;
+}
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const MAX_IMPORT_BYTES = 4 * 1024 * 1024;
@@ -26,7 +34,11 @@ export const MAX_IMPORT_ROWS = 20000;
 function cellText(v: ExcelJS.CellValue): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((t) => t.text).join('').trim();
+    if ('richText' in v)
+      return v.richText
+        .map((t) => t.text)
+        .join('')
+        .trim();
     if ('text' in v && typeof v.text === 'string') return v.text.trim();
     if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
     if (v instanceof Date) return v.toISOString().slice(0, 10);
@@ -59,7 +71,9 @@ export async function parseImportSheet(bytes: Buffer): Promise<ImportRow[]> {
   const header = sheet.getRow(1);
   const index: Partial<Record<Column, number>> = {};
   header.eachCell((cell, col) => {
-    const h = cellText(cell.value).replace(/[\s*（(].*$/, '').replace(/\s/g, '');
+    const h = cellText(cell.value)
+      .replace(/[\s*（(].*$/, '')
+      .replace(/\s/g, '');
     for (const [key, names] of Object.entries(COLUMNS) as Array<[Column, readonly string[]]>) if (!index[key] && names.includes(h)) index[key] = col;
   });
   if (!index.building || !index.room) throw new ApiError('admin.import_unreadable', { file: '第一行要有“楼栋”和“门牌号”两列（可以下载模板对照）' });
@@ -69,7 +83,12 @@ export async function parseImportSheet(bytes: Buffer): Promise<ImportRow[]> {
     if (n === 1) return;
     const get = (k: Column) => (index[k] ? cellText(r.getCell(index[k]!).value) : '');
     const row = { row: n, grid: get('grid'), building: get('building'), room: get('room'), name: get('name'), phone: get('phone'), relation: get('relation') };
-    if (Object.values(row).slice(1).some((v) => v !== '')) rows.push(row);
+    if (
+      Object.values(row)
+        .slice(1)
+        .some((v) => v !== '')
+    )
+      rows.push(row);
   });
   return rows;
 }
@@ -80,8 +99,12 @@ export async function householdTemplate(): Promise<Buffer> {
   wb.creator = '村居通';
   const s = wb.addWorksheet('住户和居民');
   s.columns = [
-    { header: '网格', key: 'grid', width: 14 }, { header: '楼栋', key: 'building', width: 14 }, { header: '门牌号', key: 'room', width: 14 },
-    { header: '姓名', key: 'name', width: 12 }, { header: '手机号', key: 'phone', width: 16 }, { header: '与户主关系', key: 'relation', width: 12 },
+    { header: '网格', key: 'grid', width: 14 },
+    { header: '楼栋', key: 'building', width: 14 },
+    { header: '门牌号', key: 'room', width: 14 },
+    { header: '姓名', key: 'name', width: 12 },
+    { header: '手机号', key: 'phone', width: 16 },
+    { header: '与户主关系', key: 'relation', width: 12 },
   ];
   s.getRow(1).font = { bold: true };
   s.getColumn('phone').numFmt = '@';
@@ -89,7 +112,10 @@ export async function householdTemplate(): Promise<Buffer> {
   s.addRow({ grid: '第一网格', building: '1号楼', room: '2单元301', name: '何淑芬', phone: '13800000002', relation: '子女' });
   s.addRow({ grid: '第二网格', building: '3号楼', room: '1单元102', name: '', phone: '', relation: '' });
   const help = wb.addWorksheet('填写说明');
-  help.columns = [{ header: '列', key: 'c', width: 14 }, { header: '说明', key: 'd', width: 80 }];
+  help.columns = [
+    { header: '列', key: 'c', width: 14 },
+    { header: '说明', key: 'd', width: 80 },
+  ];
   help.getRow(1).font = { bold: true };
   for (const [c, d] of [
     ['网格', '楼栋所在的网格。没有的网格会新建；已有的楼栋可以不填（保持原来的网格），填了别的网格就把楼栋划过去。'],
@@ -99,7 +125,8 @@ export async function householdTemplate(): Promise<Buffer> {
     ['手机号', '11 位手机号。居民本人用这个号码登录并同意提供手机号后，自动成为这一户的认证居民；之前不会。'],
     ['与户主关系', '户主、配偶、子女、父母、其他亲属、租户 之一；不填记为其他亲属。'],
     ['重复导入', '同一张表再导入一次不会重复建户；改正后的表只更新变了的行。先“试导入”看每一行会怎样，确认后才写入。'],
-  ]) help.addRow({ c, d });
+  ])
+    help.addRow({ c, d });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 

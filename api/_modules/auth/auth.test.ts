@@ -94,8 +94,9 @@ describe('POST /api/auth/dev', () => {
     expect(r.status).toBe(404);
     const personas = await prod.request('/api/auth/dev/personas');
     expect(personas.status).toBe(404);
-    expect(() => depsFromEnv({ NODE_ENV: 'production', DEV_LOGIN: 'on', DATABASE_URL: api.db.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' }))
-      .toThrow(/DEV_LOGIN/);
+    expect(() => depsFromEnv({ NODE_ENV: 'production', DEV_LOGIN: 'on', DATABASE_URL: api.db.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' })).toThrow(
+      /DEV_LOGIN/,
+    );
   });
 });
 
@@ -116,16 +117,26 @@ describe('tokens', () => {
     expect(r.body.error.code).toBe('auth.invalid_token');
   });
   it('refuses a token signed with another secret', async () => {
-    const other = await new SignJWT({ role: 'authenticated' }).setProtectedHeader({ alg: 'HS256' }).setSubject(persona.committee)
-      .setAudience('authenticated').setIssuer('cunju').setExpirationTime('1h').sign(new TextEncoder().encode('another-secret-another-secret-another'));
+    const other = await new SignJWT({ role: 'authenticated' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(persona.committee)
+      .setAudience('authenticated')
+      .setIssuer('cunju')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('another-secret-another-secret-another'));
     const r = await api.call('GET', '/api/me', { token: other });
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe('auth.invalid_token');
   });
   it('refuses an expired token', async () => {
-    const expired = await new SignJWT({ role: 'authenticated' }).setProtectedHeader({ alg: 'HS256' }).setSubject(persona.resident)
-      .setAudience('authenticated').setIssuer('cunju').setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 3600).sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    const expired = await new SignJWT({ role: 'authenticated' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(persona.resident)
+      .setAudience('authenticated')
+      .setIssuer('cunju')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
     const r = await api.call('GET', '/api/me', { token: expired });
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe('auth.expired_token');
@@ -191,9 +202,16 @@ describe('rate limits on auth routes', () => {
     const env = { AUTH_RATE_LIMIT: '2', AUTH_RATE_WINDOW_SECONDS: '60', TRUSTED_PROXIES: '10.0.0.0/8' };
     const a = await testApi(env);
     try {
-      const viaProxy = (xff: string) => a.app.request('/api/auth/dev', {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': xff }, body: '{"persona":"resident"}',
-      }, { incoming: { socket: { remoteAddress: '10.0.0.2' } } });
+      const viaProxy = (xff: string) =>
+        a.app.request(
+          '/api/auth/dev',
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-forwarded-for': xff },
+            body: '{"persona":"resident"}',
+          },
+          { incoming: { socket: { remoteAddress: '10.0.0.2' } } },
+        );
       expect((await viaProxy('203.0.113.7')).status).toBe(200);
       // A client that prepends a fake address to the chain is still known by the address the proxy saw.
       expect((await viaProxy('9.9.9.9, 203.0.113.7')).status).toBe(200);

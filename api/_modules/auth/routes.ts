@@ -23,26 +23,50 @@ export function authRoutes(env: Env) {
     { bucket: `auth:${requestAddress(i.c)}`, limit: env.AUTH_RATE_LIMIT, window: env.AUTH_RATE_WINDOW_SECONDS },
   ];
 
-  r.handle({ method: 'post', path: '/wechat', public: true, summary: '微信登录：用 wx.login 的 code 换取令牌', body: WechatLoginBody,
-    response: AuthResponse, errors: [502], limits }, async ({ c, body }) => {
-    // Counted before WeChat is asked, so guessing codes is limited too.
-    await enforceLimits(c);
-    const { openid, unionid } = await c.var.wechat.code2session(body.code);
-    const s = (await callDbAsService(c, 'upsert_wechat_profile', { p_openid: openid, p_unionid: unionid ?? null })) as SignedIn;
-    return signedIn(c, s);
-  });
+  r.handle(
+    {
+      method: 'post',
+      path: '/wechat',
+      public: true,
+      summary: '微信登录：用 wx.login 的 code 换取令牌',
+      body: WechatLoginBody,
+      response: AuthResponse,
+      errors: [502],
+      limits,
+    },
+    async ({ c, body }) => {
+      // Counted before WeChat is asked, so guessing codes is limited too.
+      await enforceLimits(c);
+      const { openid, unionid } = await c.var.wechat.code2session(body.code);
+      const s = (await callDbAsService(c, 'upsert_wechat_profile', { p_openid: openid, p_unionid: unionid ?? null })) as SignedIn;
+      return signedIn(c, s);
+    },
+  );
 
   // Dev login does not exist at all unless switched on (never in production).
   if (env.devLogin) {
-    r.handle({ method: 'post', path: '/dev', public: true, summary: '演示登录（仅在开启演示登录时存在）', body: DevLoginBody,
-      response: AuthResponse, errors: [404], limits }, async ({ c, body }) => {
-      const s = (await callDbAsService(c, 'dev_login_profile', { p_persona: body.persona })) as SignedIn;
-      return signedIn(c, s);
-    });
-    r.handle({ method: 'get', path: '/dev/personas', public: true, summary: '演示身份列表（仅在开启演示登录时存在）',
-      response: DevPersonaList, limits }, async ({ c }) => ({
-      personas: (await callDbAsService(c, 'list_dev_personas', {})) as DevPersona[],
-    }));
+    r.handle(
+      {
+        method: 'post',
+        path: '/dev',
+        public: true,
+        summary: '演示登录（仅在开启演示登录时存在）',
+        body: DevLoginBody,
+        response: AuthResponse,
+        errors: [404],
+        limits,
+      },
+      async ({ c, body }) => {
+        const s = (await callDbAsService(c, 'dev_login_profile', { p_persona: body.persona })) as SignedIn;
+        return signedIn(c, s);
+      },
+    );
+    r.handle(
+      { method: 'get', path: '/dev/personas', public: true, summary: '演示身份列表（仅在开启演示登录时存在）', response: DevPersonaList, limits },
+      async ({ c }) => ({
+        personas: (await callDbAsService(c, 'list_dev_personas', {})) as DevPersona[],
+      }),
+    );
   }
   return r.router;
 }

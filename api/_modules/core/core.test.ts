@@ -25,8 +25,18 @@ describe('gateway', () => {
     expect(r.status).toBe(200);
     expect(r.body.openapi).toBe('3.1.0');
     const paths = Object.keys(r.body.paths);
-    for (const p of ['/api/health', '/api/auth/wechat', '/api/auth/dev', '/api/me', '/api/me/consents', '/api/me/verifications',
-      '/api/staff/verifications', '/api/staff/verifications/{id}/decision', '/api/communities', '/api/staff/audit-log']) {
+    for (const p of [
+      '/api/health',
+      '/api/auth/wechat',
+      '/api/auth/dev',
+      '/api/me',
+      '/api/me/consents',
+      '/api/me/verifications',
+      '/api/staff/verifications',
+      '/api/staff/verifications/{id}/decision',
+      '/api/communities',
+      '/api/staff/audit-log',
+    ]) {
       expect(paths).toContain(p);
     }
     expect(r.body.paths['/api/me'].get.responses['401']).toBeDefined();
@@ -48,7 +58,9 @@ describe('gateway', () => {
     const lines: string[] = [];
     const app = createApp({ ...api.deps, log: createLogger('info', (l) => lines.push(l)) });
     const res = await app.request('/api/auth/dev', {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-12345678' }, body: '{"persona":"resident"}',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'req-12345678' },
+      body: '{"persona":"resident"}',
     });
     expect(res.headers.get('x-request-id')).toBe('req-12345678');
     const entry = JSON.parse(lines.at(-1)!);

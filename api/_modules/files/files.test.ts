@@ -24,15 +24,25 @@ afterAll(async () => api.close());
 async function photoWithGps(): Promise<Buffer> {
   return sharp({ create: { width: 1200, height: 900, channels: 3, background: { r: 200, g: 120, b: 40 } } })
     .jpeg()
-    .withExif({ IFD0: { Make: 'SecretPhone', Model: 'Model-X' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '28/1 11/1 3360/100', GPSLongitudeRef: 'E', GPSLongitude: '112/1 58/1 1200/100' } })
+    .withExif({
+      IFD0: { Make: 'SecretPhone', Model: 'Model-X' },
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '28/1 11/1 3360/100', GPSLongitudeRef: 'E', GPSLongitude: '112/1 58/1 1200/100' },
+    })
     .toBuffer();
 }
 
 let keyN = 0;
 async function upload(token: string, bytes: Buffer, opts: { kind?: 'photo' | 'document'; purpose?: string; name?: string; communityId?: string } = {}) {
   const created = await api.call('POST', '/api/files', {
-    token, headers: { 'idempotency-key': `upload-key-${++keyN}` },
-    body: { communityId: opts.communityId ?? community.chunhui, kind: opts.kind ?? 'photo', purpose: opts.purpose ?? 'application', name: opts.name ?? 'photo.jpg', size: bytes.length },
+    token,
+    headers: { 'idempotency-key': `upload-key-${++keyN}` },
+    body: {
+      communityId: opts.communityId ?? community.chunhui,
+      kind: opts.kind ?? 'photo',
+      purpose: opts.purpose ?? 'application',
+      name: opts.name ?? 'photo.jpg',
+      size: bytes.length,
+    },
   });
   if (created.status !== 201) return { created, sent: null };
   const form = new FormData();
@@ -51,10 +61,24 @@ async function myApplication(token: string): Promise<string> {
   const r = await api.call('GET', `/api/hall/items/${item}`, { token });
   const form: Record<string, string> = {};
   for (const f of r.body.form as Array<{ key: string; type: string; options?: string[] }>) {
-    form[f.key] = f.type === 'select' ? f.options![0]! : f.type === 'number' ? '1' : f.type === 'date' ? '2026-11-01'
-      : f.type === 'phone' ? '13800001111' : f.type === 'idcard' ? '11010519491231002X' : '测试内容';
+    form[f.key] =
+      f.type === 'select'
+        ? f.options![0]!
+        : f.type === 'number'
+          ? '1'
+          : f.type === 'date'
+            ? '2026-11-01'
+            : f.type === 'phone'
+              ? '13800001111'
+              : f.type === 'idcard'
+                ? '11010519491231002X'
+                : '测试内容';
   }
-  const a = await api.call('POST', '/api/hall/applications', { token, headers: { 'idempotency-key': `apply-files-${++keyN}` }, body: { itemId: item, formData: form, attachments: [] } });
+  const a = await api.call('POST', '/api/hall/applications', {
+    token,
+    headers: { 'idempotency-key': `apply-files-${++keyN}` },
+    body: { itemId: item, formData: form, attachments: [] },
+  });
   expect(a.status, a.text).toBe(201);
   return a.body.id as string;
 }
@@ -89,8 +113,11 @@ describe('uploading', () => {
   });
 
   it('refuses an over-size photo with a clear Chinese message before anything is stored', async () => {
-    const r = await api.call('POST', '/api/files', { token: resident, headers: { 'idempotency-key': `upload-big-0001` },
-      body: { communityId: community.chunhui, kind: 'photo', purpose: 'application', name: 'big.jpg', size: 11 * 1024 * 1024 } });
+    const r = await api.call('POST', '/api/files', {
+      token: resident,
+      headers: { 'idempotency-key': `upload-big-0001` },
+      body: { communityId: community.chunhui, kind: 'photo', purpose: 'application', name: 'big.jpg', size: 11 * 1024 * 1024 },
+    });
     expect(r.status).toBe(400);
     expect(r.body.error.message).toContain('10MB');
     expect((await api.db.sql(`select count(*)::int n from app.files where original_name = 'big.jpg'`)).rows[0].n).toBe(0);
@@ -106,9 +133,14 @@ describe('uploading', () => {
 
   it('lets only members upload, and only staff for staff records', async () => {
     const body = (purpose: string) => ({ communityId: community.chunhui, kind: 'photo', purpose, name: 'x.jpg', size: 100 });
-    expect((await api.call('POST', '/api/files', { token: await api.login('villager'), headers: { 'idempotency-key': 'upload-v-0001' }, body: body('application') })).status).toBe(403);
+    expect(
+      (await api.call('POST', '/api/files', { token: await api.login('villager'), headers: { 'idempotency-key': 'upload-v-0001' }, body: body('application') }))
+        .status,
+    ).toBe(403);
     expect((await api.call('POST', '/api/files', { token: resident, headers: { 'idempotency-key': 'upload-g-0001' }, body: body('goods') })).status).toBe(403);
-    expect((await api.call('POST', '/api/files', { token: await api.login('clerk'), headers: { 'idempotency-key': 'upload-g-0002' }, body: body('goods') })).status).toBe(201);
+    expect(
+      (await api.call('POST', '/api/files', { token: await api.login('clerk'), headers: { 'idempotency-key': 'upload-g-0002' }, body: body('goods') })).status,
+    ).toBe(201);
   });
 });
 
@@ -119,13 +151,20 @@ describe('attaching and reading', () => {
     const fileId = sent!.body.id as string;
     // Another resident can't attach someone else's upload, nor attach to someone else's case.
     const resident2 = await api.login('resident2');
-    expect((await api.call('POST', '/api/files/attach', { token: resident2, body: { entity: 'application', entityId: caseId, fileIds: [fileId] } })).status).toBe(404);
+    expect(
+      (await api.call('POST', '/api/files/attach', { token: resident2, body: { entity: 'application', entityId: caseId, fileIds: [fileId] } })).status,
+    ).toBe(404);
     const theirs = await upload(resident2, await photoWithGps());
-    expect((await api.call('POST', '/api/files/attach', { token: resident2, body: { entity: 'application', entityId: caseId, fileIds: [theirs.sent!.body.id] } })).status).toBe(404);
+    expect(
+      (await api.call('POST', '/api/files/attach', { token: resident2, body: { entity: 'application', entityId: caseId, fileIds: [theirs.sent!.body.id] } }))
+        .status,
+    ).toBe(404);
     const attach = await api.call('POST', '/api/files/attach', { token: resident, body: { entity: 'application', entityId: caseId, fileIds: [fileId] } });
     expect(attach.status, attach.text).toBe(200);
     // Attached once: a second attach of the same file is refused.
-    expect((await api.call('POST', '/api/files/attach', { token: resident, body: { entity: 'application', entityId: caseId, fileIds: [fileId] } })).status).toBe(409);
+    expect(
+      (await api.call('POST', '/api/files/attach', { token: resident, body: { entity: 'application', entityId: caseId, fileIds: [fileId] } })).status,
+    ).toBe(409);
 
     const asClerk = await api.call('GET', `/api/files?entity=application&entityId=${caseId}`, { token: await api.login('clerk') });
     expect(asClerk.status).toBe(200);
@@ -163,19 +202,30 @@ describe('the content check (WeChat media check in production)', () => {
     try {
       const login = await prod.call('POST', '/api/auth/wechat', { body: { code: 'good:oPhoto_1' } });
       const me = login.body.profile.id as string;
-      await prod.db.sql(`insert into app.memberships (profile_id, community_id, role, household_id) values ($1, $2, 'resident', '50000000-0000-4000-8000-000000000001')`, [me, community.chunhui]);
+      await prod.db.sql(
+        `insert into app.memberships (profile_id, community_id, role, household_id) values ($1, $2, 'resident', '50000000-0000-4000-8000-000000000001')`,
+        [me, community.chunhui],
+      );
       const token = login.body.token as string;
-      const topic = await prod.call('POST', '/api/affairs/topics', { token, body: { communityId: community.chunhui, title: '楼道灯坏了', description: '3号楼2单元楼道灯坏了一周，晚上上下楼很危险，请尽快修。' } });
+      const topic = await prod.call('POST', '/api/affairs/topics', {
+        token,
+        body: { communityId: community.chunhui, title: '楼道灯坏了', description: '3号楼2单元楼道灯坏了一周，晚上上下楼很危险，请尽快修。' },
+      });
       expect(topic.status, topic.text).toBe(201);
-      const created = await prod.call('POST', '/api/files', { token, headers: { 'idempotency-key': 'prod-photo-0001' },
-        body: { communityId: community.chunhui, kind: 'photo', purpose: 'topic', name: 'lamp.jpg', size: 5000 } });
+      const created = await prod.call('POST', '/api/files', {
+        token,
+        headers: { 'idempotency-key': 'prod-photo-0001' },
+        body: { communityId: community.chunhui, kind: 'photo', purpose: 'topic', name: 'lamp.jpg', size: 5000 },
+      });
       const form = new FormData();
       form.append('file', new Blob([new Uint8Array(await photoWithGps())]), 'lamp.jpg');
       const sent = await prod.app.request(created.body.upload.url, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
       const file = (await sent.json()) as StoredFile;
       expect(file.checkStatus).toBe('pending');
       expect(prod.wechat.mediaChecks.map((m) => m.openid)).toContain('oPhoto_1');
-      expect((await prod.call('POST', '/api/files/attach', { token, body: { entity: 'topic', entityId: topic.body.id, fileIds: [file.id] } })).status).toBe(200);
+      expect((await prod.call('POST', '/api/files/attach', { token, body: { entity: 'topic', entityId: topic.body.id, fileIds: [file.id] } })).status).toBe(
+        200,
+      );
       const neighbour = await prod.deps.tokens.sign(persona.resident2, 1);
       const list = () => prod.call('GET', `/api/files?entity=topic&entityId=${topic.body.id}`, { token: neighbour });
       expect((await list()).body.items).toEqual([]);
@@ -186,9 +236,19 @@ describe('the content check (WeChat media check in production)', () => {
       const timestamp = String(Math.floor(Date.now() / 1000));
       const nonce = 'n0nce';
       const signature = createHash('sha1').update(['push-token-123', timestamp, nonce].sort().join('')).digest('hex');
-      const event = { ToUserName: 'gh_x', FromUserName: 'oSystem', CreateTime: Number(timestamp), MsgType: 'event', Event: 'wxa_media_check',
-        trace_id: trace, version: 2, result: { suggest: 'pass', label: 100 } };
-      expect((await prod.call('POST', `/api/wechat/events?signature=${'0'.repeat(40)}&timestamp=${timestamp}&nonce=${nonce}`, { body: event })).status).toBe(403);
+      const event = {
+        ToUserName: 'gh_x',
+        FromUserName: 'oSystem',
+        CreateTime: Number(timestamp),
+        MsgType: 'event',
+        Event: 'wxa_media_check',
+        trace_id: trace,
+        version: 2,
+        result: { suggest: 'pass', label: 100 },
+      };
+      expect((await prod.call('POST', `/api/wechat/events?signature=${'0'.repeat(40)}&timestamp=${timestamp}&nonce=${nonce}`, { body: event })).status).toBe(
+        403,
+      );
       const pushed = await prod.call('POST', `/api/wechat/events?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`, { body: event });
       expect(pushed.body).toEqual({ handled: true });
       expect((await list()).body.items.map((f: StoredFile) => f.name)).toEqual(['lamp.jpg']);
@@ -207,13 +267,22 @@ describe('the S3 back end (against a local S3-compatible server)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cunju-s3-'));
     const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: [{ name: 'cunju-files', configs: [] }] });
     const { port } = (await s3.run()) as { port: number };
-    const store = await testApi({ STORAGE: 's3', S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_BUCKET: 'cunju-files', S3_ACCESS_KEY_ID: 'S3RVER',
-      S3_SECRET_ACCESS_KEY: 'S3RVER', S3_FORCE_PATH_STYLE: 'on' });
+    const store = await testApi({
+      STORAGE: 's3',
+      S3_ENDPOINT: `http://127.0.0.1:${port}`,
+      S3_BUCKET: 'cunju-files',
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
+      S3_FORCE_PATH_STYLE: 'on',
+    });
     try {
       const token = await store.login('resident');
       const photo = await photoWithGps();
-      const created = await store.call('POST', '/api/files', { token, headers: { 'idempotency-key': 's3-upload-0001' },
-        body: { communityId: community.chunhui, kind: 'photo', purpose: 'application', name: 'road.jpg', size: photo.length } });
+      const created = await store.call('POST', '/api/files', {
+        token,
+        headers: { 'idempotency-key': 's3-upload-0001' },
+        body: { communityId: community.chunhui, kind: 'photo', purpose: 'application', name: 'road.jpg', size: photo.length },
+      });
       expect(created.status).toBe(201);
       const up = created.body.upload as { url: string; fields: Record<string, string>; fileField: string };
       expect(up.url).toContain(`127.0.0.1:${port}`);
@@ -230,7 +299,9 @@ describe('the S3 back end (against a local S3-compatible server)', () => {
       const body = Buffer.from(await got.arrayBuffer());
       expect((await sharp(body).metadata()).exif).toBeUndefined();
       // The local upload route does not exist with an object store.
-      expect((await store.app.request(`/api/files/${created.body.file.id}/content`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+      expect(
+        (await store.app.request(`/api/files/${created.body.file.id}/content`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status,
+      ).toBe(404);
     } finally {
       await store.close();
       await s3.close();

@@ -26,26 +26,48 @@ async function finish(c: Context<AppEnv>, f: Upload, raw: Buffer): Promise<Store
   const storage: Storage = c.var.storage;
   const result = await processUpload(raw, f.kind);
   if (!result.ok) {
-    await callDbAsService(c, 'complete_upload', { p_file_id: f.id, p_content_type: null, p_size: null, p_sha256: null, p_width: null,
-      p_height: null, p_refusal: result.refusal });
+    await callDbAsService(c, 'complete_upload', {
+      p_file_id: f.id,
+      p_content_type: null,
+      p_size: null,
+      p_sha256: null,
+      p_width: null,
+      p_height: null,
+      p_refusal: result.refusal,
+    });
     await storage.remove(rawKey(f.storageKey)).catch(() => undefined);
     throw new ApiError(result.code, { file: result.refusal });
   }
   await storage.write(f.storageKey, result.body, result.contentType);
   await storage.remove(rawKey(f.storageKey)).catch(() => undefined);
   // Recorded by the server, answered to the uploader: it is theirs.
-  const done = { ...((await callDbAsService(c, 'complete_upload', { p_file_id: f.id, p_content_type: result.contentType, p_size: result.size,
-    p_sha256: result.sha256, p_width: result.width, p_height: result.height, p_refusal: null })) as StoredFile), mine: true };
+  const done = {
+    ...((await callDbAsService(c, 'complete_upload', {
+      p_file_id: f.id,
+      p_content_type: result.contentType,
+      p_size: result.size,
+      p_sha256: result.sha256,
+      p_width: result.width,
+      p_height: result.height,
+      p_refusal: null,
+    })) as StoredFile),
+    mine: true,
+  };
   if (result.contentType === 'image/jpeg') {
     try {
-      const openid = c.var.env.contentCheck === 'wechat'
-        ? ((await callDbAsService(c, 'get_wechat_openid', { p_profile_id: f.ownerId })) as string | null) : null;
+      const openid =
+        c.var.env.contentCheck === 'wechat' ? ((await callDbAsService(c, 'get_wechat_openid', { p_profile_id: f.ownerId })) as string | null) : null;
       // WeChat fetches the photo itself: give it a link that lives long enough for its queue.
       const url = absolute(c, await storage.signedUrl(f.storageKey, 3600, result.contentType));
       const verdict = await c.var.contentCheck.checkImage(url, openid);
       if (verdict.verdict === 'passed') {
-        return present(c, { ...done, storageKey: f.storageKey,
-          ...pick(await callDbAsService(c, 'settle_file_check', { p_file_id: f.id, p_passed: true, p_provider: c.var.contentCheck.provider, p_trace_id: null })) });
+        return present(c, {
+          ...done,
+          storageKey: f.storageKey,
+          ...pick(
+            await callDbAsService(c, 'settle_file_check', { p_file_id: f.id, p_passed: true, p_provider: c.var.contentCheck.provider, p_trace_id: null }),
+          ),
+        });
       }
       if (verdict.traceId) await callDbAsService(c, 'set_file_check_trace', { p_file_id: f.id, p_trace_id: verdict.traceId });
     } catch (err) {
@@ -54,8 +76,11 @@ async function finish(c: Context<AppEnv>, f: Upload, raw: Buffer): Promise<Store
     }
   } else {
     // WeChat checks images only: a PDF is passed as a document (shown only to who may see its record).
-    return present(c, { ...done, storageKey: f.storageKey,
-      ...pick(await callDbAsService(c, 'settle_file_check', { p_file_id: f.id, p_passed: true, p_provider: 'document', p_trace_id: null })) });
+    return present(c, {
+      ...done,
+      storageKey: f.storageKey,
+      ...pick(await callDbAsService(c, 'settle_file_check', { p_file_id: f.id, p_passed: true, p_provider: 'document', p_trace_id: null })),
+    });
   }
   return present(c, { ...done, storageKey: f.storageKey });
 }
@@ -78,66 +103,121 @@ async function uploadOf(c: Context<AppEnv>, id: string): Promise<Upload> {
 export function fileRoutes() {
   const r = domainRouter('files');
 
-  r.handle({ method: 'post', path: '/', status: 201, idempotent: true, summary: '开始上传一张照片或一个文件：返回上传地址（同一 Idempotency-Key 重试返回同一个）',
-    body: CreateUploadBody, response: CreatedUpload, errors: [403] }, async ({ c, body, key }) => {
-    const f = (await callDb(c, 'create_upload', { p_community_id: body.communityId, p_kind: body.kind, p_purpose: body.purpose,
-      p_name: body.name, p_size: body.size, p_idempotency_key: key })) as Row;
-    const maxBytes = MAX_BYTES[body.kind];
-    const target = await c.var.storage.uploadTarget(f.storageKey, f.id, maxBytes);
-    return { file: await present(c, f), upload: { ...target, maxBytes } };
-  });
+  r.handle(
+    {
+      method: 'post',
+      path: '/',
+      status: 201,
+      idempotent: true,
+      summary: '开始上传一张照片或一个文件：返回上传地址（同一 Idempotency-Key 重试返回同一个）',
+      body: CreateUploadBody,
+      response: CreatedUpload,
+      errors: [403],
+    },
+    async ({ c, body, key }) => {
+      const f = (await callDb(c, 'create_upload', {
+        p_community_id: body.communityId,
+        p_kind: body.kind,
+        p_purpose: body.purpose,
+        p_name: body.name,
+        p_size: body.size,
+        p_idempotency_key: key,
+      })) as Row;
+      const maxBytes = MAX_BYTES[body.kind];
+      const target = await c.var.storage.uploadTarget(f.storageKey, f.id, maxBytes);
+      return { file: await present(c, f), upload: { ...target, maxBytes } };
+    },
+  );
 
   // The local back end receives the file here (multipart, field "file"); an object store receives it directly.
-  r.handle({ method: 'post', path: '/{id}/content', summary: '上传文件内容（本地存储时；multipart/form-data，字段 file）', params: IdParam,
-    response: StoredFile, errors: [404, 409, 413, 415] }, async ({ c, params }) => {
-    if (c.var.storage.kind !== 'local') throw new ApiError('request.not_found');
-    const f = await uploadOf(c, params.id);
-    if (f.status !== 'uploading') return present(c, f);
-    if (!/^multipart\/form-data/i.test(c.req.header('content-type') ?? '')) throw new ApiError('request.unsupported_media_type');
-    let form: Record<string, unknown>;
-    try {
-      form = await c.req.parseBody();
-    } catch {
-      throw new ApiError('request.invalid', { file: '上传的内容不完整，请重试' });
-    }
-    const file = form.file;
-    if (!(file instanceof File)) throw new ApiError('request.invalid', { file: '没有收到文件' });
-    if (file.size > MAX_BYTES[f.kind]) throw new ApiError('files.too_large');
-    const raw = Buffer.from(await file.arrayBuffer());
-    await c.var.storage.write(rawKey(f.storageKey), raw, 'application/octet-stream');
-    return finish(c, f, raw);
+  r.handle(
+    {
+      method: 'post',
+      path: '/{id}/content',
+      summary: '上传文件内容（本地存储时；multipart/form-data，字段 file）',
+      params: IdParam,
+      response: StoredFile,
+      errors: [404, 409, 413, 415],
+    },
+    async ({ c, params }) => {
+      if (c.var.storage.kind !== 'local') throw new ApiError('request.not_found');
+      const f = await uploadOf(c, params.id);
+      if (f.status !== 'uploading') return present(c, f);
+      if (!/^multipart\/form-data/i.test(c.req.header('content-type') ?? '')) throw new ApiError('request.unsupported_media_type');
+      let form: Record<string, unknown>;
+      try {
+        form = await c.req.parseBody();
+      } catch {
+        throw new ApiError('request.invalid', { file: '上传的内容不完整，请重试' });
+      }
+      const file = form.file;
+      if (!(file instanceof File)) throw new ApiError('request.invalid', { file: '没有收到文件' });
+      if (file.size > MAX_BYTES[f.kind]) throw new ApiError('files.too_large');
+      const raw = Buffer.from(await file.arrayBuffer());
+      await c.var.storage.write(rawKey(f.storageKey), raw, 'application/octet-stream');
+      return finish(c, f, raw);
+    },
+  );
+
+  r.handle(
+    {
+      method: 'post',
+      path: '/{id}/complete',
+      summary: '上传完成：检查文件内容并保存（直传对象存储后调用；重复调用返回同一结果）',
+      params: IdParam,
+      response: StoredFile,
+      errors: [404, 409],
+    },
+    async ({ c, params }) => {
+      const f = await uploadOf(c, params.id);
+      if (f.status !== 'uploading') return present(c, f);
+      const raw = await c.var.storage.read(rawKey(f.storageKey));
+      if (!raw) throw new ApiError('files.not_ready');
+      return finish(c, f, raw);
+    },
+  );
+
+  r.rpc({
+    method: 'post',
+    path: '/attach',
+    summary: '把上传好的文件添加到记录（办件材料、公告、凭证、商品图片、议题、活动照片）',
+    body: AttachBody,
+    response: z.object({ attached: z.number() }),
+    errors: [403, 404, 409],
+    fn: 'attach_files',
+    args: ({ body }) => ({ p_entity: body.entity, p_entity_id: body.entityId, p_file_ids: body.fileIds }),
   });
 
-  r.handle({ method: 'post', path: '/{id}/complete', summary: '上传完成：检查文件内容并保存（直传对象存储后调用；重复调用返回同一结果）',
-    params: IdParam, response: StoredFile, errors: [404, 409] }, async ({ c, params }) => {
-    const f = await uploadOf(c, params.id);
-    if (f.status !== 'uploading') return present(c, f);
-    const raw = await c.var.storage.read(rawKey(f.storageKey));
-    if (!raw) throw new ApiError('files.not_ready');
-    return finish(c, f, raw);
-  });
+  r.handle(
+    {
+      method: 'get',
+      path: '/',
+      summary: '一条记录的文件（带几分钟内有效的链接）',
+      query: FilesQuery,
+      response: z.object({ items: z.array(StoredFile), nextCursor: z.string().nullable() }),
+      errors: [404],
+    },
+    async ({ c, query }) => {
+      const rows = (await callDb(c, 'list_files', { p_entity: query.entity, p_entity_id: query.entityId })) as Row[];
+      // A record holds at most 20 files: the whole list is one page.
+      return { items: await Promise.all(rows.map((f) => present(c, f))), nextCursor: null };
+    },
+  );
 
-  r.rpc({ method: 'post', path: '/attach', summary: '把上传好的文件添加到记录（办件材料、公告、凭证、商品图片、议题、活动照片）',
-    body: AttachBody, response: z.object({ attached: z.number() }), errors: [403, 404, 409], fn: 'attach_files',
-    args: ({ body }) => ({ p_entity: body.entity, p_entity_id: body.entityId, p_file_ids: body.fileIds }) });
+  r.handle(
+    { method: 'get', path: '/{id}', summary: '一个文件（带几分钟内有效的链接）', params: IdParam, response: StoredFile, errors: [404, 409] },
+    async ({ c, params }) => present(c, (await callDb(c, 'get_file', { p_file_id: params.id })) as Row),
+  );
 
-  r.handle({ method: 'get', path: '/', summary: '一条记录的文件（带几分钟内有效的链接）', query: FilesQuery,
-    response: z.object({ items: z.array(StoredFile), nextCursor: z.string().nullable() }), errors: [404] }, async ({ c, query }) => {
-    const rows = (await callDb(c, 'list_files', { p_entity: query.entity, p_entity_id: query.entityId })) as Row[];
-    // A record holds at most 20 files: the whole list is one page.
-    return { items: await Promise.all(rows.map((f) => present(c, f))), nextCursor: null };
-  });
-
-  r.handle({ method: 'get', path: '/{id}', summary: '一个文件（带几分钟内有效的链接）', params: IdParam, response: StoredFile, errors: [404, 409] },
-    async ({ c, params }) => present(c, (await callDb(c, 'get_file', { p_file_id: params.id })) as Row));
-
-  r.handle({ method: 'delete', path: '/{id}', summary: '删除自己还没添加到记录的上传', params: IdParam, response: z.object({ id: Uuid }), errors: [404] },
+  r.handle(
+    { method: 'delete', path: '/{id}', summary: '删除自己还没添加到记录的上传', params: IdParam, response: z.object({ id: Uuid }), errors: [404] },
     async ({ c, params }) => {
       const gone = (await callDb(c, 'delete_upload', { p_file_id: params.id })) as { id: string; storageKey: string };
       await c.var.storage.remove(gone.storageKey).catch(() => undefined);
       await c.var.storage.remove(rawKey(gone.storageKey)).catch(() => undefined);
       return { id: gone.id };
-    });
+    },
+  );
 
   return r.router;
 }

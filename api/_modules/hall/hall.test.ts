@@ -32,7 +32,11 @@ describe('hall API', () => {
     const b = await api.call('POST', '/api/hall/applications', { token: resident, body, headers: { 'idempotency-key': 'apply-0000001' } });
     expect(b.status).toBe(201);
     expect(Application.parse(b.body).id).toBe(a.body.id);
-    const bad = await api.call('POST', '/api/hall/applications', { token: resident, body: { ...body, formData: { ...form, idNumber: '1' } }, headers: { 'idempotency-key': 'apply-0000002' } });
+    const bad = await api.call('POST', '/api/hall/applications', {
+      token: resident,
+      body: { ...body, formData: { ...form, idNumber: '1' } },
+      headers: { 'idempotency-key': 'apply-0000002' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toEqual({ code: 'hall.field_invalid', message: '这一项填写的格式不对', fields: { idNumber: '这一项填写的格式不对' } });
   });

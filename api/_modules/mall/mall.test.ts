@@ -37,7 +37,10 @@ describe('mall API', () => {
     const oil = await redeem(volunteer, 'c1000000-0000-4000-8000-000000000004', 'redeem-key-0003'); // 80 points, 20 available
     expect(oil.status).toBe(409);
     expect(oil.body.error.code).toBe('points.insufficient');
-    const g = await api.call('POST', '/api/mall/goods', { token: clerk, body: { communityId: community.chunhui, name: '限量纪念徽章', pricePoints: 1, initialStock: 1 } });
+    const g = await api.call('POST', '/api/mall/goods', {
+      token: clerk,
+      body: { communityId: community.chunhui, name: '限量纪念徽章', pricePoints: 1, initialStock: 1 },
+    });
     expect(g.status).toBe(201);
     await redeem(volunteer, g.body.id, 'redeem-key-0004');
     const out = await redeem(await api.login('resident2'), g.body.id, 'redeem-key-0005');
@@ -76,7 +79,9 @@ describe('mall API', () => {
     const list = goods.body.items.map((g: unknown) => Goods.parse(g));
     expect(list.find((g: { id: string }) => g.id === rice)?.myCountThisPeriod).toBe(1);
     const today = shanghaiDate();
-    const rep = MallReport.parse((await api.call('GET', `/api/mall/reports?communityId=${community.chunhui}&from=${today}&to=${today}`, { token: clerk })).body);
+    const rep = MallReport.parse(
+      (await api.call('GET', `/api/mall/reports?communityId=${community.chunhui}&from=${today}&to=${today}`, { token: clerk })).body,
+    );
     expect(rep.handedOverCount).toBe(1);
     expect(rep.pointsConsumed).toBe(60);
     await api.db.sql(`update app.redemptions set expires_at = now() - interval '1 second' where status = 'reserved'`);

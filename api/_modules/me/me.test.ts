@@ -62,7 +62,13 @@ describe('verification through the API', () => {
       body: { communityId: 'not-a-uuid', buildingId: building.chunhui1, room: '', realName: '张', relation: '邻居', phone: '12345' },
     });
     expect(r.status).toBe(400);
-    expect(r.body.error.fields).toMatchObject({ communityId: '编号格式不对', room: '请填写门牌号', realName: '请填写真实姓名', relation: '请选择与户主的关系', phone: '手机号格式不对' });
+    expect(r.body.error.fields).toMatchObject({
+      communityId: '编号格式不对',
+      room: '请填写门牌号',
+      realName: '请填写真实姓名',
+      relation: '请选择与户主的关系',
+      phone: '手机号格式不对',
+    });
     expect(await count('app.verification_requests')).toBe(before);
   });
 
@@ -91,10 +97,14 @@ describe('verification through the API', () => {
   });
 
   it('refuses a resident deciding (403) and another community’s committee (404)', async () => {
-    const asResident = await api.call('POST', `/api/staff/verifications/${verificationRequest.newcomer2Chunhui}/decision`, { token: resident, body: { approve: true } });
+    const asResident = await api.call('POST', `/api/staff/verifications/${verificationRequest.newcomer2Chunhui}/decision`, {
+      token: resident,
+      body: { approve: true },
+    });
     expect(asResident.status).toBe(403);
     const asVillage = await api.call('POST', `/api/staff/verifications/${verificationRequest.newcomer2Chunhui}/decision`, {
-      token: await api.login('village_committee'), body: { approve: true },
+      token: await api.login('village_committee'),
+      body: { approve: true },
     });
     expect(asVillage.status).toBe(404);
     const row = await api.db.sql('select status from app.verification_requests where id = $1', [verificationRequest.newcomer2Chunhui]);
@@ -102,7 +112,10 @@ describe('verification through the API', () => {
   });
 
   it('requires a reason to refuse (400 before the database is asked)', async () => {
-    const r = await api.call('POST', `/api/staff/verifications/${verificationRequest.newcomer2Chunhui}/decision`, { token: committee, body: { approve: false } });
+    const r = await api.call('POST', `/api/staff/verifications/${verificationRequest.newcomer2Chunhui}/decision`, {
+      token: committee,
+      body: { approve: false },
+    });
     expect(r.status).toBe(400);
     expect(r.body.error.fields.reason).toBe('请填写不通过的原因');
   });

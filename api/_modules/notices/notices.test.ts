@@ -16,19 +16,30 @@ beforeAll(async () => {
 afterAll(async () => api.close());
 
 const financeBody = {
-  communityId: community.chunhui, category: 'finance', financePeriod: '2026年11月',
-  content: { title: '11月公共收益', body: '请监督', financeLines: [
-    { occurredOn: '2026-11-02', item: '广告位租金', direction: 'income', amountFen: 500000, counterparty: '某传媒' },
-    { occurredOn: '2026-11-05', item: '路灯维修', direction: 'expense', amountFen: 12345 },
-  ] },
+  communityId: community.chunhui,
+  category: 'finance',
+  financePeriod: '2026年11月',
+  content: {
+    title: '11月公共收益',
+    body: '请监督',
+    financeLines: [
+      { occurredOn: '2026-11-02', item: '广告位租金', direction: 'income', amountFen: 500000, counterparty: '某传媒' },
+      { occurredOn: '2026-11-05', item: '路灯维修', direction: 'expense', amountFen: 12345 },
+    ],
+  },
 };
 
 describe('notices API', () => {
   it('validates input with Chinese messages and writes nothing on bad input', async () => {
     const before = (await api.db.sql('select count(*)::int n from app.notices')).rows[0].n;
-    const r = await api.call('POST', '/api/notices', { token: committee, body: {
-      communityId: community.chunhui, category: 'finance', content: { title: 'x', financeLines: [{ occurredOn: '11/2', item: '', direction: 'in', amountFen: 1.5 }] },
-    } });
+    const r = await api.call('POST', '/api/notices', {
+      token: committee,
+      body: {
+        communityId: community.chunhui,
+        category: 'finance',
+        content: { title: 'x', financeLines: [{ occurredOn: '11/2', item: '', direction: 'in', amountFen: 1.5 }] },
+      },
+    });
     expect(r.status).toBe(400);
     expect(r.body.error.fields).toMatchObject({
       'content.title': '标题至少 2 个字',
@@ -83,8 +94,10 @@ describe('notices API', () => {
     try {
       // A WeChat user who became a resident.
       const login = await prod.call('POST', '/api/auth/wechat', { body: { code: 'good:oCheck_1' } });
-      await prod.db.sql(`insert into app.memberships (profile_id, community_id, role, household_id) values ($1, $2, 'resident', '50000000-0000-4000-8000-000000000004')`,
-        [login.body.profile.id, community.chunhui]);
+      await prod.db.sql(
+        `insert into app.memberships (profile_id, community_id, role, household_id) values ($1, $2, 'resident', '50000000-0000-4000-8000-000000000004')`,
+        [login.body.profile.id, community.chunhui],
+      );
       const financeId = 'a1000000-0000-4000-8000-000000000003';
       const bad = await prod.call('POST', `/api/notices/${financeId}/questions`, { token: login.body.token, body: { body: '这里有违禁内容' } });
       expect(bad.status).toBe(400);
@@ -92,7 +105,9 @@ describe('notices API', () => {
       expect(prod.wechat.checked).toContain('这里有违禁内容');
       const good = await prod.call('POST', `/api/notices/${financeId}/questions`, { token: login.body.token, body: { body: '支出凭证在哪里看？' } });
       expect(good.status).toBe(201);
-      const rows = await prod.db.sql(`select body, check_status, check_provider from app.notice_questions where asker_id = $1 order by created_at`, [login.body.profile.id]);
+      const rows = await prod.db.sql(`select body, check_status, check_provider from app.notice_questions where asker_id = $1 order by created_at`, [
+        login.body.profile.id,
+      ]);
       expect(rows.rows).toEqual([
         { body: '这里有违禁内容', check_status: 'rejected', check_provider: 'wechat.msgSecCheck' },
         { body: '支出凭证在哪里看？', check_status: 'passed', check_provider: 'wechat.msgSecCheck' },
@@ -107,11 +122,16 @@ describe('notices API', () => {
   it('sends queued subscribe messages through WeChat, skips people without WeChat, and retries failures', async () => {
     // A WeChat user in 第一网格 who accepted the subscribe prompt.
     const login = await api.call('POST', '/api/auth/wechat', { body: { code: 'good:oSubscriber_1' } });
-    await api.db.sql(`insert into app.memberships (profile_id, community_id, role, household_id) values ($1, $2, 'resident', '50000000-0000-4000-8000-000000000001')`,
-      [login.body.profile.id, community.chunhui]);
+    await api.db.sql(
+      `insert into app.memberships (profile_id, community_id, role, household_id) values ($1, $2, 'resident', '50000000-0000-4000-8000-000000000001')`,
+      [login.body.profile.id, community.chunhui],
+    );
     expect((await api.call('POST', '/api/notices/subscriptions', { token: login.body.token, body: { communityId: community.chunhui } })).status).toBe(201);
     await api.call('POST', '/api/notices/subscriptions', { token: resident, body: { communityId: community.chunhui } }); // demo persona: no openid
-    const n = await api.call('POST', '/api/notices', { token: committee, body: { communityId: community.chunhui, category: 'routine', content: { title: '周三下午停电检修' } } });
+    const n = await api.call('POST', '/api/notices', {
+      token: committee,
+      body: { communityId: community.chunhui, category: 'routine', content: { title: '周三下午停电检修' } },
+    });
     await api.call('POST', `/api/notices/${n.body.id}/submit`, { token: committee });
 
     const denied = await api.call('GET', '/api/cron/outbox', { headers: { authorization: 'Bearer wrong' } });
@@ -125,11 +145,16 @@ describe('notices API', () => {
     expect(second).toEqual({ sent: 1, skipped: 0, retry: 0 });
     expect(api.wechat.sent).toHaveLength(1);
     expect(api.wechat.sent[0]).toMatchObject({
-      touser: 'oSubscriber_1', template_id: 'TEMPLATE_NOTICE_1', page: `packages/notices/detail/index?id=${n.body.id}`,
+      touser: 'oSubscriber_1',
+      template_id: 'TEMPLATE_NOTICE_1',
+      page: `packages/notices/detail/index?id=${n.body.id}`,
       data: { thing1: { value: '周三下午停电检修' }, thing2: { value: '春晖社区' } },
     });
     const rows = await api.db.sql(`select p.persona, o.status, o.attempts from app.outbox o join app.profiles p on p.id = o.profile_id order by o.attempts`);
-    expect(rows.rows).toEqual([{ persona: 'resident', status: 'skipped', attempts: 1 }, { persona: null, status: 'sent', attempts: 2 }]);
+    expect(rows.rows).toEqual([
+      { persona: 'resident', status: 'skipped', attempts: 1 },
+      { persona: null, status: 'sent', attempts: 2 },
+    ]);
     expect(persona.resident).toBeTruthy();
   });
 });

@@ -3,7 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { testApi } from '../../../test/api.js';
 import { community } from '../../../test/personas.js';
 import { verifyChain, type ChainExport } from '../../../miniapp/src/lib/chain.js';
-import { AccessLog, ChainExportPage, MyData, Obligations, PublicChainEntry, PublicChainPage, PublicRecordRef, RetentionPolicy } from '../../_contracts/trust.js';
+import {
+  AccessLog,
+  ChainExportPage,
+  MyData,
+  Obligations,
+  PublicChainEntry,
+  PublicChainPage,
+  PublicRecordRef,
+  RetentionPolicy,
+} from '../../_contracts/trust.js';
 import { PUBLIC_RATE_LIMIT } from './routes.js';
 
 let api: Awaited<ReturnType<typeof testApi>>;
@@ -29,9 +38,9 @@ describe('the public record chain over HTTP, without signing in', () => {
     expect((await api.call('GET', '/api/public/chains/not-an-id')).status).toBe(400);
   });
 
-  it('exports in pages that together make a file the checker finds intact; one entry and a record\'s entry by id', async () => {
+  it("exports in pages that together make a file the checker finds intact; one entry and a record's entry by id", async () => {
     const pages: ChainExport[] = [];
-    for (let from: number | null = 1; from !== null;) {
+    for (let from: number | null = 1; from !== null; ) {
       const r = await api.call('GET', `${chain}/export?fromSeq=${from}&limit=2`);
       expect(r.status).toBe(200);
       const page = ChainExportPage.parse(r.body);
@@ -65,10 +74,13 @@ describe('my data, who looked at it, and deleting my account', () => {
     expect(data.profile.realName).toBe('张秀兰');
   });
 
-  it('shows a resident who read their case, and the community\'s log to the supervisor only', async () => {
+  it("shows a resident who read their case, and the community's log to the supervisor only", async () => {
     const resident = await api.login('resident');
-    const c = await api.call('POST', '/api/hall/applications', { token: resident, headers: { 'idempotency-key': `k-${randomUUID()}` },
-      body: { itemId: 'd1000000-0000-4000-8000-000000000001', formData: { name: '张秀兰', idNumber: '43010219520312002X', purpose: '就业', proof: '房产证' } } });
+    const c = await api.call('POST', '/api/hall/applications', {
+      token: resident,
+      headers: { 'idempotency-key': `k-${randomUUID()}` },
+      body: { itemId: 'd1000000-0000-4000-8000-000000000001', formData: { name: '张秀兰', idNumber: '43010219520312002X', purpose: '就业', proof: '房产证' } },
+    });
     expect(c.status).toBe(201);
     expect((await api.call('GET', `/api/hall/applications/${c.body.id}`, { token: await api.login('clerk') })).status).toBe(200);
     const mine = AccessLog.parse((await api.call('GET', '/api/me/access-log', { token: resident })).body);

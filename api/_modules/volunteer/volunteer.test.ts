@@ -15,9 +15,19 @@ afterAll(async () => api.close());
 const inHours = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
 
 async function createActivity(capacity: number, waitlist: boolean) {
-  const r = await api.call('POST', '/api/volunteer/activities', { token: committee, body: {
-    communityId: community.chunhui, title: '周末助老', place: '社区门口', startsAt: inHours(5), endsAt: inHours(7), capacity, pointsPerHour: 10, waitlist,
-  } });
+  const r = await api.call('POST', '/api/volunteer/activities', {
+    token: committee,
+    body: {
+      communityId: community.chunhui,
+      title: '周末助老',
+      place: '社区门口',
+      startsAt: inHours(5),
+      endsAt: inHours(7),
+      capacity,
+      pointsPerHour: 10,
+      waitlist,
+    },
+  });
   expect(r.status).toBe(201);
   return Activity.parse(r.body).id;
 }
@@ -35,7 +45,10 @@ describe('volunteer API', () => {
     const retry = await api.call('POST', `/api/volunteer/activities/${id}/signups`, { token: resident, headers: { 'idempotency-key': 'signup-key-0001' } });
     expect(retry.status).toBe(201);
     expect(retry.body.signupId).toBe(first.body.signupId);
-    const full = await api.call('POST', `/api/volunteer/activities/${id}/signups`, { token: await api.login('resident2'), headers: { 'idempotency-key': 'signup-key-0002' } });
+    const full = await api.call('POST', `/api/volunteer/activities/${id}/signups`, {
+      token: await api.login('resident2'),
+      headers: { 'idempotency-key': 'signup-key-0002' },
+    });
     expect(full.status).toBe(409);
     expect(full.body.error).toEqual({ code: 'volunteer.activity_full', message: '名额已满' });
   });
@@ -43,7 +56,10 @@ describe('volunteer API', () => {
   it('answers with a waitlist position when the activity keeps one', async () => {
     const id = await createActivity(1, true);
     await api.call('POST', `/api/volunteer/activities/${id}/signups`, { token: await api.login('volunteer'), headers: { 'idempotency-key': 'w-key-00001' } });
-    const r = await api.call('POST', `/api/volunteer/activities/${id}/signups`, { token: await api.login('resident2'), headers: { 'idempotency-key': 'w-key-00002' } });
+    const r = await api.call('POST', `/api/volunteer/activities/${id}/signups`, {
+      token: await api.login('resident2'),
+      headers: { 'idempotency-key': 'w-key-00002' },
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
     const list = await api.call('GET', `/api/volunteer/activities?communityId=${community.chunhui}&scope=mine`, { token: await api.login('resident2') });
@@ -52,9 +68,18 @@ describe('volunteer API', () => {
 
   it('validates activities in Chinese and writes nothing on bad input', async () => {
     const before = (await api.db.sql('select count(*)::int n from app.activities')).rows[0].n;
-    const r = await api.call('POST', '/api/volunteer/activities', { token: committee, body: {
-      communityId: community.chunhui, title: '', place: '', startsAt: inHours(5), endsAt: inHours(4), capacity: 0, pointsPerHour: 10,
-    } });
+    const r = await api.call('POST', '/api/volunteer/activities', {
+      token: committee,
+      body: {
+        communityId: community.chunhui,
+        title: '',
+        place: '',
+        startsAt: inHours(5),
+        endsAt: inHours(4),
+        capacity: 0,
+        pointsPerHour: 10,
+      },
+    });
     expect(r.status).toBe(400);
     expect(r.body.error.fields).toMatchObject({ title: '活动名称至少 2 个字', place: '请填写地点', capacity: '名额至少 1 人' });
     expect((await api.db.sql('select count(*)::int n from app.activities')).rows[0].n).toBe(before);
@@ -82,7 +107,10 @@ describe('volunteer API', () => {
   });
 
   it('refuses a deduction approved by its own requester with 409', async () => {
-    const req = await api.call('POST', '/api/points/deductions', { token: committee, body: { profileId: '60000000-0000-4000-8000-000000000004', communityId: community.chunhui, points: 5, reason: '活动中擅自离岗' } });
+    const req = await api.call('POST', '/api/points/deductions', {
+      token: committee,
+      body: { profileId: '60000000-0000-4000-8000-000000000004', communityId: community.chunhui, points: 5, reason: '活动中擅自离岗' },
+    });
     expect(req.status).toBe(201);
     const self = await api.call('POST', `/api/points/deductions/${req.body.id}/decision`, { token: committee, body: { approve: true } });
     expect(self.status).toBe(409);

@@ -25,36 +25,63 @@ function verify(c: Context<AppEnv>, q: z.infer<typeof Signed>) {
   if (Math.abs(Date.now() / 1000 - Number(q.timestamp)) > 600) throw new ApiError('cron.forbidden');
 }
 
-const MediaCheckEvent = z.object({
-  MsgType: z.string().max(20),
-  Event: z.string().max(40).optional(),
-  trace_id: z.string().max(100).optional(),
-  result: z.object({ suggest: z.string().max(20) }).optional(),
-}).passthrough();
+const MediaCheckEvent = z
+  .object({
+    MsgType: z.string().max(20),
+    Event: z.string().max(40).optional(),
+    trace_id: z.string().max(100).optional(),
+    result: z.object({ suggest: z.string().max(20) }).optional(),
+  })
+  .passthrough();
 
 export function wechatRoutes() {
   const r = domainRouter('wechat');
 
-  r.handle({ method: 'get', path: '/events', public: true, summary: '微信消息推送：配置服务器地址时的验证', query: Signed,
-    response: z.string().openapi({ description: '原样返回 echostr（纯文本）' }), errors: [403, 404] }, async ({ c, query }) => {
-    verify(c, query);
-    return c.text(query.echostr ?? '');
-  });
+  r.handle(
+    {
+      method: 'get',
+      path: '/events',
+      public: true,
+      summary: '微信消息推送：配置服务器地址时的验证',
+      query: Signed,
+      response: z.string().openapi({ description: '原样返回 echostr（纯文本）' }),
+      errors: [403, 404],
+    },
+    async ({ c, query }) => {
+      verify(c, query);
+      return c.text(query.echostr ?? '');
+    },
+  );
 
-  r.handle({ method: 'post', path: '/events', public: true, summary: '微信消息推送：图片内容安全检测的结果（wxa_media_check）', query: Signed,
-    body: MediaCheckEvent, response: z.object({ handled: z.boolean() }), errors: [403, 404] }, async ({ c, query, body }) => {
-    verify(c, query);
-    if (body.Event !== 'wxa_media_check' || !body.trace_id) return { handled: false };
-    try {
-      await callDbAsService(c, 'settle_file_check', { p_file_id: null, p_passed: body.result?.suggest === 'pass',
-        p_provider: 'wechat.mediaCheckAsync', p_trace_id: body.trace_id });
-    } catch (err) {
-      // Already settled, or not ours: WeChat must not retry forever.
-      if (!(err instanceof ApiError)) throw err;
-      return { handled: false };
-    }
-    return { handled: true };
-  });
+  r.handle(
+    {
+      method: 'post',
+      path: '/events',
+      public: true,
+      summary: '微信消息推送：图片内容安全检测的结果（wxa_media_check）',
+      query: Signed,
+      body: MediaCheckEvent,
+      response: z.object({ handled: z.boolean() }),
+      errors: [403, 404],
+    },
+    async ({ c, query, body }) => {
+      verify(c, query);
+      if (body.Event !== 'wxa_media_check' || !body.trace_id) return { handled: false };
+      try {
+        await callDbAsService(c, 'settle_file_check', {
+          p_file_id: null,
+          p_passed: body.result?.suggest === 'pass',
+          p_provider: 'wechat.mediaCheckAsync',
+          p_trace_id: body.trace_id,
+        });
+      } catch (err) {
+        // Already settled, or not ours: WeChat must not retry forever.
+        if (!(err instanceof ApiError)) throw err;
+        return { handled: false };
+      }
+      return { handled: true };
+    },
+  );
 
   return r.router;
 }

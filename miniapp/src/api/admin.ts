@@ -1,5 +1,13 @@
 import type {
-  CommunityDashboard, CommunitySetup, GrantRoleBody, ImportResult, ManagedCommunity, Member, SaveCommunityBody, StreetDashboard, TrendPoint,
+  CommunityDashboard,
+  CommunitySetup,
+  GrantRoleBody,
+  ImportResult,
+  ManagedCommunity,
+  Member,
+  SaveCommunityBody,
+  StreetDashboard,
+  TrendPoint,
 } from '@contracts/admin';
 import Taro from '@tarojs/taro';
 import { getToken, request, uploadFormFile } from './client';
@@ -13,27 +21,49 @@ export const adminApi = {
   community: (id: string) => request<CommunitySetup>('GET', `/admin/communities/${id}`),
   saveCommunity: (id: string, body: SaveCommunityBody) => request<CommunitySetup>('PUT', `/admin/communities/${id}`, { body }),
   archive: (id: string, archived: boolean) => request<CommunitySetup>('POST', `/admin/communities/${id}/archive`, { body: { archived } }),
-  createGrid: (id: string, name: string, description = '') => request<{ id: string }>('POST', `/admin/communities/${id}/grids`, { body: { name, description } }),
+  createGrid: (id: string, name: string, description = '') =>
+    request<{ id: string }>('POST', `/admin/communities/${id}/grids`, { body: { name, description } }),
   saveGrid: (id: string, gridId: string, body: { name: string; description: string; archived: boolean }) =>
     request<{ id: string }>('PUT', `/admin/communities/${id}/grids/${gridId}`, { body }),
-  createBuilding: (id: string, gridId: string, name: string) => request<{ id: string }>('POST', `/admin/communities/${id}/buildings`, { body: { gridId, name } }),
+  createBuilding: (id: string, gridId: string, name: string) =>
+    request<{ id: string }>('POST', `/admin/communities/${id}/buildings`, { body: { gridId, name } }),
   saveBuilding: (id: string, buildingId: string, gridId: string, name: string) =>
     request<{ id: string }>('PUT', `/admin/communities/${id}/buildings/${buildingId}`, { body: { gridId, name } }),
   members: (id: string, role: string, q?: string, cursor?: string) =>
     request<PageOf<Member>>('GET', `/admin/communities/${id}/members`, { query: { role, q: q || undefined, cursor } }),
-  grant: (id: string, body: GrantRoleBody) => request<{ granted: boolean; invited: boolean; member: Member | null }>('POST', `/admin/communities/${id}/roles`, { body }),
+  grant: (id: string, body: GrantRoleBody) =>
+    request<{ granted: boolean; invited: boolean; member: Member | null }>('POST', `/admin/communities/${id}/roles`, { body }),
   withdraw: (membershipId: string, reason: string) => request<{ ended: boolean }>('POST', `/admin/memberships/${membershipId}/withdraw`, { body: { reason } }),
   endResidence: (membershipId: string, body: { reason: string; note?: string; newHouseholdId?: string | null }) =>
     request<{ ended: boolean }>('POST', `/admin/memberships/${membershipId}/end-residence`, { body }),
-  history: (id: string, cursor?: string) => request<PageOf<{ id: number; name: string; role: string; title: string; gridName: string | null; address: string | null;
-    startedAt: string; endedAt: string | null; endReason: string | null; note: string; endedBy: string | null }>>('GET', `/admin/communities/${id}/history`, { query: { cursor } }),
+  history: (id: string, cursor?: string) =>
+    request<
+      PageOf<{
+        id: number;
+        name: string;
+        role: string;
+        title: string;
+        gridName: string | null;
+        address: string | null;
+        startedAt: string;
+        endedAt: string | null;
+        endReason: string | null;
+        note: string;
+        endedBy: string | null;
+      }>
+    >('GET', `/admin/communities/${id}/history`, { query: { cursor } }),
   streetDashboard: (streetId: string, from: string, to: string, cursor?: string) =>
     request<StreetDashboard>('GET', `/admin/streets/${streetId}/dashboard`, { query: { from, to, cursor, limit: 100 } }),
-  communityDashboard: (id: string, from: string, to: string) => request<CommunityDashboard>('GET', `/admin/communities/${id}/dashboard`, { query: { from, to } }),
+  communityDashboard: (id: string, from: string, to: string) =>
+    request<CommunityDashboard>('GET', `/admin/communities/${id}/dashboard`, { query: { from, to } }),
   trend: (scope: { streetId?: string; communityId?: string }) => request<{ items: TrendPoint[] }>('GET', '/admin/trend', { query: scope }),
   /** Sends a chosen sheet for a dry run (or for real), with upload progress. */
   importSheet: (id: string, filePath: string, dryRun: boolean, onProgress?: (p: number) => void) =>
-    uploadFormFile({ url: `/api/admin/communities/${id}/imports?dryRun=${dryRun}`, fields: {}, fileField: 'file' }, filePath, onProgress) as Promise<ImportResult>,
+    uploadFormFile(
+      { url: `/api/admin/communities/${id}/imports?dryRun=${dryRun}`, fields: {}, fileField: 'file' },
+      filePath,
+      onProgress,
+    ) as Promise<ImportResult>,
 };
 
 /**
@@ -57,7 +87,10 @@ export async function downloadSheet(path: string, fileName: string): Promise<voi
   a.download = fileName;
   document.body.appendChild(a);
   a.click();
-  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  setTimeout(() => {
+    URL.revokeObjectURL(a.href);
+    a.remove();
+  }, 1000);
 }
 
 /** Lets the admin pick an .xlsx or .csv: from a WeChat chat in the mini-program, from the computer in a browser. */

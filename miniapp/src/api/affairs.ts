@@ -21,9 +21,18 @@ export const affairsApi = {
     request<PageOf<{ id: string; name: string }>>('GET', `/affairs/rosters/${tag}`, { query: { communityId, cursor, limit: 100 } }),
   polls: (communityId: string, cursor?: string) => request<PageOf<PollSummary>>('GET', '/affairs/polls', { query: { communityId, cursor } }),
   poll: (id: string) => request<Poll>('GET', `/affairs/polls/${id}`),
-  createPoll: (body: { communityId: string; title: string; description: string; options: string[]; multiple: boolean; electorate: 'residents' | 'households'; liveResults: boolean; closesAt: string }) =>
-    request<Poll>('POST', '/affairs/polls', { body }),
-  vote: (id: string, choices: number[], key = newIdempotencyKey()) => request<{ voted: boolean }>('POST', `/affairs/polls/${id}/votes`, { body: { choices }, idempotencyKey: key }),
+  createPoll: (body: {
+    communityId: string;
+    title: string;
+    description: string;
+    options: string[];
+    multiple: boolean;
+    electorate: 'residents' | 'households';
+    liveResults: boolean;
+    closesAt: string;
+  }) => request<Poll>('POST', '/affairs/polls', { body }),
+  vote: (id: string, choices: number[], key = newIdempotencyKey()) =>
+    request<{ voted: boolean }>('POST', `/affairs/polls/${id}/votes`, { body: { choices }, idempotencyKey: key }),
 };
 
 export type { Poll, PollSummary, Publication, Topic, TopicSummary };

@@ -74,7 +74,7 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
     const err = body?.error;
     if (res.statusCode === 401) {
       setToken('');
-      signedOutListeners.forEach((fn) => fn());
+      for (const fn of signedOutListeners) fn();
     }
     throw new ApiError(err?.code ?? 'internal', err?.message ?? '系统开小差了，请稍后再试', res.statusCode, err?.fields ?? {});
   }
@@ -85,8 +85,11 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
  * form): our own upload route (signed in) or an object store's presigned form (no token: it carries its own
  * signature). Reports progress; a network failure is an ApiError the caller can retry.
  */
-export async function uploadFormFile(target: { url: string; fields: Record<string, string>; fileField: string }, filePath: string,
-  onProgress?: (percent: number) => void): Promise<unknown> {
+export async function uploadFormFile(
+  target: { url: string; fields: Record<string, string>; fileField: string },
+  filePath: string,
+  onProgress?: (percent: number) => void,
+): Promise<unknown> {
   const own = target.url.startsWith('/');
   const header: Record<string, string> = {};
   const token = getToken();

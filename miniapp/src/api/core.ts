@@ -1,5 +1,12 @@
 import type {
-  AuthResponse, Me, CommunityOption, CommunityDetail, BuildingOption, DevPersona, VerificationRequestBody, VerificationQueueItem,
+  AuthResponse,
+  Me,
+  CommunityOption,
+  CommunityDetail,
+  BuildingOption,
+  DevPersona,
+  VerificationRequestBody,
+  VerificationQueueItem,
 } from '@contracts/core';
 import { request } from './client';
 import type { PageOf } from '../lib/pageData';

@@ -1,6 +1,22 @@
 import type {
-  CreateReportBody, Department, GridHousehold, DepartmentCall, Dispute, DisputeSummary, GridDesk, GridFigures, PublicPlace, RecordVisitBody, Report,
-  ReportCategory, ReportStepBody, ReportSummary, SimilarReport, UnvisitedHousehold, Visit, WorkLog,
+  CreateReportBody,
+  Department,
+  GridHousehold,
+  DepartmentCall,
+  Dispute,
+  DisputeSummary,
+  GridDesk,
+  GridFigures,
+  PublicPlace,
+  RecordVisitBody,
+  Report,
+  ReportCategory,
+  ReportStepBody,
+  ReportSummary,
+  SimilarReport,
+  UnvisitedHousehold,
+  Visit,
+  WorkLog,
 } from '@contracts/grid';
 import { newIdempotencyKey, request } from './client';
 import type { PageOf } from '../lib/pageData';
@@ -14,7 +30,8 @@ export const gridApi = {
     request<{ items: SimilarReport[] }>('GET', '/grid/reports/similar', { query: { communityId, category, ...where } }),
   create: (body: CreateReportBody, key = newIdempotencyKey()) => request<Report>('POST', '/grid/reports', { body, idempotencyKey: key }),
   mine: (cursor?: string) => request<PageOf<ReportSummary>>('GET', '/grid/reports/mine', { query: { cursor } }),
-  queue: (communityId: string, scope: QueueScope, cursor?: string) => request<PageOf<ReportSummary>>('GET', '/grid/reports/queue', { query: { communityId, scope, cursor } }),
+  queue: (communityId: string, scope: QueueScope, cursor?: string) =>
+    request<PageOf<ReportSummary>>('GET', '/grid/reports/queue', { query: { communityId, scope, cursor } }),
   get: (id: string) => request<Report>('GET', `/grid/reports/${id}`),
   join: (id: string) => request<Report>('POST', `/grid/reports/${id}/join`),
   step: (id: string, body: ReportStepBody) => request<Report>('POST', `/grid/reports/${id}/steps`, { body }),
@@ -26,7 +43,8 @@ export const gridApi = {
   recordVisit: (body: RecordVisitBody) => request<Visit>('POST', '/grid/visits', { body }),
   visits: (communityId: string, cursor?: string) => request<PageOf<Visit>>('GET', '/grid/visits', { query: { communityId, cursor } }),
   followUpDone: (id: string) => request<{ id: string; followUpDoneAt: string | null }>('POST', `/grid/visits/${id}/follow-up-done`),
-  unvisited: (communityId: string, cursor?: string) => request<PageOf<UnvisitedHousehold>>('GET', '/grid/households/unvisited', { query: { communityId, cursor } }),
+  unvisited: (communityId: string, cursor?: string) =>
+    request<PageOf<UnvisitedHousehold>>('GET', '/grid/households/unvisited', { query: { communityId, cursor } }),
   households: (communityId: string, q?: string, cursor?: string) =>
     request<PageOf<GridHousehold>>('GET', '/grid/households', { query: { communityId, q: q || undefined, cursor } }),
   writeLog: (gridId: string, day: string, body: string) => request<WorkLog>('POST', '/grid/logs', { body: { gridId, day, body } }),
@@ -44,6 +62,19 @@ export const gridApi = {
 };
 
 export type {
-  GridHousehold, Department, DepartmentCall, Dispute, DisputeSummary, GridDesk, GridFigures, PublicPlace, Report, ReportCategory, ReportSummary, SimilarReport,
-  UnvisitedHousehold, Visit, WorkLog,
+  GridHousehold,
+  Department,
+  DepartmentCall,
+  Dispute,
+  DisputeSummary,
+  GridDesk,
+  GridFigures,
+  PublicPlace,
+  Report,
+  ReportCategory,
+  ReportSummary,
+  SimilarReport,
+  UnvisitedHousehold,
+  Visit,
+  WorkLog,
 };

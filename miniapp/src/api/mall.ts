@@ -13,7 +13,8 @@ export const mallApi = {
   cancel: (id: string) => request<Redemption>('POST', `/mall/redemptions/${id}/cancel`),
   byCode: (code: string) => request<Redemption>('GET', `/mall/redemptions/by-code/${encodeURIComponent(code)}`),
   handover: (code: string) => request<Redemption>('POST', `/mall/redemptions/${encodeURIComponent(code)}/handover`),
-  report: (communityId: string, from: string, to: string, cursor?: string) => request<MallReport>('GET', '/mall/reports', { query: { communityId, from, to, cursor } }),
+  report: (communityId: string, from: string, to: string, cursor?: string) =>
+    request<MallReport>('GET', '/mall/reports', { query: { communityId, from, to, cursor } }),
 };
 
 export type { Goods, MallReport, Redemption };

@@ -1,6 +1,4 @@
-import type {
-  Notice, NoticeSummary, NoticeHome, NoticeWorkItem, ReadStats, CreateNoticeBody, UpdateNoticeBody, NoticeCategory,
-} from '@contracts/notices';
+import type { Notice, NoticeSummary, NoticeHome, NoticeWorkItem, ReadStats, CreateNoticeBody, UpdateNoticeBody, NoticeCategory } from '@contracts/notices';
 import { request } from './client';
 import type { PageOf } from '../lib/pageData';
 

@@ -1,5 +1,13 @@
 import type {
-  AccessEntry, ChainExportPage, ChainKind, MyData, Obligations, PublicChainEntry, PublicChainPage, PublicRecordRef, RetentionPolicy,
+  AccessEntry,
+  ChainExportPage,
+  ChainKind,
+  MyData,
+  Obligations,
+  PublicChainEntry,
+  PublicChainPage,
+  PublicRecordRef,
+  RetentionPolicy,
 } from '@contracts/trust';
 import { request } from './client';
 import type { PageOf } from '../lib/pageData';
@@ -18,8 +26,7 @@ export const trustApi = {
   obligations: () => request<Obligations>('GET', '/me/obligations'),
   deleteAccount: (obligations: number) => request<{ deleted: true }>('POST', '/me/delete-account', { body: { confirm: true, obligations } }),
   myAccessLog: (cursor?: string) => request<PageOf<AccessEntry>>('GET', '/me/access-log', { query: { cursor } }),
-  communityAccessLog: (communityId: string, cursor?: string) =>
-    request<PageOf<AccessEntry>>('GET', '/staff/access-log', { query: { communityId, cursor } }),
+  communityAccessLog: (communityId: string, cursor?: string) => request<PageOf<AccessEntry>>('GET', '/staff/access-log', { query: { communityId, cursor } }),
 };
 
 export type { AccessEntry, ChainExportPage, MyData, Obligations, PublicChainEntry, PublicChainPage, RetentionPolicy };

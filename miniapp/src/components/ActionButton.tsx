@@ -6,7 +6,13 @@ import { Button, Text, View, type ButtonProps } from '@tarojs/components';
  * disabled={false}, which WeUI dims (60% white on red); this sets `disabled` only when the action is truly
  * unavailable, draws that state differently (grey, dashed border) and says why right under it.
  */
-export function ActionButton({ disabled, why, className = '', children, ...rest }: Omit<ButtonProps, 'disabled'> & {
+export function ActionButton({
+  disabled,
+  why,
+  className = '',
+  children,
+  ...rest
+}: Omit<ButtonProps, 'disabled'> & {
   disabled?: boolean;
   /** Why the action is unavailable; shown under the button while it is disabled. */
   why?: string;
@@ -17,8 +23,12 @@ export function ActionButton({ disabled, why, className = '', children, ...rest 
   const looksOff = disabled && !rest.loading;
   const button = (
     // Taro's H5 button still delivers the tap when disabled (WeChat's does not): an unavailable action ignores it.
-    <Button {...rest} onClick={disabled ? undefined : rest.onClick} className={`btn ${className} ${looksOff ? 'is-disabled' : ''}`}
-      {...(disabled ? { disabled: true, 'aria-disabled': true } : {})}>
+    <Button
+      {...rest}
+      onClick={disabled ? undefined : rest.onClick}
+      className={`btn ${className} ${looksOff ? 'is-disabled' : ''}`}
+      {...(disabled ? { disabled: true, 'aria-disabled': true } : {})}
+    >
       {children}
     </Button>
   );

@@ -13,8 +13,12 @@ export function ActivityItem({ a }: { a: ActivitySummary }) {
         {s?.status === 'waitlisted' ? <Text className="tag warn">候补第 {s.waitlistPosition} 位</Text> : null}
         <Text className="tag">{a.pointsPerHour} 分/小时</Text>
       </View>
-      <Text className="text" style={{ fontWeight: 600 }}>{a.title}</Text>
-      <Text className="muted">{formatSpan(a.startsAt, a.endsAt)} · {a.place}</Text>
+      <Text className="text" style={{ fontWeight: 600 }}>
+        {a.title}
+      </Text>
+      <Text className="muted">
+        {formatSpan(a.startsAt, a.endsAt)} · {a.place}
+      </Text>
       <Text className="muted">{left > 0 ? `还剩 ${left} 个名额` : a.waitlist ? '已满，可候补' : '已满'}</Text>
     </View>
   );

@@ -8,14 +8,28 @@ import { usePageData } from '../lib/pageData';
  * The photos and files of a record, for whoever may see it: photos as thumbnails that open full screen,
  * PDFs as rows that open the document. Links last a few minutes; reopening the page fetches fresh ones.
  */
-export function Attachments({ entity, entityId, title = '附件', refreshKey = 0, only }: {
-  entity: FilePurpose; entityId: string; title?: string; refreshKey?: number;
+export function Attachments({
+  entity,
+  entityId,
+  title = '附件',
+  refreshKey = 0,
+  only,
+}: {
+  entity: FilePurpose;
+  entityId: string;
+  title?: string;
+  refreshKey?: number;
   /** Show only some of the record's files (e.g. a report's "after" photos). */
   only?: (fileId: string) => boolean;
 }) {
   const [state] = usePageData(() => filesApi.list(entity, entityId), [entity, entityId, refreshKey]);
   if (state.status === 'loading') return <Text className="muted">正在加载{title}…</Text>;
-  if (state.status === 'error') return <View className="muted" role="alert">{title}暂时打不开：{state.message}</View>;
+  if (state.status === 'error')
+    return (
+      <View className="muted" role="alert">
+        {title}暂时打不开：{state.message}
+      </View>
+    );
   const files = state.data.items.filter((f) => f.url && (!only || only(f.id)));
   if (files.length === 0) return null;
   const photos = files.filter((f) => f.contentType?.startsWith('image/'));
@@ -35,13 +49,18 @@ export function Attachments({ entity, entityId, title = '附件', refreshKey = 0
         </View>
       ) : null}
       {docs.map((d) => (
-        <View key={d.id} className="list-item row" role="link" onClick={() => {
-          if (process.env.TARO_ENV === 'weapp') {
-            void Taro.downloadFile({ url: d.url! }).then((r) => Taro.openDocument({ filePath: r.tempFilePath, fileType: 'pdf' }));
-          } else if (process.env.TARO_ENV === 'h5') {
-            window.open(d.url!, '_blank', 'noopener');
-          }
-        }}>
+        <View
+          key={d.id}
+          className="list-item row"
+          role="link"
+          onClick={() => {
+            if (process.env.TARO_ENV === 'weapp') {
+              void Taro.downloadFile({ url: d.url! }).then((r) => Taro.openDocument({ filePath: r.tempFilePath, fileType: 'pdf' }));
+            } else if (process.env.TARO_ENV === 'h5') {
+              window.open(d.url!, '_blank', 'noopener');
+            }
+          }}
+        >
           <Text className="text">📄 {d.name}</Text>
           <Text className="muted">打开 ›</Text>
         </View>

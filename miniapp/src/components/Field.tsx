@@ -8,7 +8,16 @@ import { named } from '../lib/a11y';
  * expected, and for limited fields a counter ("12/60") that turns red past the limit instead of silently
  * cutting pasted text.
  */
-export function Field({ label, required, hint, error, count, max, children, className = '' }: {
+export function Field({
+  label,
+  required,
+  hint,
+  error,
+  count,
+  max,
+  children,
+  className = '',
+}: {
   label: string;
   required?: boolean;
   hint?: string;
@@ -22,14 +31,30 @@ export function Field({ label, required, hint, error, count, max, children, clas
     <View className={`field ${error ? 'has-error' : ''} ${className}`}>
       <View className="field-label">
         <Text>{label}</Text>
-        {required ? <Text className="field-required" aria-label="必填">*</Text> : <Text className="field-optional">（选填）</Text>}
+        {required ? (
+          <Text className="field-required" aria-label="必填">
+            *
+          </Text>
+        ) : (
+          <Text className="field-optional">（选填）</Text>
+        )}
       </View>
       {hint ? <Text className="field-hint">{hint}</Text> : null}
       {children}
       {error || max ? (
         <View className="field-foot">
-          {error ? <View className="field-error" role="alert">{error}</View> : <View />}
-          {max ? <Text className={`field-count ${count !== undefined && count > max ? 'over' : ''}`}>{count ?? 0}/{max}</Text> : null}
+          {error ? (
+            <View className="field-error" role="alert">
+              {error}
+            </View>
+          ) : (
+            <View />
+          )}
+          {max ? (
+            <Text className={`field-count ${count !== undefined && count > max ? 'over' : ''}`}>
+              {count ?? 0}/{max}
+            </Text>
+          ) : null}
         </View>
       ) : null}
     </View>
@@ -46,7 +71,20 @@ export function lengthError(text: string, max: number): string {
  * A text field (one line, or several with `multiline`) wired to Field: accessible name from the label,
  * counter and over-length error from `max`.
  */
-export function TextField({ label, value, onChange, required, hint, error, max, placeholder, multiline, type, className = '', inputClassName = '' }: {
+export function TextField({
+  label,
+  value,
+  onChange,
+  required,
+  hint,
+  error,
+  max,
+  placeholder,
+  multiline,
+  type,
+  className = '',
+  inputClassName = '',
+}: {
   label: string;
   value: string;
   onChange: (v: string) => void;
@@ -66,11 +104,24 @@ export function TextField({ label, value, onChange, required, hint, error, max, 
   return (
     <Field label={label} required={required} hint={hint} error={shown} count={max ? value.trim().length : undefined} max={max} className={className}>
       {multiline ? (
-        <Textarea className={`input textarea ${inputClassName}`} value={value} maxlength={-1} placeholder={placeholder}
-          {...named(name)} onInput={(e) => onChange(e.detail.value)} />
+        <Textarea
+          className={`input textarea ${inputClassName}`}
+          value={value}
+          maxlength={-1}
+          placeholder={placeholder}
+          {...named(name)}
+          onInput={(e) => onChange(e.detail.value)}
+        />
       ) : (
-        <Input className={`input ${inputClassName}`} value={value} maxlength={-1} placeholder={placeholder} type={type ?? 'text'}
-          {...named(name)} onInput={(e) => onChange(e.detail.value)} />
+        <Input
+          className={`input ${inputClassName}`}
+          value={value}
+          maxlength={-1}
+          placeholder={placeholder}
+          type={type ?? 'text'}
+          {...named(name)}
+          onInput={(e) => onChange(e.detail.value)}
+        />
       )}
     </Field>
   );

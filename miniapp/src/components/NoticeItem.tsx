@@ -12,9 +12,14 @@ export function NoticeItem({ n }: { n: NoticeSummary }) {
         {n.corrected ? <Text className="tag">已更正</Text> : null}
         {!n.readByMe ? <Text className="tag ok">未读</Text> : null}
       </View>
-      <Text className="text notice-title" style={{ fontWeight: 600 }}>{n.title}</Text>
+      <Text className="text notice-title" style={{ fontWeight: 600 }}>
+        {n.title}
+      </Text>
       {/* The date of first publication, as the detail page says it ("发布于 …"); a correction is marked 已更正. */}
-      <Text className="muted">发布于 {formatDate(n.publishedAt)}{n.excerpt ? ` · ${n.excerpt}` : ''}</Text>
+      <Text className="muted">
+        发布于 {formatDate(n.publishedAt)}
+        {n.excerpt ? ` · ${n.excerpt}` : ''}
+      </Text>
     </View>
   );
 }

@@ -19,7 +19,11 @@ const isH5 = process.env.TARO_ENV === 'h5';
  * In the H5 build it also draws what WeChat would: the tab bar under tab pages and a back control on the
  * others (the browser build has no navigation bar). In both it says when the phone is offline.
  */
-export function Page({ children, requireSession = true, back = true }:
+export function Page({
+  children,
+  requireSession = true,
+  back = true,
+}:
   | { children: (s: Extract<Session, { status: 'ready' }>) => ReactNode; requireSession?: boolean; back?: boolean }
   | { children: ReactNode; requireSession: false; back?: boolean }) {
   const elder = useElderMode();
@@ -47,7 +51,9 @@ export function Page({ children, requireSession = true, back = true }:
   const root = useRef<unknown>(null);
   useEffect(() => {
     if (!isH5) return;
-    const el = root.current as { closest?: (s: string) => { setAttribute: (k: string, v: string) => void; hasAttribute: (k: string) => boolean } | null } | null;
+    const el = root.current as {
+      closest?: (s: string) => { setAttribute: (k: string, v: string) => void; hasAttribute: (k: string) => boolean } | null;
+    } | null;
     const scroller = el?.closest?.('.taro_page');
     if (scroller && !scroller.hasAttribute('tabindex')) {
       scroller.setAttribute('tabindex', '0');
@@ -90,8 +96,11 @@ function BackBar() {
   const hasHistory = Taro.getCurrentPages().length > 1;
   return (
     <View className="back-bar no-print">
-      <Button className="btn plain back-button" aria-label={hasHistory ? '返回上一页' : '回到首页'}
-        onClick={() => (hasHistory ? Taro.navigateBack() : Taro.switchTab({ url: '/pages/home/index' }))}>
+      <Button
+        className="btn plain back-button"
+        aria-label={hasHistory ? '返回上一页' : '回到首页'}
+        onClick={() => (hasHistory ? Taro.navigateBack() : Taro.switchTab({ url: '/pages/home/index' }))}
+      >
         {hasHistory ? '‹ 返回' : '‹ 首页'}
       </Button>
     </View>

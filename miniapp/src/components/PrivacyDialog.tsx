@@ -51,9 +51,7 @@ export function PrivacyDialog({ version }: { version: string }) {
         <Text className="text">
           欢迎使用村居通。为了帮您办事、参与议事和志愿服务，我们需要知道您是谁、住在哪个社区。我们只收集必要的信息；手机号、身份证号会单独征求您的同意；别人看到的手机号都会打码。
         </Text>
-        <Text className="muted">
-          您可以随时在“我的”里查看、撤回授权。完整内容请看《村居通隐私保护指引》（版本 {version}）。
-        </Text>
+        <Text className="muted">您可以随时在“我的”里查看、撤回授权。完整内容请看《村居通隐私保护指引》（版本 {version}）。</Text>
         <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/account/privacy/index' })}>
           查看完整隐私保护指引
         </Button>

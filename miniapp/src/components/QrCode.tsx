@@ -16,7 +16,9 @@ export function QrCode({ text, size = 480 }: { text: string; size?: number }) {
     <View className="qr" style={{ padding: cell, background: '#fff', display: 'inline-block' }} aria-label="签到二维码">
       {matrix.map((row, y) => (
         <View key={y} style={{ display: 'flex', height: cell }}>
-          {row.map((on, x) => <View key={x} style={{ width: cell, height: cell, background: on ? '#000' : '#fff' }} />)}
+          {row.map((on, x) => (
+            <View key={x} style={{ width: cell, height: cell, background: on ? '#000' : '#fff' }} />
+          ))}
         </View>
       ))}
     </View>

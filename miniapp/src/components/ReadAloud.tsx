@@ -12,15 +12,25 @@ export function ReadAloud({ text, label = '读给我听', className = '' }: { te
   const elder = useElderMode();
   const [speaking, setSpeaking] = useState(false);
   useEffect(() => () => stopSpeaking(), []);
-  useDidHide(() => { stopSpeaking(); setSpeaking(false); });
+  useDidHide(() => {
+    stopSpeaking();
+    setSpeaking(false);
+  });
   if (!elder || !text.trim() || !canSpeak()) return null;
   return (
-    <Button className={`btn secondary read-aloud ${className}`} aria-pressed={speaking}
+    <Button
+      className={`btn secondary read-aloud ${className}`}
+      aria-pressed={speaking}
       onClick={() => {
-        if (speaking) { stopSpeaking(); setSpeaking(false); return; }
+        if (speaking) {
+          stopSpeaking();
+          setSpeaking(false);
+          return;
+        }
         setSpeaking(true);
         speak(text, () => setSpeaking(false));
-      }}>
+      }}
+    >
       {speaking ? '停止朗读' : `🔊 ${label}`}
     </Button>
   );

@@ -15,14 +15,32 @@ export function ReasonDialog() {
   return (
     <View className="mask" role="dialog" aria-modal="true" aria-labelledby="reason-title">
       <View className="sheet stack reason-dialog">
-        <Text className="card-title" id="reason-title">{req.title}</Text>
-        <Textarea className="input textarea reason-input" value={text} placeholder={req.placeholder} maxlength={300} autoFocus
-          aria-label={req.title} onInput={(e) => setText(e.detail.value)} />
+        <Text className="card-title" id="reason-title">
+          {req.title}
+        </Text>
+        <Textarea
+          className="input textarea reason-input"
+          value={text}
+          placeholder={req.placeholder}
+          maxlength={300}
+          autoFocus
+          aria-label={req.title}
+          onInput={(e) => setText(e.detail.value)}
+        />
         <Text className="muted">{tooShort ? `至少写 ${req.minLength} 个字，对方会看到这段话。` : `${text.trim().length}/300`}</Text>
         <View className="btn-row">
-          <Button className="btn plain" onClick={() => close(null)}>取消</Button>
-          <Button className={`btn reason-confirm ${tooShort ? 'unavailable' : ''}`} aria-disabled={tooShort}
-            onClick={() => { if (!tooShort) close(text.trim()); }}>{req.confirmText}</Button>
+          <Button className="btn plain" onClick={() => close(null)}>
+            取消
+          </Button>
+          <Button
+            className={`btn reason-confirm ${tooShort ? 'unavailable' : ''}`}
+            aria-disabled={tooShort}
+            onClick={() => {
+              if (!tooShort) close(text.trim());
+            }}
+          >
+            {req.confirmText}
+          </Button>
         </View>
       </View>
     </View>

@@ -7,7 +7,14 @@ import { errorMessage, toast } from '../lib/feedback';
  * WeChat, and on "accept" records one credit with our API. Only inside WeChat; without a configured
  * template it says where progress shows instead.
  */
-export function RemindMe({ label, config, subscribe, done, unavailable, className = 'btn plain' }: {
+export function RemindMe({
+  label,
+  config,
+  subscribe,
+  done,
+  unavailable,
+  className = 'btn plain',
+}: {
   label: string;
   config: () => Promise<{ templateId: string | null }>;
   subscribe: () => Promise<unknown>;
@@ -29,5 +36,9 @@ export function RemindMe({ label, config, subscribe, done, unavailable, classNam
       toast(errorMessage(e));
     }
   }
-  return <Button className={className} onClick={() => void run()}>{label}</Button>;
+  return (
+    <Button className={className} onClick={() => void run()}>
+      {label}
+    </Button>
+  );
 }

@@ -36,16 +36,42 @@ export function ErrorState({ message, onRetry }: { message: string; onRetry?: ()
 }
 
 /** The end of a paged list: more on the way, a button to fetch more, a retry, or "that's all". */
-export function ListFooter({ hasMore, loadingMore, moreError, onMore }: { hasMore: boolean; loadingMore: boolean; moreError: string | null; onMore: () => void }) {
+export function ListFooter({
+  hasMore,
+  loadingMore,
+  moreError,
+  onMore,
+}: {
+  hasMore: boolean;
+  loadingMore: boolean;
+  moreError: string | null;
+  onMore: () => void;
+}) {
   if (moreError) {
     return (
       <View className="state state-error list-footer" role="alert">
         <Text>{moreError}</Text>
-        <Button className="btn secondary" onClick={onMore}>再试一次</Button>
+        <Button className="btn secondary" onClick={onMore}>
+          再试一次
+        </Button>
       </View>
     );
   }
-  if (loadingMore) return <View className="list-footer muted" aria-busy="true"><Text>正在加载更多…</Text></View>;
-  if (hasMore) return <Button className="btn plain list-footer" onClick={onMore}>加载更多</Button>;
-  return <View className="list-footer muted"><Text>没有更多了</Text></View>;
+  if (loadingMore)
+    return (
+      <View className="list-footer muted" aria-busy="true">
+        <Text>正在加载更多…</Text>
+      </View>
+    );
+  if (hasMore)
+    return (
+      <Button className="btn plain list-footer" onClick={onMore}>
+        加载更多
+      </Button>
+    );
+  return (
+    <View className="list-footer muted">
+      <Text>没有更多了</Text>
+    </View>
+  );
 }

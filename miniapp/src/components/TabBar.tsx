@@ -14,7 +14,13 @@ import volunteerActive from '../assets/tab/volunteer-active.png';
 import meIcon from '../assets/tab/me.png';
 import meActive from '../assets/tab/me-active.png';
 
-const ICONS = [[homeIcon, homeActive], [hallIcon, hallActive], [affairsIcon, affairsActive], [volunteerIcon, volunteerActive], [meIcon, meActive]];
+const ICONS = [
+  [homeIcon, homeActive],
+  [hallIcon, hallActive],
+  [affairsIcon, affairsActive],
+  [volunteerIcon, volunteerActive],
+  [meIcon, meActive],
+];
 
 /**
  * The tab bar, drawn by us in both modes (WeChat's native one cannot be enlarged for 长辈版): in WeChat it is the
@@ -27,11 +33,16 @@ export function TabBar({ selected }: { selected: number }) {
   return (
     <View className={`custom-tab-bar ${elder ? 'elder' : ''}`} role="tablist" aria-label="主菜单">
       {TAB_PAGES.map((t, i) => (
-        <View key={t.path} className={`tab-bar-item tab-bar-${i} ${i === selected ? 'active' : ''}`} role="tab" aria-selected={i === selected}
+        <View
+          key={t.path}
+          className={`tab-bar-item tab-bar-${i} ${i === selected ? 'active' : ''}`}
+          role="tab"
+          aria-selected={i === selected}
           onClick={() => {
             if (i === selected) return;
             Taro.switchTab({ url: `/${t.path}` }).catch(() => toast('没有打开，请检查网络后再试'));
-          }}>
+          }}
+        >
           <Image className="tab-bar-icon" src={ICONS[i][i === selected ? 1 : 0]} aria-hidden="true" />
           <Text className="tab-bar-label">{t.text}</Text>
         </View>

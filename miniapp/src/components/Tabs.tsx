@@ -13,12 +13,22 @@ export function Tabs<K extends string>({ tabs, value, onChange }: { tabs: TabDef
   return (
     <View className="tabs" role="tablist">
       {tabs.map((t) => (
-        <View key={t.key} className={`tab tab-${t.key} ${t.key === value ? 'active' : ''}`} role="tab" aria-selected={t.key === value}
+        <View
+          key={t.key}
+          className={`tab tab-${t.key} ${t.key === value ? 'active' : ''}`}
+          role="tab"
+          aria-selected={t.key === value}
           aria-label={`${t.label}${t.count !== undefined ? ` ${t.count} 件` : ''}${t.alert ? '，有超期' : ''}`}
-          onClick={() => onChange(t.key)}>
+          onClick={() => onChange(t.key)}
+        >
           <Text>{t.label}</Text>
           {/* Overdue is said in words too (！), not by colour alone. */}
-          {t.count !== undefined ? <Text className={`tab-count ${t.alert ? 'alert' : ''}`}>{t.alert ? '！' : ''}{t.count}</Text> : null}
+          {t.count !== undefined ? (
+            <Text className={`tab-count ${t.alert ? 'alert' : ''}`}>
+              {t.alert ? '！' : ''}
+              {t.count}
+            </Text>
+          ) : null}
         </View>
       ))}
     </View>

@@ -22,7 +22,14 @@ interface Tile {
   error?: string;
 }
 
-export function Uploader({ communityId, purpose, max = 9, label = '照片', allowDocuments = false, onChange }: {
+export function Uploader({
+  communityId,
+  purpose,
+  max = 9,
+  label = '照片',
+  allowDocuments = false,
+  onChange,
+}: {
   communityId: string;
   purpose: FilePurpose;
   max?: number;
@@ -44,8 +51,16 @@ export function Uploader({ communityId, purpose, max = 9, label = '照片', allo
   async function send(t: Tile) {
     update(t.key, { error: undefined, progress: 0 });
     try {
-      const file = await uploadChosen({ communityId, kind: t.kind, purpose, name: t.name, size: t.size, path: t.path, key: t.key,
-        onProgress: (p) => update(t.key, { progress: p }) });
+      const file = await uploadChosen({
+        communityId,
+        kind: t.kind,
+        purpose,
+        name: t.name,
+        size: t.size,
+        path: t.path,
+        key: t.key,
+        onProgress: (p) => update(t.key, { progress: p }),
+      });
       update(t.key, { file, progress: 100 });
     } catch (e) {
       update(t.key, { error: e instanceof ApiError ? (Object.values(e.fields)[0] ?? e.message) : '上传没有成功' });
@@ -58,8 +73,12 @@ export function Uploader({ communityId, purpose, max = 9, label = '照片', allo
     try {
       const r = await Taro.chooseMedia({ count: room, mediaType: ['image'], sourceType: ['album', 'camera'], sizeType: ['compressed'] });
       const added = r.tempFiles.map((f, i) => ({
-        key: newIdempotencyKey(), name: `照片${tilesRef.current.length + i + 1}.jpg`, path: f.tempFilePath, size: Math.max(1, Math.round(f.size)),
-        kind: 'photo' as const, progress: 0,
+        key: newIdempotencyKey(),
+        name: `照片${tilesRef.current.length + i + 1}.jpg`,
+        path: f.tempFilePath,
+        size: Math.max(1, Math.round(f.size)),
+        kind: 'photo' as const,
+        progress: 0,
       }));
       commit([...tilesRef.current, ...added]);
       for (const t of added) await send(t);
@@ -91,24 +110,43 @@ export function Uploader({ communityId, purpose, max = 9, label = '照片', allo
       <View className="uploader-tiles">
         {tiles.map((t) => (
           <View key={t.key} className={`uploader-tile ${t.error ? 'failed' : ''}`}>
-            {t.kind === 'photo' ? <Image className="uploader-thumb" src={t.file?.url ?? t.path} mode="aspectFill" {...alt(t.name)} />
-              : <View className="uploader-thumb doc"><Text>PDF</Text></View>}
+            {t.kind === 'photo' ? (
+              <Image className="uploader-thumb" src={t.file?.url ?? t.path} mode="aspectFill" {...alt(t.name)} />
+            ) : (
+              <View className="uploader-thumb doc">
+                <Text>PDF</Text>
+              </View>
+            )}
             <Text className="uploader-status" aria-live="polite">
               {t.error ? t.error : t.file?.status === 'ready' ? (t.file.checkStatus === 'pending' ? '审核中' : '已上传') : `上传中 ${Math.round(t.progress)}%`}
             </Text>
             <View className="uploader-actions">
-              {t.error ? <Button className="btn plain uploader-retry" onClick={() => void send(t)}>重试</Button> : null}
-              <Button className="btn plain uploader-remove" aria-label={`删除 ${t.name}`} onClick={() => void remove(t)}>删除</Button>
+              {t.error ? (
+                <Button className="btn plain uploader-retry" onClick={() => void send(t)}>
+                  重试
+                </Button>
+              ) : null}
+              <Button className="btn plain uploader-remove" aria-label={`删除 ${t.name}`} onClick={() => void remove(t)}>
+                删除
+              </Button>
             </View>
           </View>
         ))}
       </View>
       {tiles.length < max ? (
         <View className="btn-row">
-          <Button className="btn secondary uploader-add" onClick={() => void addPhotos()}>添加{label}（拍照或相册）</Button>
-          {allowDocuments && process.env.TARO_ENV === 'weapp' ? <Button className="btn secondary" onClick={() => void addDocument()}>从聊天选 PDF</Button> : null}
+          <Button className="btn secondary uploader-add" onClick={() => void addPhotos()}>
+            添加{label}（拍照或相册）
+          </Button>
+          {allowDocuments && process.env.TARO_ENV === 'weapp' ? (
+            <Button className="btn secondary" onClick={() => void addDocument()}>
+              从聊天选 PDF
+            </Button>
+          ) : null}
         </View>
-      ) : <Text className="muted">已达上限 {max} 个</Text>}
+      ) : (
+        <Text className="muted">已达上限 {max} 个</Text>
+      )}
     </View>
   );
 }

@@ -13,6 +13,8 @@ export default function CustomTabBar() {
     const pages = Taro.getCurrentPages();
     return pages.length ? pages[pages.length - 1].route : '';
   });
-  useEffect(() => { if (initial) activeTab.setRoute(initial); }, [initial]);
+  useEffect(() => {
+    if (initial) activeTab.setRoute(initial);
+  }, [initial]);
   return <TabBar selected={selected} />;
 }

@@ -4,9 +4,7 @@
  * native element, and only `nativeProps` reach the native <input>/<img>, so both are set.
  */
 export function named(label: string, native: Record<string, unknown> = {}): { 'aria-label': string; nativeProps?: Record<string, unknown> } {
-  return process.env.TARO_ENV === 'h5'
-    ? { 'aria-label': label, nativeProps: { 'aria-label': label, ...native } }
-    : { 'aria-label': label };
+  return process.env.TARO_ENV === 'h5' ? { 'aria-label': label, nativeProps: { 'aria-label': label, ...native } } : { 'aria-label': label };
 }
 
 /** An image's text alternative (alt on H5's <img>, aria-label in WeChat). */

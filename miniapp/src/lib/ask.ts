@@ -23,8 +23,13 @@ export async function askReason(opts: { title: string; placeholder?: string; min
   const confirmText = opts.confirmText ?? '确定';
   if (process.env.TARO_ENV === 'weapp') {
     for (;;) {
-      const r = (await Taro.showModal({ title: opts.title, content: '', editable: true, placeholderText: placeholder, confirmText } as Taro.showModal.Option)) as
-        Taro.showModal.SuccessCallbackResult & { content?: string };
+      const r = (await Taro.showModal({
+        title: opts.title,
+        content: '',
+        editable: true,
+        placeholderText: placeholder,
+        confirmText,
+      } as Taro.showModal.Option)) as Taro.showModal.SuccessCallbackResult & { content?: string };
       if (!r.confirm) return null;
       const text = (r.content ?? '').trim();
       if (text.length >= minLength) return text;
@@ -32,14 +37,29 @@ export async function askReason(opts: { title: string; placeholder?: string; min
     }
   }
   return new Promise((resolve) => {
-    reasonRequest.set({ title: opts.title, placeholder, minLength, confirmText, resolve: (v) => { reasonRequest.set(null); resolve(v); } });
+    reasonRequest.set({
+      title: opts.title,
+      placeholder,
+      minLength,
+      confirmText,
+      resolve: (v) => {
+        reasonRequest.set(null);
+        resolve(v);
+      },
+    });
   });
 }
 
 /** A yes/no question before something that cannot be undone. */
 export async function confirm(opts: { title: string; content: string; confirmText?: string; cancelText?: string }): Promise<boolean> {
   // The colours WeChat uses by default; the H5 twin's default green on white (2.4:1) would be hard to read.
-  const r = await Taro.showModal({ title: opts.title, content: opts.content, confirmText: opts.confirmText ?? '确定', cancelText: opts.cancelText ?? '取消',
-    confirmColor: '#b83227', cancelColor: '#1f1f1f' });
+  const r = await Taro.showModal({
+    title: opts.title,
+    content: opts.content,
+    confirmText: opts.confirmText ?? '确定',
+    cancelText: opts.cancelText ?? '取消',
+    confirmColor: '#b83227',
+    cancelColor: '#1f1f1f',
+  });
   return r.confirm;
 }

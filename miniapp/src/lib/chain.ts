@@ -82,12 +82,11 @@ export function canonicalJson(value: unknown): string {
 // ---------------------------------------------------------------- SHA-256 (FIPS 180-4)
 
 const K = [
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
-  0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-  0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-  0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74,
+  0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d,
+  0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e,
+  0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5,
+  0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ];
 
 /** UTF-8 bytes of a string (a lone surrogate becomes U+FFFD, as TextEncoder does). */
@@ -188,9 +187,17 @@ export const sha256Hex = (text: string): string => sha256Bytes(utf8(text));
 export const contentHash = (content: unknown): string => sha256Hex(canonicalJson(content));
 
 export function entryHash(communityId: string, e: Pick<ChainEntry, 'seq' | 'at' | 'kind' | 'recordId' | 'contentHash' | 'prevHash'>): string {
-  return sha256Hex(canonicalJson({
-    at: e.at, communityId, contentHash: e.contentHash, kind: e.kind, prevHash: e.prevHash, recordId: e.recordId, seq: e.seq,
-  }));
+  return sha256Hex(
+    canonicalJson({
+      at: e.at,
+      communityId,
+      contentHash: e.contentHash,
+      kind: e.kind,
+      prevHash: e.prevHash,
+      recordId: e.recordId,
+      seq: e.seq,
+    }),
+  );
 }
 
 /** The short form printed on paper (积分公示, posters): the first 16 hex digits in groups of four. */
@@ -217,26 +224,34 @@ export class ChainChecker {
   push(e: ChainEntry): ChainBreak | null {
     if (this.bad) return this.bad;
     const seq = typeof e?.seq === 'number' ? e.seq : null;
-    if (seq === null || typeof e.hash !== 'string' || typeof e.prevHash !== 'string' || typeof e.contentHash !== 'string'
-        || typeof e.at !== 'string' || typeof e.kind !== 'string' || typeof e.recordId !== 'string') {
-      return (this.bad = broken(seq, 'format', `第 ${this.checked + 1} 条记录的格式不对，无法核验`));
+    if (
+      seq === null ||
+      typeof e.hash !== 'string' ||
+      typeof e.prevHash !== 'string' ||
+      typeof e.contentHash !== 'string' ||
+      typeof e.at !== 'string' ||
+      typeof e.kind !== 'string' ||
+      typeof e.recordId !== 'string'
+    ) {
+      this.bad = broken(seq, 'format', `第 ${this.checked + 1} 条记录的格式不对，无法核验`);
+      return this.bad;
     }
     const expected = (this.prev?.seq ?? 0) + 1;
     if (seq !== expected) {
-      return (this.bad = broken(seq, 'sequence', seq > expected
-        ? `第 ${expected} 条到第 ${seq - 1} 条记录不见了（被删除过）`
-        : `第 ${seq} 条记录重复或顺序错乱`));
+      this.bad = broken(seq, 'sequence', seq > expected ? `第 ${expected} 条到第 ${seq - 1} 条记录不见了（被删除过）` : `第 ${seq} 条记录重复或顺序错乱`);
+      return this.bad;
     }
     if (e.prevHash !== (this.prev?.hash ?? GENESIS)) {
-      return (this.bad = broken(seq, 'link', seq === 1
-        ? '第 1 条记录的开头不对，记录链被换过'
-        : `第 ${seq} 条记录和第 ${seq - 1} 条接不上：前面的记录被改动或替换过`));
+      this.bad = broken(seq, 'link', seq === 1 ? '第 1 条记录的开头不对，记录链被换过' : `第 ${seq} 条记录和第 ${seq - 1} 条接不上：前面的记录被改动或替换过`);
+      return this.bad;
     }
     if (entryHash(this.communityId, e) !== e.hash) {
-      return (this.bad = broken(seq, 'hash', `第 ${seq} 条记录的登记信息被改动过（校验码不符）`));
+      this.bad = broken(seq, 'hash', `第 ${seq} 条记录的登记信息被改动过（校验码不符）`);
+      return this.bad;
     }
     if (e.content === undefined || e.content === null) {
-      return (this.bad = broken(seq, 'missing_content', `第 ${seq} 条记录的内容找不到了，无法核对`));
+      this.bad = broken(seq, 'missing_content', `第 ${seq} 条记录的内容找不到了，无法核对`);
+      return this.bad;
     }
     let computed = '';
     try {
@@ -245,7 +260,8 @@ export class ChainChecker {
       computed = '';
     }
     if (computed !== e.contentHash) {
-      return (this.bad = broken(seq, 'content', `第 ${seq} 条记录的内容和公开时登记的不一致：内容被改动过`));
+      this.bad = broken(seq, 'content', `第 ${seq} 条记录的内容和公开时登记的不一致：内容被改动过`);
+      return this.bad;
     }
     this.prev = e;
     this.checked++;
@@ -257,7 +273,8 @@ export class ChainChecker {
     if (this.bad) return this.bad;
     const last = this.prev;
     if (!head ? last !== null : !last || last.seq !== head.seq || last.hash !== head.hash) {
-      return (this.bad = broken(last?.seq ?? null, 'head', '记录链的最后一条和公布的最新记录不一致：末尾的记录被删除或替换过'));
+      this.bad = broken(last?.seq ?? null, 'head', '记录链的最后一条和公布的最新记录不一致：末尾的记录被删除或替换过');
+      return this.bad;
     }
     return null;
   }
@@ -282,7 +299,9 @@ export function verifyChain(exp: ChainExport, anchor?: { seq: number; hash: stri
       anchored = broken(e.seq, 'anchor', `第 ${e.seq} 条记录的校验码和纸质公示上的（${anchor.hash}）不一致`);
     }
   }
-  const b = checker.finish(exp.head) ?? anchored
-    ?? (anchor && !exp.entries.some((e) => e.seq === anchor.seq) ? broken(anchor.seq, 'anchor', `导出文件里没有第 ${anchor.seq} 条记录`) : null);
+  const b =
+    checker.finish(exp.head) ??
+    anchored ??
+    (anchor && !exp.entries.some((e) => e.seq === anchor.seq) ? broken(anchor.seq, 'anchor', `导出文件里没有第 ${anchor.seq} 条记录`) : null);
   return { ok: b === null, checked: checker.checked, broken: b };
 }

@@ -21,7 +21,10 @@ export function watchNetwork(): void {
   if (process.env.TARO_ENV === 'h5' && typeof window !== 'undefined') {
     // Browsers report connectivity through online/offline events, which Taro's H5 network API does not read.
     online.set(window.navigator.onLine);
-    window.addEventListener('online', () => { online.set(true); staleSince.set(null); });
+    window.addEventListener('online', () => {
+      online.set(true);
+      staleSince.set(null);
+    });
     window.addEventListener('offline', () => online.set(false));
     return;
   }

@@ -36,11 +36,14 @@ export function usePageData<T>(fetch: () => Promise<T>, deps: unknown[]): [Load<
     const mine = ++seq.current;
     try {
       const data = await fetchRef.current();
-      if (mine === seq.current) { setState({ status: 'ready', data }); markFresh(); }
+      if (mine === seq.current) {
+        setState({ status: 'ready', data });
+        markFresh();
+      }
     } catch (err) {
       if (mine === seq.current) setState((prev) => keepOnNetworkError<Load<T>>(prev, err, failure(err)));
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller lists what the fetch depends on
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller lists what its fetch depends on
   }, deps);
 
   useEffect(() => {
@@ -97,7 +100,7 @@ export function usePagedList<P extends PageOf<unknown>>(fetch: (cursor?: string)
     } catch (err) {
       if (mine === seq.current) setState((prev) => keepOnNetworkError<Load<T[]>>(prev, err, failure(err)));
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller lists what the fetch depends on
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller lists what its fetch depends on
   }, deps);
 
   const loadMore = useCallback(async () => {

@@ -7,11 +7,7 @@ import { createStore } from './store';
  * Who is signed in. weapp signs in silently with wx.login; the H5 build (demo and tests) signs in by
  * choosing a demo persona on the login page.
  */
-export type Session =
-  | { status: 'idle' | 'loading' }
-  | { status: 'signed_out' }
-  | { status: 'ready'; me: Me }
-  | { status: 'error'; error: ApiError };
+export type Session = { status: 'idle' | 'loading' } | { status: 'signed_out' } | { status: 'ready'; me: Me } | { status: 'error'; error: ApiError };
 
 const session = createStore<Session>({ status: 'idle' });
 export const useSessionState = () => session.use();

@@ -5,7 +5,10 @@ import Taro from '@tarojs/taro';
  * in WeChat only through the 同声传译 (WechatSI) plugin when the app has it configured (app.json "plugins").
  * Where neither exists, canSpeak() is false and the button is not shown at all.
  */
-interface Speaker { speak(text: string, onEnd: () => void): void; stop(): void }
+interface Speaker {
+  speak(text: string, onEnd: () => void): void;
+  stop(): void;
+}
 
 type WechatSI = { textToSpeech(o: { lang: string; content: string; success: (r: { filename: string }) => void; fail: () => void }): void };
 
@@ -44,8 +47,14 @@ function wechatSpeaker(): Speaker | null {
     speak(text, onEnd) {
       audio.stop();
       plugin!.textToSpeech({
-        lang: 'zh_CN', content: text.slice(0, 1000), // the plugin reads at most about 1,000 characters at a time
-        success: (r) => { audio.src = r.filename; audio.onEnded(onEnd); audio.onError(onEnd); audio.play(); },
+        lang: 'zh_CN',
+        content: text.slice(0, 1000), // the plugin reads at most about 1,000 characters at a time
+        success: (r) => {
+          audio.src = r.filename;
+          audio.onEnded(onEnd);
+          audio.onError(onEnd);
+          audio.play();
+        },
         fail: onEnd,
       });
     },

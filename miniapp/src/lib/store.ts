@@ -8,13 +8,14 @@ export function createStore<T>(initial: T) {
     get: () => value,
     set(next: T) {
       value = next;
-      listeners.forEach((l) => l());
+      for (const l of listeners) l();
     },
     subscribe(l: () => void) {
       listeners.add(l);
       return () => listeners.delete(l);
     },
     use(): T {
+      // biome-ignore lint/correctness/useHookAtTopLevel: `use` is itself a hook (components call `session.use()`), and calls this one unconditionally
       return useSyncExternalStore(this.subscribe, this.get, this.get);
     },
   };

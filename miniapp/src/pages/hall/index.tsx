@@ -12,17 +12,26 @@ import { SERVICE_THEMES } from '@contracts/vocab';
 import { currentCommunity, hasRole } from '../../lib/session';
 import type { Me } from '../../api/core';
 
-
 export default function HallPage() {
-  return <Page>{({ me }) => {
-    const c = currentCommunity(me);
-    return c && c.roles.length ? <Hall me={me} communityId={c.id} /> : (
-      <View>
-        <Empty text="认证为居民后可以网上办事。现在也可以到社区服务中心办理。" action="去认证" onAction={() => Taro.navigateTo({ url: '/packages/account/verify/index' })} />
-        <ServiceCentreCard me={me} />
-      </View>
-    );
-  }}</Page>;
+  return (
+    <Page>
+      {({ me }) => {
+        const c = currentCommunity(me);
+        return c && c.roles.length ? (
+          <Hall me={me} communityId={c.id} />
+        ) : (
+          <View>
+            <Empty
+              text="认证为居民后可以网上办事。现在也可以到社区服务中心办理。"
+              action="去认证"
+              onAction={() => Taro.navigateTo({ url: '/packages/account/verify/index' })}
+            />
+            <ServiceCentreCard me={me} />
+          </View>
+        );
+      }}
+    </Page>
+  );
 }
 
 function Hall({ me, communityId }: { me: Me; communityId: string }) {
@@ -35,14 +44,35 @@ function Hall({ me, communityId }: { me: Me; communityId: string }) {
   return (
     <View className="hall">
       <View className="card stack">
-        <Input className="input hall-search" placeholder="如：居住证明" value={q} confirmType="search" maxlength={40}
-          {...named('搜索办事事项，例如居住证明、低保、医保')} onInput={(e) => setQ(e.detail.value)} onConfirm={() => setSearch(q.trim())} />
-        <Button className="btn hall-search-go" onClick={() => setSearch(q.trim())}>搜索</Button>
-        <Chips label="事项分类" className="hall-themes" value={theme} onChange={setTheme}
-          options={[{ key: '', label: '全部' }, ...SERVICE_THEMES.map((t) => ({ key: t as string, label: t }))]} />
+        <Input
+          className="input hall-search"
+          placeholder="如：居住证明"
+          value={q}
+          confirmType="search"
+          maxlength={40}
+          {...named('搜索办事事项，例如居住证明、低保、医保')}
+          onInput={(e) => setQ(e.detail.value)}
+          onConfirm={() => setSearch(q.trim())}
+        />
+        <Button className="btn hall-search-go" onClick={() => setSearch(q.trim())}>
+          搜索
+        </Button>
+        <Chips
+          label="事项分类"
+          className="hall-themes"
+          value={theme}
+          onChange={setTheme}
+          options={[{ key: '', label: '全部' }, ...SERVICE_THEMES.map((t) => ({ key: t as string, label: t }))]}
+        />
         <View className="grid-links">
-          <Button className="btn plain my-cases" onClick={() => go('/packages/hall/mine/index')}>我的办件 · 预约 · 帮办</Button>
-          {hasRole(me, communityId, ['clerk', 'committee']) ? <Button className="btn secondary hall-desk" onClick={() => go('/packages/hall/desk/index')}>窗口工作台</Button> : null}
+          <Button className="btn plain my-cases" onClick={() => go('/packages/hall/mine/index')}>
+            我的办件 · 预约 · 帮办
+          </Button>
+          {hasRole(me, communityId, ['clerk', 'committee']) ? (
+            <Button className="btn secondary hall-desk" onClick={() => go('/packages/hall/desk/index')}>
+              窗口工作台
+            </Button>
+          ) : null}
         </View>
       </View>
       {state.status === 'loading' ? <Loading /> : null}
@@ -52,9 +82,17 @@ function Hall({ me, communityId }: { me: Me; communityId: string }) {
         <View className="card">
           {state.data.map((i) => (
             <View key={i.id} className="list-item service-item" role="link" onClick={() => go(`/packages/hall/item/index?id=${i.id}`)}>
-              <View><Text className="tag">{i.theme}</Text>{i.online ? <Text className="tag ok">可网上办</Text> : null}{i.appointment ? <Text className="tag warn">可预约</Text> : null}</View>
-              <Text className="text" style={{ fontWeight: 600 }}>{i.name}</Text>
-              <Text className="muted">{i.department} · {i.timeLimitDays ? `${i.timeLimitDays} 个工作日` : '即办'} · {i.fee}</Text>
+              <View>
+                <Text className="tag">{i.theme}</Text>
+                {i.online ? <Text className="tag ok">可网上办</Text> : null}
+                {i.appointment ? <Text className="tag warn">可预约</Text> : null}
+              </View>
+              <Text className="text" style={{ fontWeight: 600 }}>
+                {i.name}
+              </Text>
+              <Text className="muted">
+                {i.department} · {i.timeLimitDays ? `${i.timeLimitDays} 个工作日` : '即办'} · {i.fee}
+              </Text>
             </View>
           ))}
           <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />

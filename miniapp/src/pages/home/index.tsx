@@ -42,22 +42,36 @@ function Home({ me, elder }: { me: Me; elder: boolean }) {
   const emergencies = notices.status === 'ready' && notices.data ? notices.data.emergencies : [];
   return (
     <View>
-      {emergencies.map((n) => <EmergencyBanner key={n.id} n={n} />)}
+      {emergencies.map((n) => (
+        <EmergencyBanner key={n.id} n={n} />
+      ))}
       {elder ? <ElderHome me={me} /> : <StandardHome me={me} notices={notices} reload={reload} />}
     </View>
   );
 }
 
 function NoticesCard({ notices, reload }: { notices: Load<NoticeHome | null>; reload: () => Promise<void> }) {
-  if (notices.status === 'loading') return <View className="card"><Loading text="正在加载公告…" /></View>;
-  if (notices.status === 'error') return <View className="card"><ErrorState message={notices.message} onRetry={() => void reload()} /></View>;
+  if (notices.status === 'loading')
+    return (
+      <View className="card">
+        <Loading text="正在加载公告…" />
+      </View>
+    );
+  if (notices.status === 'error')
+    return (
+      <View className="card">
+        <ErrorState message={notices.message} onRetry={() => void reload()} />
+      </View>
+    );
   if (!notices.data) return null;
   const items = [...notices.data.pinned, ...notices.data.latest];
   return (
     <View className="card home-notices">
       <View className="row">
         <Text className="card-title">公告公开</Text>
-        <View className="more-link" role="link" aria-label="全部公告" onClick={() => Taro.navigateTo({ url: '/packages/notices/list/index' })}><Text>全部 ›</Text></View>
+        <View className="more-link" role="link" aria-label="全部公告" onClick={() => Taro.navigateTo({ url: '/packages/notices/list/index' })}>
+          <Text>全部 ›</Text>
+        </View>
       </View>
       {items.length === 0 ? <Text className="muted">还没有公告。</Text> : items.map((n) => <NoticeItem key={n.id} n={n} />)}
     </View>
@@ -97,12 +111,26 @@ function StandardHome({ me, notices, reload }: { me: Me; notices: Load<NoticeHom
       <View className="card">
         <Text className="card-title">常用</Text>
         <View className="grid-links">
-          <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/hall/index' })}>办事大厅</Button>
-          <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/affairs/index' })}>议事协商</Button>
-          <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/volunteer/index' })}>志愿服务</Button>
-          <Button className="btn plain home-report" onClick={() => Taro.navigateTo({ url: '/packages/grid/new/index' })}>随手拍</Button>
-          {c ? <Button className="btn plain home-chain" onClick={() => Taro.navigateTo({ url: `/packages/public/chain/index?community=${c.id}` })}>公开记录</Button> : null}
-          <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/me/index' })}>我的</Button>
+          <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/hall/index' })}>
+            办事大厅
+          </Button>
+          <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/affairs/index' })}>
+            议事协商
+          </Button>
+          <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/volunteer/index' })}>
+            志愿服务
+          </Button>
+          <Button className="btn plain home-report" onClick={() => Taro.navigateTo({ url: '/packages/grid/new/index' })}>
+            随手拍
+          </Button>
+          {c ? (
+            <Button className="btn plain home-chain" onClick={() => Taro.navigateTo({ url: `/packages/public/chain/index?community=${c.id}` })}>
+              公开记录
+            </Button>
+          ) : null}
+          <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/me/index' })}>
+            我的
+          </Button>
         </View>
       </View>
       <ServiceCentreCard me={me} />
@@ -130,10 +158,20 @@ function ElderHome({ me }: { me: Me }) {
             给社区打电话
           </Button>
         ) : null}
-        <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/notices/list/index' })}>看公告</Button>
-        <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/hall/index' })}>我要办事</Button>
-        {c ? <Button className="btn plain home-report" onClick={() => Taro.navigateTo({ url: '/packages/grid/new/index' })}>随手拍：反映问题</Button> : null}
-        <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/me/index' })}>我的 / 设置</Button>
+        <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/notices/list/index' })}>
+          看公告
+        </Button>
+        <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/hall/index' })}>
+          我要办事
+        </Button>
+        {c ? (
+          <Button className="btn plain home-report" onClick={() => Taro.navigateTo({ url: '/packages/grid/new/index' })}>
+            随手拍：反映问题
+          </Button>
+        ) : null}
+        <Button className="btn plain" onClick={() => Taro.switchTab({ url: '/pages/me/index' })}>
+          我的 / 设置
+        </Button>
       </View>
     </View>
   );

@@ -22,7 +22,8 @@ function MeView({ me }: { me: Me }) {
   const reviews = me.communities.filter((c) => c.roles.some((r) => r === 'committee' || r === 'grid_worker' || r === 'admin'));
   const noticeDesks = me.communities.filter((c) => c.roles.some((r) => r === 'committee' || r === 'supervisor'));
   const mallDesks = me.communities.filter((c) => c.roles.includes('clerk'));
-  const gridDesk = me.adminOf.length > 0 || me.communities.some((c) => c.roles.some((r) => r === 'grid_worker' || r === 'committee' || r === 'clerk' || r === 'supervisor'));
+  const gridDesk =
+    me.adminOf.length > 0 || me.communities.some((c) => c.roles.some((r) => r === 'grid_worker' || r === 'committee' || r === 'clerk' || r === 'supervisor'));
 
   async function withdrawPrivacy() {
     const r = await Taro.showModal({
@@ -52,19 +53,32 @@ function MeView({ me }: { me: Me }) {
             </Text>
             <View>
               {c.roles.map((r) => (
-                <Text key={r} className="tag">{roleLabel[r] ?? r}</Text>
+                <Text key={r} className="tag">
+                  {roleLabel[r] ?? r}
+                </Text>
               ))}
             </View>
-            {c.household ? <Text className="muted">住址：{c.household.address}（{c.household.gridName}）</Text> : null}
+            {c.household ? (
+              <Text className="muted">
+                住址：{c.household.address}（{c.household.gridName}）
+              </Text>
+            ) : null}
             {c.grids.length ? <Text className="muted">负责网格：{c.grids.map((g) => g.name).join('、')}</Text> : null}
             {me.communities.length > 1 ? (
-              current?.id === c.id ? <Text className="tag ok community-current">正在使用</Text>
-                : <Button className="btn plain community-switch" onClick={() => chooseCommunity(c.id)}>切换到{c.name}</Button>
+              current?.id === c.id ? (
+                <Text className="tag ok community-current">正在使用</Text>
+              ) : (
+                <Button className="btn plain community-switch" onClick={() => chooseCommunity(c.id)}>
+                  切换到{c.name}
+                </Button>
+              )
             ) : null}
           </View>
         ))}
         {me.adminOf.map((a) => (
-          <Text key={a.streetId} className="tag">{a.streetName}管理员</Text>
+          <Text key={a.streetId} className="tag">
+            {a.streetName}管理员
+          </Text>
         ))}
       </View>
 
@@ -72,10 +86,18 @@ function MeView({ me }: { me: Me }) {
         <View className="row">
           <View>
             <Text className="card-title">长辈版</Text>
-            <View><Text className="muted">字更大、按钮更大、首页更简单</Text></View>
+            <View>
+              <Text className="muted">字更大、按钮更大、首页更简单</Text>
+            </View>
           </View>
           <View className="elder-switch-box">
-            <Switch className="elder-switch" checked={elder} color="#b83227" onChange={(e) => setElderMode(e.detail.value)} {...named('长辈版：字更大、按钮更大')} />
+            <Switch
+              className="elder-switch"
+              checked={elder}
+              color="#b83227"
+              onChange={(e) => setElderMode(e.detail.value)}
+              {...named('长辈版：字更大、按钮更大')}
+            />
           </View>
         </View>
       </View>
@@ -86,13 +108,17 @@ function MeView({ me }: { me: Me }) {
         {me.verifications.map((v) => (
           <View key={v.id} className="list-item">
             <View className="row">
-              <Text className="text">{v.communityName} {v.address}</Text>
-              <Text className={`tag ${v.status === 'approved' ? 'ok' : v.status === 'refused' ? 'bad' : 'warn'}`}>
-                {verificationLabel[v.status]}
+              <Text className="text">
+                {v.communityName} {v.address}
               </Text>
+              <Text className={`tag ${v.status === 'approved' ? 'ok' : v.status === 'refused' ? 'bad' : 'warn'}`}>{verificationLabel[v.status]}</Text>
             </View>
             <Text className="muted">申请时间 {formatDateTime(v.createdAt)}</Text>
-            {v.reason ? <View><Text className="muted">原因：{v.reason}</Text></View> : null}
+            {v.reason ? (
+              <View>
+                <Text className="muted">原因：{v.reason}</Text>
+              </View>
+            ) : null}
           </View>
         ))}
         <Button className="btn secondary" onClick={() => Taro.navigateTo({ url: '/packages/account/verify/index' })}>
@@ -103,7 +129,9 @@ function MeView({ me }: { me: Me }) {
       {me.communities.length ? (
         <View className="card stack">
           <Text className="card-title">随手拍</Text>
-          <Button className="btn plain my-reports-entry" onClick={() => Taro.navigateTo({ url: '/packages/grid/mine/index' })}>我反映的问题和进度</Button>
+          <Button className="btn plain my-reports-entry" onClick={() => Taro.navigateTo({ url: '/packages/grid/mine/index' })}>
+            我反映的问题和进度
+          </Button>
         </View>
       ) : null}
 
@@ -111,19 +139,38 @@ function MeView({ me }: { me: Me }) {
         <View className="card stack workbench">
           <Text className="card-title">工作台</Text>
           {me.adminOf.length || me.communities.some((c) => c.roles.includes('committee')) ? (
-            <Button className="btn plain admin-entry" onClick={() => Taro.navigateTo({ url: '/packages/admin/index/index' })}>社区管理（网格、台账导入、人员、看板）</Button>
+            <Button className="btn plain admin-entry" onClick={() => Taro.navigateTo({ url: '/packages/admin/index/index' })}>
+              社区管理（网格、台账导入、人员、看板）
+            </Button>
           ) : null}
           {me.communities.some((c) => c.roles.includes('committee') || c.roles.includes('supervisor')) ? (
-            <Button className="btn plain dashboard-entry" onClick={() => Taro.navigateTo({ url: `/packages/admin/dashboard/index?id=${(me.communities.find((c) => c.roles.includes('committee') || c.roles.includes('supervisor')))!.id}` })}>社区看板</Button>
+            <Button
+              className="btn plain dashboard-entry"
+              onClick={() =>
+                Taro.navigateTo({
+                  url: `/packages/admin/dashboard/index?id=${(me.communities.find((c) => c.roles.includes('committee') || c.roles.includes('supervisor')))!.id}`,
+                })
+              }
+            >
+              社区看板
+            </Button>
           ) : null}
           {gridDesk ? (
-            <Button className="btn plain grid-desk-entry" onClick={() => Taro.navigateTo({ url: '/packages/grid/desk/index' })}>网格工作台（随手拍、走访、调解、考核）</Button>
+            <Button className="btn plain grid-desk-entry" onClick={() => Taro.navigateTo({ url: '/packages/grid/desk/index' })}>
+              网格工作台（随手拍、走访、调解、考核）
+            </Button>
           ) : null}
           {me.departments.length ? (
-            <Button className="btn plain department-calls-entry" onClick={() => Taro.navigateTo({ url: '/packages/grid/calls/index' })}>{me.departments.map((d) => d.name).join('、')} · 部门报到</Button>
+            <Button className="btn plain department-calls-entry" onClick={() => Taro.navigateTo({ url: '/packages/grid/calls/index' })}>
+              {me.departments.map((d) => d.name).join('、')} · 部门报到
+            </Button>
           ) : null}
           {noticeDesks.map((c) => (
-            <Button key={`n-${c.id}`} className="btn plain notice-desk" onClick={() => Taro.navigateTo({ url: `/packages/notices/manage/index?communityId=${c.id}` })}>
+            <Button
+              key={`n-${c.id}`}
+              className="btn plain notice-desk"
+              onClick={() => Taro.navigateTo({ url: `/packages/notices/manage/index?communityId=${c.id}` })}
+            >
               {c.name} · {c.roles.includes('committee') ? '公告与公开' : '公开事项审核'}
             </Button>
           ))}
@@ -147,13 +194,29 @@ function MeView({ me }: { me: Me }) {
 
       <View className="card stack">
         <Text className="card-title">隐私与授权</Text>
-        <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/account/privacy/index' })}>隐私保护指引</Button>
-        <Button className="btn plain" onClick={withdrawPrivacy}>撤回隐私授权</Button>
-        <Button className="btn plain me-mydata" onClick={() => Taro.navigateTo({ url: '/packages/account/mydata/index' })}>我的数据（查看、下载）</Button>
-        <Button className="btn plain me-access-log" onClick={() => Taro.navigateTo({ url: '/packages/account/access-log/index' })}>谁查看了我的信息</Button>
-        <Button className="btn plain me-delete" onClick={() => Taro.navigateTo({ url: '/packages/account/delete/index' })}>注销账号</Button>
+        <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/account/privacy/index' })}>
+          隐私保护指引
+        </Button>
+        <Button className="btn plain" onClick={withdrawPrivacy}>
+          撤回隐私授权
+        </Button>
+        <Button className="btn plain me-mydata" onClick={() => Taro.navigateTo({ url: '/packages/account/mydata/index' })}>
+          我的数据（查看、下载）
+        </Button>
+        <Button className="btn plain me-access-log" onClick={() => Taro.navigateTo({ url: '/packages/account/access-log/index' })}>
+          谁查看了我的信息
+        </Button>
+        <Button className="btn plain me-delete" onClick={() => Taro.navigateTo({ url: '/packages/account/delete/index' })}>
+          注销账号
+        </Button>
         {process.env.TARO_ENV === 'h5' ? (
-          <Button className="btn plain" onClick={() => { signOut(); Taro.reLaunch({ url: '/packages/account/login/index' }); }}>
+          <Button
+            className="btn plain"
+            onClick={() => {
+              signOut();
+              Taro.reLaunch({ url: '/packages/account/login/index' });
+            }}
+          >
             退出 / 切换演示身份
           </Button>
         ) : null}

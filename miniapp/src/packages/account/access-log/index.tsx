@@ -28,8 +28,11 @@ function AccessLog({ me }: { me: Me }) {
       {overseen.length ? (
         <Tabs tabs={[{ key: 'mine', label: '我的信息' }, ...overseen.map((c) => ({ key: c.id, label: `${c.name}查阅记录` }))]} value={tab} onChange={setTab} />
       ) : null}
-      {tab === 'mine' ? <Entries key="mine" fetch={(cursor) => trustApi.myAccessLog(cursor)} community={false} />
-        : <Entries key={tab} fetch={(cursor) => trustApi.communityAccessLog(tab, cursor)} community />}
+      {tab === 'mine' ? (
+        <Entries key="mine" fetch={(cursor) => trustApi.myAccessLog(cursor)} community={false} />
+      ) : (
+        <Entries key={tab} fetch={(cursor) => trustApi.communityAccessLog(tab, cursor)} community />
+      )}
     </View>
   );
 }
@@ -42,13 +45,20 @@ function Entries({ fetch, community }: { fetch: (cursor?: string) => Promise<Pag
   return (
     <View className="card stack">
       <Text className="muted">
-        {community ? '本社区工作人员查看居民办件、认证申请的记录（姓名已打码）。' : '工作人员每次查看您的办件或认证申请都会记下来（十分钟内重复打开只记一次）。'}
+        {community
+          ? '本社区工作人员查看居民办件、认证申请的记录（姓名已打码）。'
+          : '工作人员每次查看您的办件或认证申请都会记下来（十分钟内重复打开只记一次）。'}
       </Text>
       {items.length === 0 ? <Empty text={community ? '还没有查阅记录。' : '还没有工作人员查看过您的信息。'} /> : null}
       {items.map((x) => (
         <View key={x.id} className={`list-item access-entry access-${x.what}`}>
-          <Text className="text">{who(x)} 查看了{community ? ` ${x.subject ?? ''} 的` : '您的'}{WHAT[x.what] ?? x.what}</Text>
-          <Text className="muted">{formatDateTime(x.at)} · 看到：{x.fields.map((f) => FIELD[f] ?? f).join('、')}</Text>
+          <Text className="text">
+            {who(x)} 查看了{community ? ` ${x.subject ?? ''} 的` : '您的'}
+            {WHAT[x.what] ?? x.what}
+          </Text>
+          <Text className="muted">
+            {formatDateTime(x.at)} · 看到：{x.fields.map((f) => FIELD[f] ?? f).join('、')}
+          </Text>
         </View>
       ))}
       <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />

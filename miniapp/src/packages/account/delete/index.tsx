@@ -42,9 +42,18 @@ function DeleteAccount() {
   const o = state.data;
 
   async function remove() {
-    const sure = await confirm({ title: '确定注销账号？', content: `注销后不能恢复，工作人员也无法帮您找回。${o.count ? `上面 ${o.count} 件没办完的事会按说明处理。` : ''}`, confirmText: '继续' });
+    const sure = await confirm({
+      title: '确定注销账号？',
+      content: `注销后不能恢复，工作人员也无法帮您找回。${o.count ? `上面 ${o.count} 件没办完的事会按说明处理。` : ''}`,
+      confirmText: '继续',
+    });
     if (!sure) return;
-    const really = await confirm({ title: '最后确认', content: '确认注销后，您会立即退出登录。以后再用需要重新登记。', confirmText: '注销', cancelText: '再想想' });
+    const really = await confirm({
+      title: '最后确认',
+      content: '确认注销后，您会立即退出登录。以后再用需要重新登记。',
+      confirmText: '注销',
+      cancelText: '再想想',
+    });
     if (!really) return;
     setBusy(true);
     try {
@@ -66,7 +75,10 @@ function DeleteAccount() {
         {o.count === 0 ? <Text className="text">没有没办完的事。</Text> : <Text className="text">注销时会这样处理：</Text>}
         {o.items.map((x) => (
           <View key={`${x.kind}-${x.id}`} className={`list-item obligation obligation-${x.kind}`}>
-            <View className="row"><Text className="text">{x.title}</Text><Text className="tag warn">{x.status}</Text></View>
+            <View className="row">
+              <Text className="text">{x.title}</Text>
+              <Text className="tag warn">{x.status}</Text>
+            </View>
             <Text className="muted">{x.outcome}</Text>
           </View>
         ))}
@@ -74,20 +86,31 @@ function DeleteAccount() {
 
       <View className="card stack">
         <Text className="card-title">会删除的</Text>
-        {ERASED.map((x) => <Text key={x} className="text">· {x}</Text>)}
+        {ERASED.map((x) => (
+          <Text key={x} className="text">
+            · {x}
+          </Text>
+        ))}
       </View>
 
       <View className="card stack kept">
         <Text className="card-title">会保留的，以及为什么</Text>
         <Text className="muted">这些记录别人还要用到，只保留一个看不出是谁的编号，显示为“已注销用户”。</Text>
         {KEPT.map(([what, why]) => (
-          <View key={what} className="list-item"><Text className="text">{what}</Text><Text className="muted">{why}</Text></View>
+          <View key={what} className="list-item">
+            <Text className="text">{what}</Text>
+            <Text className="muted">{why}</Text>
+          </View>
         ))}
       </View>
 
       <View className="card stack">
-        <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/account/mydata/index' })}>先下载我的数据 ›</Button>
-        <ActionButton className="btn danger delete-account-button" disabled={busy} onClick={() => void remove()}>{busy ? '正在注销…' : '注销账号'}</ActionButton>
+        <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/account/mydata/index' })}>
+          先下载我的数据 ›
+        </Button>
+        <ActionButton className="btn danger delete-account-button" disabled={busy} onClick={() => void remove()}>
+          {busy ? '正在注销…' : '注销账号'}
+        </ActionButton>
       </View>
     </View>
   );

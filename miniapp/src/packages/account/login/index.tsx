@@ -14,11 +14,7 @@ import { roleLabel } from '../../../lib/format';
  * personas stand in for WeChat accounts, and for a weapp sign-in that failed.
  */
 export default function LoginPage() {
-  return (
-    <Page requireSession={false}>
-      {process.env.TARO_ENV === 'weapp' ? <WechatRetry /> : <PersonaPicker />}
-    </Page>
-  );
+  return <Page requireSession={false}>{process.env.TARO_ENV === 'weapp' ? <WechatRetry /> : <PersonaPicker />}</Page>;
 }
 
 function WechatRetry() {
@@ -33,13 +29,17 @@ function WechatRetry() {
       <Text className="card-title">微信登录</Text>
       <Text className="text">点下面的按钮，用微信身份登录村居通。</Text>
       {error ? <Text className="field-error">{error}</Text> : null}
-      <Button className="btn" onClick={retry}>微信一键登录</Button>
+      <Button className="btn" onClick={retry}>
+        微信一键登录
+      </Button>
     </View>
   );
 }
 
 function PersonaPicker() {
-  const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; personas: DevPersona[] }>({ status: 'loading' });
+  const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; personas: DevPersona[] }>({
+    status: 'loading',
+  });
   const [busy, setBusy] = useState('');
 
   const load = () => {
@@ -48,7 +48,10 @@ function PersonaPicker() {
       .devPersonas()
       .then((r) => setState({ status: 'ready', personas: r.personas }))
       .catch((err) =>
-        setState({ status: 'error', message: err instanceof ApiError && err.status === 404 ? '演示登录未开启。请在微信中打开村居通小程序。' : (err as Error).message }),
+        setState({
+          status: 'error',
+          message: err instanceof ApiError && err.status === 404 ? '演示登录未开启。请在微信中打开村居通小程序。' : (err as Error).message,
+        }),
       );
   };
   useEffect(load, []);
@@ -85,7 +88,13 @@ function PersonaPicker() {
                 </Text>
               </View>
             </View>
-            <ActionButton className="btn persona-login" id={`persona-${p.persona}`} loading={busy === p.persona} disabled={Boolean(busy)} onClick={() => choose(p)}>
+            <ActionButton
+              className="btn persona-login"
+              id={`persona-${p.persona}`}
+              loading={busy === p.persona}
+              disabled={Boolean(busy)}
+              onClick={() => choose(p)}
+            >
               登录
             </ActionButton>
           </View>

@@ -21,8 +21,17 @@ const t = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v
 
 /** Each part of the export: its name for people, and one readable line per item. */
 const SECTIONS: Array<[string, string, (r: Row) => string]> = [
-  ['memberships', '所在社区和身份', (r) => `${t(r.community)} ${roleLabel[String(r.role)] ?? t(r.role)}${r.household ? ` · ${t(r.household)}` : ''}${r.grid ? ` · ${t(r.grid)}` : ''} · ${t(r.since)} 起`],
-  ['verifications', '居民认证申请', (r) => `${t(r.community)} ${t(r.address)} · ${t(r.realName)} · ${t(r.relation)}${r.phone ? ` · ${t(r.phone)}` : ''} · ${t(r.status)} · ${t(r.createdAt)}`],
+  [
+    'memberships',
+    '所在社区和身份',
+    (r) =>
+      `${t(r.community)} ${roleLabel[String(r.role)] ?? t(r.role)}${r.household ? ` · ${t(r.household)}` : ''}${r.grid ? ` · ${t(r.grid)}` : ''} · ${t(r.since)} 起`,
+  ],
+  [
+    'verifications',
+    '居民认证申请',
+    (r) => `${t(r.community)} ${t(r.address)} · ${t(r.realName)} · ${t(r.relation)}${r.phone ? ` · ${t(r.phone)}` : ''} · ${t(r.status)} · ${t(r.createdAt)}`,
+  ],
   ['consents', '授权记录', (r) => `${t(r.purpose)} 版本 ${t(r.version)} · ${r.granted ? '同意' : '撤回'} · ${t(r.at)}`],
   ['cases', '办件', (r) => `${t(r.item)} · ${t(r.statusLabel)} · 提交于 ${t(r.createdAt)} · 填写内容：${JSON.stringify(r.formData)}`],
   ['appointments', '预约', (r) => `${t(r.item)} · ${t(r.startsAt)} · ${t(r.status)}`],
@@ -45,7 +54,11 @@ const SECTIONS: Array<[string, string, (r: Row) => string]> = [
   ['subscriptions', '订阅的微信提醒', (r) => `${t(r.community)} · ${t(r.topic)} · 剩余 ${t(r.credits)} 次`],
   ['notifications', '站内消息', (r) => `${t(r.createdAt)} ${t(r.title)}`],
   ['files', '上传的照片和文件', (r) => `${t(r.name)} · ${t(r.createdAt)}${r.attachedTo ? '' : ' · 未使用'}`],
-  ['accessLog', '谁查看了我的信息', (r) => `${t(r.at)} · ${t(r.communityName)} ${roleLabel[String(r.role)] ?? '帮办人'} ${t(r.actor)} · ${r.what === 'case' ? '办件' : '认证申请'}`],
+  [
+    'accessLog',
+    '谁查看了我的信息',
+    (r) => `${t(r.at)} · ${t(r.communityName)} ${roleLabel[String(r.role)] ?? '帮办人'} ${t(r.actor)} · ${r.what === 'case' ? '办件' : '认证申请'}`,
+  ],
 ];
 
 function summaryText(d: MyData): string {
@@ -134,7 +147,9 @@ function MyDataView() {
           <Text className="card-title">保存多久</Text>
           {policy.data.items.map((x) => (
             <View key={x.kind} className="list-item">
-              <Text className="text">{x.what}：{x.days === null ? '长期保存' : x.days >= 365 ? `${Math.round(x.days / 365)} 年` : `${x.days} 天`}</Text>
+              <Text className="text">
+                {x.what}：{x.days === null ? '长期保存' : x.days >= 365 ? `${Math.round(x.days / 365)} 年` : `${x.days} 天`}
+              </Text>
               <Text className="muted">{x.why}</Text>
             </View>
           ))}
@@ -142,8 +157,12 @@ function MyDataView() {
       ) : null}
 
       <View className="card stack">
-        <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/account/access-log/index' })}>谁查看了我的信息 ›</Button>
-        <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/account/delete/index' })}>注销账号 ›</Button>
+        <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/account/access-log/index' })}>
+          谁查看了我的信息 ›
+        </Button>
+        <Button className="btn plain" onClick={() => Taro.navigateTo({ url: '/packages/account/delete/index' })}>
+          注销账号 ›
+        </Button>
       </View>
     </View>
   );

@@ -19,7 +19,9 @@ export default function VerifyPage() {
 }
 
 function VerifyForm() {
-  const [load, setLoad] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; communities: CommunityOption[] }>({ status: 'loading' });
+  const [load, setLoad] = useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; communities: CommunityOption[] }>({
+    status: 'loading',
+  });
   const [ci, setCi] = useState(0);
   const [bi, setBi] = useState(-1);
   const [room, setRoom] = useState('');
@@ -38,16 +40,20 @@ function VerifyForm() {
       .then((communities) => setLoad({ status: 'ready', communities }))
       .catch((e) => setLoad({ status: 'error', message: e instanceof ApiError ? e.message : '加载失败' }));
   };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the list is fetched once when the page opens (and again on retry)
   useEffect(fetchCommunities, []);
 
   const communities = load.status === 'ready' ? load.communities : [];
   const community = communities[ci];
   // The buildings of the chosen community (a few pages at most).
   const [buildings, setBuildings] = useState<BuildingOption[]>([]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: fetched again only when another community is chosen
   useEffect(() => {
     setBuildings([]);
     if (!community) return;
-    fetchAllPages((cursor) => coreApi.buildings(community.id, cursor), 20).then(setBuildings).catch(() => setBuildings([]));
+    fetchAllPages((cursor) => coreApi.buildings(community.id, cursor), 20)
+      .then(setBuildings)
+      .catch(() => setBuildings([]));
   }, [community?.id]);
 
   async function submit() {
@@ -67,8 +73,13 @@ function VerifyForm() {
     try {
       if (phone) await coreApi.recordConsent('phone_number', PHONE_CONSENT_VERSION, true);
       await coreApi.requestVerification({
-        communityId: community!.id, buildingId: buildings[bi]!.id, room: room.trim(), realName: realName.trim(),
-        relation: RELATIONS[ri]!, ...(phone ? { phone } : {}), ...(note.trim() ? { note: note.trim() } : {}),
+        communityId: community!.id,
+        buildingId: buildings[bi]!.id,
+        room: room.trim(),
+        realName: realName.trim(),
+        relation: RELATIONS[ri]!,
+        ...(phone ? { phone } : {}),
+        ...(note.trim() ? { note: note.trim() } : {}),
       });
       await refreshMe();
       setDone(true);
@@ -89,7 +100,9 @@ function VerifyForm() {
       <View className="card stack verify-done">
         <Text className="card-title">已提交，等待审核</Text>
         <Text className="text">社区工作人员或您所在网格的网格员会在 1–2 个工作日内审核。审核结果会显示在“我的”里。</Text>
-        <Button className="btn" onClick={() => Taro.switchTab({ url: '/pages/me/index' })}>回到我的</Button>
+        <Button className="btn" onClick={() => Taro.switchTab({ url: '/pages/me/index' })}>
+          回到我的
+        </Button>
       </View>
     );
   }
@@ -99,23 +112,61 @@ function VerifyForm() {
       <Text className="muted">认证后可以网上办事、参与议事投票、报名志愿活动。只收集必要信息，手机号选填。</Text>
       <Text className="hint-plain">带 * 的是必填项。</Text>
       <Field label="社区或村" required error={errors.communityId}>
-        <Picker mode="selector" range={communities.map((c) => `${c.streetName} ${c.name}`)} value={ci} onChange={(e) => { setCi(Number(e.detail.value)); setBi(-1); }}>
-          <View className="input picker" role="button" aria-label={`社区或村：${community ? community.name : '请选择'}`}><Text>{community ? `${community.streetName} ${community.name}` : '请选择 ›'}</Text></View>
+        <Picker
+          mode="selector"
+          range={communities.map((c) => `${c.streetName} ${c.name}`)}
+          value={ci}
+          onChange={(e) => {
+            setCi(Number(e.detail.value));
+            setBi(-1);
+          }}
+        >
+          <View className="input picker" role="button" aria-label={`社区或村：${community ? community.name : '请选择'}`}>
+            <Text>{community ? `${community.streetName} ${community.name}` : '请选择 ›'}</Text>
+          </View>
         </Picker>
       </Field>
       <Field label="楼栋 / 村民小组" required error={errors.buildingId}>
-        <Picker mode="selector" range={buildings.map((b) => `${b.name}（${b.gridName}）`)} value={Math.max(bi, 0)} onChange={(e) => setBi(Number(e.detail.value))}>
-          <View className="input picker building-picker" role="button" aria-label={`楼栋或村民小组：${bi >= 0 ? buildings[bi]!.name : '请选择'}`}><Text>{bi >= 0 ? buildings[bi]!.name : '请选择 ›'}</Text></View>
+        <Picker
+          mode="selector"
+          range={buildings.map((b) => `${b.name}（${b.gridName}）`)}
+          value={Math.max(bi, 0)}
+          onChange={(e) => setBi(Number(e.detail.value))}
+        >
+          <View className="input picker building-picker" role="button" aria-label={`楼栋或村民小组：${bi >= 0 ? buildings[bi]!.name : '请选择'}`}>
+            <Text>{bi >= 0 ? buildings[bi]!.name : '请选择 ›'}</Text>
+          </View>
         </Picker>
       </Field>
       <TextField label="门牌号" required inputClassName="room-input" placeholder="如 2单元301" value={room} max={40} error={errors.room} onChange={setRoom} />
-      <TextField label="真实姓名" required inputClassName="name-input" hint="和户口本或身份证上一致" value={realName} max={20} error={errors.realName} onChange={setRealName} />
+      <TextField
+        label="真实姓名"
+        required
+        inputClassName="name-input"
+        hint="和户口本或身份证上一致"
+        value={realName}
+        max={20}
+        error={errors.realName}
+        onChange={setRealName}
+      />
       <Field label="与户主的关系" required>
         <Picker mode="selector" range={[...RELATIONS]} value={ri} onChange={(e) => setRi(Number(e.detail.value))}>
-          <View className="input picker" role="button" aria-label={`与户主的关系：${RELATIONS[ri]}`}><Text>{RELATIONS[ri]}</Text></View>
+          <View className="input picker" role="button" aria-label={`与户主的关系：${RELATIONS[ri]}`}>
+            <Text>{RELATIONS[ri]}</Text>
+          </View>
         </Picker>
       </Field>
-      <TextField label="手机号" type="number" inputClassName="phone-input" hint="方便工作人员联系您" placeholder="11位手机号" value={phone} max={11} error={errors.phone} onChange={setPhone} />
+      <TextField
+        label="手机号"
+        type="number"
+        inputClassName="phone-input"
+        hint="方便工作人员联系您"
+        placeholder="11位手机号"
+        value={phone}
+        max={11}
+        error={errors.phone}
+        onChange={setPhone}
+      />
       {phone ? (
         <Label className="row consent-row" onClick={() => setPhoneConsent(!phoneConsent)}>
           <Checkbox value="phone" checked={phoneConsent} color="#b83227" {...named('同意社区保存我的手机号')} />
@@ -123,8 +174,14 @@ function VerifyForm() {
         </Label>
       ) : null}
       <TextField label="备注" placeholder="如：刚搬来" hint="例如：刚搬来，房产证在身边" value={note} max={200} onChange={setNote} />
-      {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}
-      <ActionButton className="verify-submit" loading={busy} disabled={busy} onClick={submit}>提交认证申请</ActionButton>
+      {errors._ ? (
+        <View className="banner alert" role="alert">
+          {errors._}
+        </View>
+      ) : null}
+      <ActionButton className="verify-submit" loading={busy} disabled={busy} onClick={submit}>
+        提交认证申请
+      </ActionButton>
     </View>
   );
 }

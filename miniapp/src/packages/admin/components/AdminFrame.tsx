@@ -18,8 +18,15 @@ export function AdminFrame({ section, communityId, children }: { section: Sectio
     <View className="admin">
       <View className="admin-nav" role="navigation" aria-label="管理">
         {SECTIONS.filter((s) => !s.needsCommunity || communityId).map((s) => (
-          <View key={s.key} className={`admin-nav-item nav-${s.key} ${s.key === section ? 'active' : ''}`} role="link" aria-current={s.key === section ? 'page' : undefined}
-            onClick={() => { if (s.key !== section) void Taro.redirectTo({ url: `${s.url}${communityId ? `?id=${communityId}` : ''}` }); }}>
+          <View
+            key={s.key}
+            className={`admin-nav-item nav-${s.key} ${s.key === section ? 'active' : ''}`}
+            role="link"
+            aria-current={s.key === section ? 'page' : undefined}
+            onClick={() => {
+              if (s.key !== section) void Taro.redirectTo({ url: `${s.url}${communityId ? `?id=${communityId}` : ''}` });
+            }}
+          >
             <Text>{s.label}</Text>
           </View>
         ))}

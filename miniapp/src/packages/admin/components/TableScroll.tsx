@@ -6,5 +6,9 @@ import { View } from '@tarojs/components';
  * for screen readers; in WeChat the attributes are ignored.
  */
 export function TableScroll({ label, children }: { label: string; children: ReactNode }) {
-  return <View className="table-scroll" role="region" aria-label={label} {...({ tabIndex: 0 } as object)}>{children}</View>;
+  return (
+    <View className="table-scroll" role="region" aria-label={label} {...({ tabIndex: 0 } as object)}>
+      {children}
+    </View>
+  );
 }

@@ -21,7 +21,7 @@ type Period = { key: string; label: string; from: string; to: string };
 function periods(): Period[] {
   const today = shanghaiDate();
   const [y, m] = today.split('-').map(Number) as [number, number];
-  const first = (yy: number, mm: number) => `${yy + Math.floor((mm - 1) / 12)}-${String(((mm - 1) % 12 + 12) % 12 + 1).padStart(2, '0')}-01`;
+  const first = (yy: number, mm: number) => `${yy + Math.floor((mm - 1) / 12)}-${String(((((mm - 1) % 12) + 12) % 12) + 1).padStart(2, '0')}-01`;
   const tomorrow = shanghaiDate(Date.now(), 1);
   return [
     { key: 'month', label: '本月', from: first(y, m), to: tomorrow },
@@ -64,8 +64,15 @@ function Dashboard({ streetId, communityId }: { streetId?: string; communityId?:
     <AdminFrame section="dashboard" communityId={communityId}>
       <View className="card stack">
         <View className="choices-row row">
-          <Picker mode="selector" range={all.map((p) => p.label)} value={all.findIndex((p) => p.key === period.key)} onChange={(e) => setPeriod(all[Number(e.detail.value)] ?? all[0]!)}>
-            <View className="input picker dashboard-period">统计期间：{period.label}（{period.from} 起）</View>
+          <Picker
+            mode="selector"
+            range={all.map((p) => p.label)}
+            value={all.findIndex((p) => p.key === period.key)}
+            onChange={(e) => setPeriod(all[Number(e.detail.value)] ?? all[0]!)}
+          >
+            <View className="input picker dashboard-period">
+              统计期间：{period.label}（{period.from} 起）
+            </View>
           </Picker>
         </View>
         <Text className="muted">所有数字都由系统从办件、随手拍、议事、志愿和积分的记录里算出，不能手填。点带下划线的数字看对应的名单。</Text>
@@ -85,21 +92,41 @@ function StreetView({ streetId, period }: { streetId: string; period: Period }) 
     <View className="card stack street-dashboard">
       <View className="row">
         <Text className="card-title">各社区并排</Text>
-        <Button className="btn secondary dashboard-export" onClick={() => void downloadSheet(`/admin/streets/${streetId}/dashboard/export?from=${period.from}&to=${period.to}`,
-          `街道看板_${period.from}.xlsx`).then(() => toast('已导出'), () => toast('没有导出成功'))}>导出 Excel</Button>
+        <Button
+          className="btn secondary dashboard-export"
+          onClick={() =>
+            void downloadSheet(`/admin/streets/${streetId}/dashboard/export?from=${period.from}&to=${period.to}`, `街道看板_${period.from}.xlsx`).then(
+              () => toast('已导出'),
+              () => toast('没有导出成功'),
+            )
+          }
+        >
+          导出 Excel
+        </Button>
       </View>
       <TableScroll label="各社区并排">
         <View className="table" role="table">
           <View className="table-row head" role="row">
-            <View className="table-cell" role="columnheader">社区/村</View>
-            {COLUMNS.map((c) => <View key={c.key} className="table-cell num" role="columnheader">{c.label}</View>)}
+            <View className="table-cell" role="columnheader">
+              社区/村
+            </View>
+            {COLUMNS.map((c) => (
+              <View key={c.key} className="table-cell num" role="columnheader">
+                {c.label}
+              </View>
+            ))}
           </View>
           {rows.map((r) => (
             <View key={r.communityId} className="table-row dashboard-row" role="row">
               <View className="table-cell link" role="cell" onClick={() => Taro.navigateTo({ url: `/packages/admin/dashboard/index?id=${r.communityId}` })}>
-                {r.name}{r.archived ? '（停用）' : ''}
+                {r.name}
+                {r.archived ? '（停用）' : ''}
               </View>
-              {COLUMNS.map((c) => <View key={c.key} className="table-cell num" role="cell">{show(r.figures[c.key] as number | null, c.unit)}</View>)}
+              {COLUMNS.map((c) => (
+                <View key={c.key} className="table-cell num" role="cell">
+                  {show(r.figures[c.key] as number | null, c.unit)}
+                </View>
+              ))}
             </View>
           ))}
         </View>
@@ -111,20 +138,41 @@ function StreetView({ streetId, period }: { streetId: string; period: Period }) 
 function CommunityView({ id, period }: { id: string; period: Period }) {
   const [state, reload] = usePageData(() => adminApi.communityDashboard(id, period.from, period.to), [id, period.key]);
   if (state.status === 'loading') return <Loading />;
-  if (state.status === 'error') return <ErrorState message={state.code === 'admin.community_not_found' ? '没有找到这个社区，或您不能查看它的看板。' : state.message} onRetry={() => void reload()} />;
+  if (state.status === 'error')
+    return (
+      <ErrorState
+        message={state.code === 'admin.community_not_found' ? '没有找到这个社区，或您不能查看它的看板。' : state.message}
+        onRetry={() => void reload()}
+      />
+    );
   const d = state.data;
   return (
     <View className="stack community-dashboard">
       <View className="card stack">
         <View className="row">
           <Text className="card-title">{d.name}</Text>
-          <Button className="btn secondary dashboard-export" onClick={() => void downloadSheet(`/admin/communities/${id}/export?kind=dashboard&from=${period.from}&to=${period.to}`,
-            `${d.name}_看板.xlsx`).then(() => toast('已导出'), () => toast('没有导出成功'))}>导出 Excel</Button>
+          <Button
+            className="btn secondary dashboard-export"
+            onClick={() =>
+              void downloadSheet(`/admin/communities/${id}/export?kind=dashboard&from=${period.from}&to=${period.to}`, `${d.name}_看板.xlsx`).then(
+                () => toast('已导出'),
+                () => toast('没有导出成功'),
+              )
+            }
+          >
+            导出 Excel
+          </Button>
         </View>
         <View className="figure-cards">
           {COLUMNS.map((c) => (
-            <View key={c.key} className={`figure-card ${c.list ? 'link' : ''}`} role={c.list ? 'link' : undefined}
-              onClick={() => { if (c.list) void Taro.navigateTo({ url: c.list(id) }); }}>
+            <View
+              key={c.key}
+              className={`figure-card ${c.list ? 'link' : ''}`}
+              role={c.list ? 'link' : undefined}
+              onClick={() => {
+                if (c.list) void Taro.navigateTo({ url: c.list(id) });
+              }}
+            >
               <Text className="figure-card-value">{show(d.figures[c.key] as number | null, c.unit)}</Text>
               <Text className="figure-card-label">{c.label}</Text>
             </View>
@@ -136,17 +184,35 @@ function CommunityView({ id, period }: { id: string; period: Period }) {
         <TableScroll label="各网格">
           <View className="table" role="table">
             <View className="table-row head" role="row">
-              {['网格', '网格员', '住户', '随手拍', '未办结', '超时', '走访户数'].map((h) => <View key={h} className="table-cell" role="columnheader">{h}</View>)}
+              {['网格', '网格员', '住户', '随手拍', '未办结', '超时', '走访户数'].map((h) => (
+                <View key={h} className="table-cell" role="columnheader">
+                  {h}
+                </View>
+              ))}
             </View>
             {d.grids.map((g) => (
               <View key={g.gridId} className="table-row" role="row">
-                <View className="table-cell" role="cell">{g.name}</View>
-                <View className="table-cell" role="cell">{g.workers.join('、') || '—'}</View>
-                <View className="table-cell num" role="cell">{g.households}</View>
-                <View className="table-cell num" role="cell">{g.reportsReceived}</View>
-                <View className="table-cell num" role="cell">{g.reportsOpen}</View>
-                <View className="table-cell num" role="cell">{g.reportsOverdue}</View>
-                <View className="table-cell num" role="cell">{g.householdsVisited}</View>
+                <View className="table-cell" role="cell">
+                  {g.name}
+                </View>
+                <View className="table-cell" role="cell">
+                  {g.workers.join('、') || '—'}
+                </View>
+                <View className="table-cell num" role="cell">
+                  {g.households}
+                </View>
+                <View className="table-cell num" role="cell">
+                  {g.reportsReceived}
+                </View>
+                <View className="table-cell num" role="cell">
+                  {g.reportsOpen}
+                </View>
+                <View className="table-cell num" role="cell">
+                  {g.reportsOverdue}
+                </View>
+                <View className="table-cell num" role="cell">
+                  {g.householdsVisited}
+                </View>
               </View>
             ))}
           </View>
@@ -155,9 +221,28 @@ function CommunityView({ id, period }: { id: string; period: Period }) {
       <View className="card stack">
         <Text className="card-title">导出台账</Text>
         <View className="choices">
-          {([['households', '住户'], ['members', '人员'], ['cases', '办件'], ['reports', '随手拍'], ['ledger', '积分流水'], ['handouts', '兑换发放']] as const).map(([k, label]) => (
-            <Button key={k} className={`btn plain export-${k}`} onClick={() => void downloadSheet(`/admin/communities/${id}/export?kind=${k}&from=${period.from}&to=${period.to}`,
-              `${d.name}_${label}.xlsx`).then(() => toast('已导出'), () => toast('没有导出成功'))}>{label}</Button>
+          {(
+            [
+              ['households', '住户'],
+              ['members', '人员'],
+              ['cases', '办件'],
+              ['reports', '随手拍'],
+              ['ledger', '积分流水'],
+              ['handouts', '兑换发放'],
+            ] as const
+          ).map(([k, label]) => (
+            <Button
+              key={k}
+              className={`btn plain export-${k}`}
+              onClick={() =>
+                void downloadSheet(`/admin/communities/${id}/export?kind=${k}&from=${period.from}&to=${period.to}`, `${d.name}_${label}.xlsx`).then(
+                  () => toast('已导出'),
+                  () => toast('没有导出成功'),
+                )
+              }
+            >
+              {label}
+            </Button>
           ))}
         </View>
       </View>
@@ -166,8 +251,12 @@ function CommunityView({ id, period }: { id: string; period: Period }) {
 }
 
 const TREND_METRICS: Array<{ key: Exclude<keyof TrendPoint, 'month'>; label: string }> = [
-  { key: 'casesReceived', label: '收到办件' }, { key: 'casesCompleted', label: '办结办件' }, { key: 'reportsReceived', label: '随手拍' },
-  { key: 'reportsResolvedOnTimeRate', label: '随手拍按时办结率' }, { key: 'volunteerHours', label: '志愿小时' }, { key: 'pointsIssued', label: '发放积分' },
+  { key: 'casesReceived', label: '收到办件' },
+  { key: 'casesCompleted', label: '办结办件' },
+  { key: 'reportsReceived', label: '随手拍' },
+  { key: 'reportsResolvedOnTimeRate', label: '随手拍按时办结率' },
+  { key: 'volunteerHours', label: '志愿小时' },
+  { key: 'pointsIssued', label: '发放积分' },
 ];
 
 /** Twelve months as bars (Views sized by value: the same in WeChat and the browser, no chart library to ship). */

@@ -56,10 +56,21 @@ function Import({ id }: { id: string }) {
         <Text className="text">2. 选择填好的表格，先试导入：每一行会怎样都列出来，不会写入。</Text>
         <Text className="text">3. 确认无误后正式导入。居民本人用表里的手机号登录并同意提供手机号后，才会成为认证居民。</Text>
         <View className="btn-row">
-          <Button className="btn secondary import-template" onClick={() => void downloadSheet('/admin/templates/households', '住户和居民导入模板.xlsx').catch(() => toast('模板没有下载成功'))}>下载模板</Button>
-          <ActionButton className="import-choose" disabled={progress !== null} onClick={() => void choose()}>{file ? '重新选择表格' : '选择表格（.xlsx 或 .csv）'}</ActionButton>
+          <Button
+            className="btn secondary import-template"
+            onClick={() => void downloadSheet('/admin/templates/households', '住户和居民导入模板.xlsx').catch(() => toast('模板没有下载成功'))}
+          >
+            下载模板
+          </Button>
+          <ActionButton className="import-choose" disabled={progress !== null} onClick={() => void choose()}>
+            {file ? '重新选择表格' : '选择表格（.xlsx 或 .csv）'}
+          </ActionButton>
         </View>
-        {file ? <Text className="muted">已选择：{file.name}（{Math.max(1, Math.round(file.size / 1024))} KB）</Text> : null}
+        {file ? (
+          <Text className="muted">
+            已选择：{file.name}（{Math.max(1, Math.round(file.size / 1024))} KB）
+          </Text>
+        ) : null}
         {progress !== null ? (
           <View className="stack" aria-busy="true">
             <View className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress)} aria-label="上传进度">
@@ -68,25 +79,49 @@ function Import({ id }: { id: string }) {
             <Text className="muted">{progress < 100 ? `正在上传 ${Math.round(progress)}%` : '正在逐行检查…'}</Text>
           </View>
         ) : null}
-        {error ? <View className="banner alert" role="alert">{error}</View> : null}
+        {error ? (
+          <View className="banner alert" role="alert">
+            {error}
+          </View>
+        ) : null}
       </View>
       {result ? (
         <View className="card stack import-result">
           <Text className="card-title">{result.dryRun ? '试导入结果（还没有写入）' : '已导入'}</Text>
-          <Text className="text import-summary">共 {result.rows} 行：新建 {result.created}，更新 {result.updated}，不变 {result.unchanged}，不能导入 {result.refused}</Text>
-          {refused.length ? <View className="banner alert" role="alert">有 {refused.length} 行不能导入，请在表格里改正后重新选择。其余的行可以先导入。</View> : null}
+          <Text className="text import-summary">
+            共 {result.rows} 行：新建 {result.created}，更新 {result.updated}，不变 {result.unchanged}，不能导入 {result.refused}
+          </Text>
+          {refused.length ? (
+            <View className="banner alert" role="alert">
+              有 {refused.length} 行不能导入，请在表格里改正后重新选择。其余的行可以先导入。
+            </View>
+          ) : null}
           <TableScroll label="每一行的结果">
             <View className="table" role="table">
               <View className="table-row head" role="row">
-                {['行号', '楼栋', '门牌号', '结果', '说明'].map((h) => <View key={h} className="table-cell" role="columnheader">{h}</View>)}
+                {['行号', '楼栋', '门牌号', '结果', '说明'].map((h) => (
+                  <View key={h} className="table-cell" role="columnheader">
+                    {h}
+                  </View>
+                ))}
               </View>
               {[...refused, ...others].slice(0, 300).map((d) => (
                 <View key={`${d.row}-${d.action}`} className={`table-row import-row ${d.action === 'refused' ? 'refused' : ''}`} role="row">
-                  <View className="table-cell num" role="cell">{d.row}</View>
-                  <View className="table-cell" role="cell">{d.building}</View>
-                  <View className="table-cell" role="cell">{d.room}</View>
-                  <View className="table-cell" role="cell">{ACTION_LABEL[d.action]}</View>
-                  <View className="table-cell" role="cell">{d.reason}</View>
+                  <View className="table-cell num" role="cell">
+                    {d.row}
+                  </View>
+                  <View className="table-cell" role="cell">
+                    {d.building}
+                  </View>
+                  <View className="table-cell" role="cell">
+                    {d.room}
+                  </View>
+                  <View className="table-cell" role="cell">
+                    {ACTION_LABEL[d.action]}
+                  </View>
+                  <View className="table-cell" role="cell">
+                    {d.reason}
+                  </View>
                 </View>
               ))}
             </View>
@@ -97,7 +132,9 @@ function Import({ id }: { id: string }) {
               确认导入（{result.created + result.updated} 行{result.refused ? `，跳过 ${result.refused} 行` : ''}）
             </ActionButton>
           ) : null}
-          {result.dryRun && result.created + result.updated === 0 && !result.refused ? <Text className="text">表格里的内容都已经在系统里了，不需要再导入。</Text> : null}
+          {result.dryRun && result.created + result.updated === 0 && !result.refused ? (
+            <Text className="text">表格里的内容都已经在系统里了，不需要再导入。</Text>
+          ) : null}
         </View>
       ) : null}
     </AdminFrame>

@@ -29,8 +29,15 @@ function AdminHome({ me }: { me: Me }) {
         <View className="card stack">
           <Text className="card-title">{street.streetName}</Text>
           <View className="btn-row">
-            <Button className="btn admin-create-community" onClick={() => setCreating(true)}>新建社区或村</Button>
-            <Button className="btn secondary admin-street-dashboard" onClick={() => Taro.navigateTo({ url: `/packages/admin/dashboard/index?streetId=${street.streetId}` })}>街道看板</Button>
+            <Button className="btn admin-create-community" onClick={() => setCreating(true)}>
+              新建社区或村
+            </Button>
+            <Button
+              className="btn secondary admin-street-dashboard"
+              onClick={() => Taro.navigateTo({ url: `/packages/admin/dashboard/index?streetId=${street.streetId}` })}
+            >
+              街道看板
+            </Button>
           </View>
         </View>
       ) : null}
@@ -42,7 +49,9 @@ function AdminHome({ me }: { me: Me }) {
         <View className="card admin-communities">
           {state.data.map((c) => (
             <View key={c.id} className="list-item row" role="link" onClick={() => Taro.navigateTo({ url: `/packages/admin/community/index?id=${c.id}` })}>
-              <Text className="text">{c.name}（{c.kind === 'village' ? '村' : '社区'}）</Text>
+              <Text className="text">
+                {c.name}（{c.kind === 'village' ? '村' : '社区'}）
+              </Text>
               <Text className={`tag ${c.archivedAt ? 'bad' : 'ok'}`}>{c.archivedAt ? '已停用' : '使用中'}</Text>
             </View>
           ))}
@@ -64,7 +73,14 @@ function CreateForm({ streetId, onDone }: { streetId: string; onDone: () => void
   async function save() {
     setBusy(true);
     try {
-      const c = await adminApi.createCommunity({ streetId, name: name.trim(), kind, address: address.trim(), servicePhone: phone.trim(), serviceHours: hours.trim() });
+      const c = await adminApi.createCommunity({
+        streetId,
+        name: name.trim(),
+        kind,
+        address: address.trim(),
+        servicePhone: phone.trim(),
+        serviceHours: hours.trim(),
+      });
       onDone();
       void Taro.navigateTo({ url: `/packages/admin/community/index?id=${c.id}` });
     } catch (e) {
@@ -87,7 +103,12 @@ function CreateForm({ streetId, onDone }: { streetId: string; onDone: () => void
         {field('名称', 'name', name, setName, '例如 新华社区')}
         <View className="field">
           <View className="field-label">类型</View>
-          <Picker mode="selector" range={['社区', '村']} value={kind === 'village' ? 1 : 0} onChange={(e) => setKind(Number(e.detail.value) === 1 ? 'village' : 'community')}>
+          <Picker
+            mode="selector"
+            range={['社区', '村']}
+            value={kind === 'village' ? 1 : 0}
+            onChange={(e) => setKind(Number(e.detail.value) === 1 ? 'village' : 'community')}
+          >
             <View className="input picker">{kind === 'village' ? '村' : '社区'}</View>
           </Picker>
         </View>
@@ -95,10 +116,18 @@ function CreateForm({ streetId, onDone }: { streetId: string; onDone: () => void
         {field('服务电话', 'servicePhone', phone, setPhone, '例如 0731-8452 6600')}
         {field('服务时间', 'serviceHours', hours, setHours, '例如 工作日 8:30–17:30')}
       </View>
-      {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}
+      {errors._ ? (
+        <View className="banner alert" role="alert">
+          {errors._}
+        </View>
+      ) : null}
       <View className="btn-row">
-        <Button className="btn plain" onClick={onDone}>取消</Button>
-        <ActionButton className="community-save" loading={busy} disabled={busy} onClick={() => void save()}>创建</ActionButton>
+        <Button className="btn plain" onClick={onDone}>
+          取消
+        </Button>
+        <ActionButton className="community-save" loading={busy} disabled={busy} onClick={() => void save()}>
+          创建
+        </ActionButton>
       </View>
     </View>
   );

@@ -20,13 +20,22 @@ export default function StaffPage() {
   return <Page>{({ me }) => <Staff id={params.id ?? ''} me={me} />}</Page>;
 }
 
-const END_LABEL: Record<string, string> = { withdrawn: '免去', moved_out: '迁出', moved_household: '户内调整', deceased: '去世', long_absence: '长期外出', account_deleted: '注销账号' };
+const END_LABEL: Record<string, string> = {
+  withdrawn: '免去',
+  moved_out: '迁出',
+  moved_household: '户内调整',
+  deceased: '去世',
+  long_absence: '长期外出',
+  account_deleted: '注销账号',
+};
 
 /** 工作人员: who holds which role since when; appoint by phone number; withdraw with a reason; the history. */
 function Staff({ id, me }: { id: string; me: Me }) {
   const list = usePagedList((cursor) => adminApi.members(id, 'staff', undefined, cursor), [id]);
   const history = usePagedList((cursor) => adminApi.history(id, cursor), [id]);
-  const reload = async () => { await Promise.all([list.reload(), history.reload()]); };
+  const reload = async () => {
+    await Promise.all([list.reload(), history.reload()]);
+  };
   useDidShow(() => void reload());
   const { state } = list;
   return (
@@ -41,13 +50,30 @@ function Staff({ id, me }: { id: string; me: Me }) {
           {state.data.map((m) => (
             <View key={m.membershipId} className="list-item row">
               <View>
-                <Text className="text">{m.name} · {ROLE_LABEL[m.role]}{m.gridName ? `（${m.gridName}）` : ''}</Text>
-                <Text className="muted">{m.title ? `${m.title} · ` : ''}{m.phone ?? '未留手机'} · {formatDate(m.since)} 起</Text>
+                <Text className="text">
+                  {m.name} · {ROLE_LABEL[m.role]}
+                  {m.gridName ? `（${m.gridName}）` : ''}
+                </Text>
+                <Text className="muted">
+                  {m.title ? `${m.title} · ` : ''}
+                  {m.phone ?? '未留手机'} · {formatDate(m.since)} 起
+                </Text>
               </View>
-              <Button className="btn plain staff-withdraw" onClick={() => void (async () => {
-                const reason = await askReason({ title: `免去${m.name}的${ROLE_LABEL[m.role]}身份`, placeholder: '原因，例如 换届离任', confirmText: '免去' });
-                if (reason) await runAction(() => adminApi.withdraw(m.membershipId, reason), '已免去，立即生效', reload);
-              })()}>免去</Button>
+              <Button
+                className="btn plain staff-withdraw"
+                onClick={() =>
+                  void (async () => {
+                    const reason = await askReason({
+                      title: `免去${m.name}的${ROLE_LABEL[m.role]}身份`,
+                      placeholder: '原因，例如 换届离任',
+                      confirmText: '免去',
+                    });
+                    if (reason) await runAction(() => adminApi.withdraw(m.membershipId, reason), '已免去，立即生效', reload);
+                  })()
+                }
+              >
+                免去
+              </Button>
             </View>
           ))}
           <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />
@@ -58,8 +84,17 @@ function Staff({ id, me }: { id: string; me: Me }) {
           <Text className="card-title">变动记录</Text>
           {history.state.data.map((h) => (
             <View key={h.id} className="list-item">
-              <Text className="text">{h.name} · {ROLE_LABEL[h.role as keyof typeof ROLE_LABEL] ?? h.role}{h.gridName ? `（${h.gridName}）` : ''}{h.address ? ` · ${h.address}` : ''}</Text>
-              <Text className="muted">{formatDate(h.startedAt)} 起{h.endedAt ? `，${formatDate(h.endedAt)} ${END_LABEL[h.endReason ?? ''] ?? ''}${h.endedBy ? `（${h.endedBy}）` : ''}${h.note ? `：${h.note}` : ''}` : '，至今'}</Text>
+              <Text className="text">
+                {h.name} · {ROLE_LABEL[h.role as keyof typeof ROLE_LABEL] ?? h.role}
+                {h.gridName ? `（${h.gridName}）` : ''}
+                {h.address ? ` · ${h.address}` : ''}
+              </Text>
+              <Text className="muted">
+                {formatDate(h.startedAt)} 起
+                {h.endedAt
+                  ? `，${formatDate(h.endedAt)} ${END_LABEL[h.endReason ?? ''] ?? ''}${h.endedBy ? `（${h.endedBy}）` : ''}${h.note ? `：${h.note}` : ''}`
+                  : '，至今'}
+              </Text>
             </View>
           ))}
           <ListFooter hasMore={history.hasMore} loadingMore={history.loadingMore} moreError={history.moreError} onMore={() => void history.loadMore()} />
@@ -69,7 +104,12 @@ function Staff({ id, me }: { id: string; me: Me }) {
   );
 }
 
-const ROLES = [['grid_worker', '网格员'], ['clerk', '便民服务中心工作人员'], ['committee', '两委成员'], ['supervisor', '监督委员会成员']] as const;
+const ROLES = [
+  ['grid_worker', '网格员'],
+  ['clerk', '便民服务中心工作人员'],
+  ['committee', '两委成员'],
+  ['supervisor', '监督委员会成员'],
+] as const;
 
 function Grant({ id, streetAdmin, onDone }: { id: string; streetAdmin: boolean; onDone: () => Promise<void> }) {
   const [setup] = usePageData(() => adminApi.community(id), [id]);
@@ -84,9 +124,18 @@ function Grant({ id, streetAdmin, onDone }: { id: string; streetAdmin: boolean; 
   const roleId = roles[role]?.[0] ?? 'grid_worker';
   async function grant() {
     try {
-      const r = await adminApi.grant(id, { phone: phone.trim(), name: name.trim(), role: roleId, gridId: roleId === 'grid_worker' ? grids[gridIndex]?.id ?? null : null, title: title.trim() });
+      const r = await adminApi.grant(id, {
+        phone: phone.trim(),
+        name: name.trim(),
+        role: roleId,
+        gridId: roleId === 'grid_worker' ? (grids[gridIndex]?.id ?? null) : null,
+        title: title.trim(),
+      });
       toast(r.granted ? '已任命，立即生效' : '已发出邀请：对方用这个手机号登录后生效');
-      setPhone(''); setName(''); setTitle(''); setErrors({});
+      setPhone('');
+      setName('');
+      setTitle('');
+      setErrors({});
       await onDone();
     } catch (e) {
       setErrors(e instanceof ApiError ? { ...e.fields, _: e.message } : { _: '没有保存成功' });
@@ -113,7 +162,15 @@ function Grant({ id, streetAdmin, onDone }: { id: string; streetAdmin: boolean; 
         ) : null}
         <View className="field">
           <View className="field-label">手机号</View>
-          <Input className="input grant-phone" type="number" maxlength={11} value={phone} {...named('手机号')} placeholder="对方登录用的手机号" onInput={(e) => setPhone(e.detail.value)} />
+          <Input
+            className="input grant-phone"
+            type="number"
+            maxlength={11}
+            value={phone}
+            {...named('手机号')}
+            placeholder="对方登录用的手机号"
+            onInput={(e) => setPhone(e.detail.value)}
+          />
           {errors.phone ? <View className="field-error">{errors.phone}</View> : null}
         </View>
         <View className="field">
@@ -126,8 +183,14 @@ function Grant({ id, streetAdmin, onDone }: { id: string; streetAdmin: boolean; 
           <Input className="input grant-title" value={title} {...named('职务')} placeholder="例如 第三网格网格员" onInput={(e) => setTitle(e.detail.value)} />
         </View>
       </View>
-      {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}
-      <Button className="btn grant-submit" onClick={() => void grant()}>任命</Button>
+      {errors._ ? (
+        <View className="banner alert" role="alert">
+          {errors._}
+        </View>
+      ) : null}
+      <Button className="btn grant-submit" onClick={() => void grant()}>
+        任命
+      </Button>
     </View>
   );
 }

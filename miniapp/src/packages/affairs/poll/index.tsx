@@ -40,25 +40,49 @@ function PollView({ id }: { id: string }) {
       <View className="card stack">
         <Text className="hero">{p.title}</Text>
         {p.description ? <Text className="text">{p.description}</Text> : null}
-        <Text className="muted">{p.electorate === 'households' ? '每户一票' : '每人一票'} · {p.multiple ? '可多选' : '单选'} · {formatDateTime(p.closesAt)} 截止 · 已有 {p.turnout} {p.electorate === 'households' ? '户' : '人'}投票</Text>
+        <Text className="muted">
+          {p.electorate === 'households' ? '每户一票' : '每人一票'} · {p.multiple ? '可多选' : '单选'} · {formatDateTime(p.closesAt)} 截止 · 已有 {p.turnout}{' '}
+          {p.electorate === 'households' ? '户' : '人'}投票
+        </Text>
       </View>
       {message ? <View className={`banner ${message.ok ? 'info' : 'alert'} vote-message`}>{message.text}</View> : null}
       {p.open && !p.voted && p.eligible ? (
         <View className="card stack">
-          {p.options.map((o) => <Button key={o.id} className={`btn option option-${o.id} ${chosen.includes(o.id) ? '' : 'plain'}`} onClick={() => pick(o.id)}>{chosen.includes(o.id) ? '✓ ' : ''}{o.label}</Button>)}
-          <ActionButton className="btn secondary cast-vote" disabled={!chosen.length} onClick={() => void vote()}>投票</ActionButton>
+          {p.options.map((o) => (
+            <Button key={o.id} className={`btn option option-${o.id} ${chosen.includes(o.id) ? '' : 'plain'}`} onClick={() => pick(o.id)}>
+              {chosen.includes(o.id) ? '✓ ' : ''}
+              {o.label}
+            </Button>
+          ))}
+          <ActionButton className="btn secondary cast-vote" disabled={!chosen.length} onClick={() => void vote()}>
+            投票
+          </ActionButton>
         </View>
       ) : null}
-      {p.voted ? <View className="card"><Text className="text voted">您{p.electorate === 'households' ? '家' : ''}已投票。{p.results ? '' : '结果在投票结束后公布。'}</Text>
-      </View> : null}
-      {!p.eligible ? <View className="card"><Text className="text">只有本社区认证居民可以投票。</Text></View> : null}
+      {p.voted ? (
+        <View className="card">
+          <Text className="text voted">
+            您{p.electorate === 'households' ? '家' : ''}已投票。{p.results ? '' : '结果在投票结束后公布。'}
+          </Text>
+        </View>
+      ) : null}
+      {!p.eligible ? (
+        <View className="card">
+          <Text className="text">只有本社区认证居民可以投票。</Text>
+        </View>
+      ) : null}
       {p.results ? (
         <View className="card stack results">
           <Text className="card-title">结果</Text>
           {p.results.map((r) => (
             <View key={r.id} className="stack">
-              <View className="row"><Text className="text">{r.label}</Text><Text className="text result-votes">{r.votes} 票</Text></View>
-              <View style={{ height: '16px', background: '#efeae2', borderRadius: '8px' }}><View style={{ height: '16px', width: `${total ? (r.votes * 100) / total : 0}%`, background: '#b83227', borderRadius: '8px' }} /></View>
+              <View className="row">
+                <Text className="text">{r.label}</Text>
+                <Text className="text result-votes">{r.votes} 票</Text>
+              </View>
+              <View style={{ height: '16px', background: '#efeae2', borderRadius: '8px' }}>
+                <View style={{ height: '16px', width: `${total ? (r.votes * 100) / total : 0}%`, background: '#b83227', borderRadius: '8px' }} />
+              </View>
             </View>
           ))}
         </View>

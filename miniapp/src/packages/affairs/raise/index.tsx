@@ -35,7 +35,14 @@ function Raise({ communityId }: { communityId: string }) {
     setBusy(true);
     try {
       const t = await affairsApi.raise(communityId, title.trim(), description.trim());
-      if (photos.length) await filesApi.attach('topic', t.id, photos.map((p) => p.id)).catch(() => toast('照片没有加上，可以在议题页再加'));
+      if (photos.length)
+        await filesApi
+          .attach(
+            'topic',
+            t.id,
+            photos.map((p) => p.id),
+          )
+          .catch(() => toast('照片没有加上，可以在议题页再加'));
       Taro.redirectTo({ url: `/packages/affairs/topic/index?id=${t.id}` });
     } catch (e) {
       setErrors(e instanceof ApiError ? { ...e.fields, _: e.message } : { _: '提交失败，请稍后再试' });
@@ -46,13 +53,42 @@ function Raise({ communityId }: { communityId: string }) {
   return (
     <View className="card">
       <Text className="muted">说清楚是什么事、在哪里、希望怎么解决。邻居联名到规定人数，两委必须列入议事或公开答复。带 * 的是必填项。</Text>
-      <TextField label="标题" required inputClassName="topic-title" value={title} max={60} placeholder="如：东门外乱停车" hint="一句话说清是什么事，4 到 60 个字。"
-        error={errors.title || titleError} onChange={setTitle} />
-      <TextField label="详细情况" required multiline inputClassName="topic-description" value={description} max={3000}
-        hint="在哪里、什么时候、影响了谁、希望怎么解决（至少 10 个字）。" error={errors.description || descriptionError} onChange={setDescription} />
-      <View className="field"><View className="field-label">现场照片<Text className="field-optional">（选填）</Text></View><Uploader communityId={communityId} purpose="topic" label="现场照片" onChange={setPhotos} /></View>
-      {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}
-      <ActionButton className="topic-submit" loading={busy} disabled={busy} onClick={() => void submit()}>提交议题</ActionButton>
+      <TextField
+        label="标题"
+        required
+        inputClassName="topic-title"
+        value={title}
+        max={60}
+        placeholder="如：东门外乱停车"
+        hint="一句话说清是什么事，4 到 60 个字。"
+        error={errors.title || titleError}
+        onChange={setTitle}
+      />
+      <TextField
+        label="详细情况"
+        required
+        multiline
+        inputClassName="topic-description"
+        value={description}
+        max={3000}
+        hint="在哪里、什么时候、影响了谁、希望怎么解决（至少 10 个字）。"
+        error={errors.description || descriptionError}
+        onChange={setDescription}
+      />
+      <View className="field">
+        <View className="field-label">
+          现场照片<Text className="field-optional">（选填）</Text>
+        </View>
+        <Uploader communityId={communityId} purpose="topic" label="现场照片" onChange={setPhotos} />
+      </View>
+      {errors._ ? (
+        <View className="banner alert" role="alert">
+          {errors._}
+        </View>
+      ) : null}
+      <ActionButton className="topic-submit" loading={busy} disabled={busy} onClick={() => void submit()}>
+        提交议题
+      </ActionButton>
     </View>
   );
 }

@@ -20,19 +20,38 @@ export function HouseholdSearch({ communityId, action, onPick }: { communityId: 
   return (
     <View className="stack household-search">
       <View className="row">
-        <Input className="input household-q" value={q} maxlength={40} placeholder="门牌，例如 1号楼 或 2单元" {...named('按门牌找住户')}
-          confirmType="search" onInput={(e) => setQ(e.detail.value)} onConfirm={() => void search()} />
-        <Button className="btn secondary household-find" onClick={() => void search()}>找</Button>
+        <Input
+          className="input household-q"
+          value={q}
+          maxlength={40}
+          placeholder="门牌，例如 1号楼 或 2单元"
+          {...named('按门牌找住户')}
+          confirmType="search"
+          onInput={(e) => setQ(e.detail.value)}
+          onConfirm={() => void search()}
+        />
+        <Button className="btn secondary household-find" onClick={() => void search()}>
+          找
+        </Button>
       </View>
-      {error ? <View className="field-error" role="alert">{error}</View> : null}
+      {error ? (
+        <View className="field-error" role="alert">
+          {error}
+        </View>
+      ) : null}
       {items && !items.length ? <Text className="muted">没有找到，换个写法试试。</Text> : null}
       {items?.map((h) => (
         <View key={h.householdId} className="list-item row">
           <View>
             <Text className="text">{h.address}</Text>
-            <Text className="muted">{h.gridName}{h.residents.length ? ` · ${h.residents.join('、')}` : ''}</Text>
+            <Text className="muted">
+              {h.gridName}
+              {h.residents.length ? ` · ${h.residents.join('、')}` : ''}
+            </Text>
           </View>
-          <Button className="btn plain household-pick" onClick={() => onPick(h)}>{action}</Button>
+          <Button className="btn plain household-pick" onClick={() => onPick(h)}>
+            {action}
+          </Button>
         </View>
       ))}
     </View>

@@ -12,7 +12,9 @@ export function ReportItem({ r, showDue = false }: { r: ReportSummary; showDue?:
   return (
     <View className="list-item report-item" role="link" onClick={() => Taro.navigateTo({ url: `/packages/grid/report/index?id=${r.id}` })}>
       <View className="row">
-        <Text className="text">{r.categoryName} · {r.place ?? '未写地点'}</Text>
+        <Text className="text">
+          {r.categoryName} · {r.place ?? '未写地点'}
+        </Text>
         <Text className={`tag ${statusTone(r)}`}>{r.statusLabel}</Text>
       </View>
       <Text className="report-desc">{r.description.length > 40 ? `${r.description.slice(0, 40)}…` : r.description}</Text>

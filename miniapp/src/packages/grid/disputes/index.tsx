@@ -17,9 +17,15 @@ import '../grid.css';
 
 export default function DisputesPage() {
   const { params } = useRouter();
-  return <Page>{({ me }) => (
-    <GridCommunity me={me} fromUrl={params.communityId} empty="矛盾纠纷只有调解的网格员和两委成员能看。">{(id) => <Disputes communityId={id} />}</GridCommunity>
-  )}</Page>;
+  return (
+    <Page>
+      {({ me }) => (
+        <GridCommunity me={me} fromUrl={params.communityId} empty="矛盾纠纷只有调解的网格员和两委成员能看。">
+          {(id) => <Disputes communityId={id} />}
+        </GridCommunity>
+      )}
+    </Page>
+  );
 }
 
 /** 矛盾纠纷调解: the cases I mediate (my grids; the whole community for the committee). Details stay with the mediators. */
@@ -37,7 +43,9 @@ function Disputes({ communityId }: { communityId: string }) {
     <View>
       <View className="card stack">
         <Text className="muted">纠纷的详情只有调解的网格员和两委成员能看到，不会出现在居民的页面上。</Text>
-        <Button className="btn dispute-open" onClick={() => setOpening(true)}>登记一起纠纷</Button>
+        <Button className="btn dispute-open" onClick={() => setOpening(true)}>
+          登记一起纠纷
+        </Button>
       </View>
       {state.status === 'loading' ? <Loading /> : null}
       {state.status === 'error' ? <ErrorState message={state.message} onRetry={() => void list.reload()} /> : null}
@@ -50,7 +58,9 @@ function Disputes({ communityId }: { communityId: string }) {
                 <Text className="text">{d.title}</Text>
                 <Text className={`tag ${d.status === 'open' ? 'warn' : 'ok'}`}>{DISPUTE_STATUS_LABEL[d.status]}</Text>
               </View>
-              <Text className="muted">{d.gridName} · {formatDateTime(d.createdAt)} · 调解 {d.sessions} 次</Text>
+              <Text className="muted">
+                {d.gridName} · {formatDateTime(d.createdAt)} · 调解 {d.sessions} 次
+              </Text>
             </View>
           ))}
           <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />
@@ -91,22 +101,55 @@ function OpenForm({ communityId, desk, onCancel }: { communityId: string; desk: 
           <View className="input picker">{grid?.name ?? '选择网格'}</View>
         </Picker>
       ) : null}
-      <Input className="input dispute-title" value={title} maxlength={60} placeholder="简短标题，例如 楼上漏水纠纷" {...named('标题')} onInput={(e) => setTitle(e.detail.value)} />
+      <Input
+        className="input dispute-title"
+        value={title}
+        maxlength={60}
+        placeholder="简短标题，例如 楼上漏水纠纷"
+        {...named('标题')}
+        onInput={(e) => setTitle(e.detail.value)}
+      />
       {errors.title ? <View className="field-error">{errors.title}</View> : null}
-      <Textarea className="input textarea dispute-details" value={details} maxlength={3000} {...named('经过')} placeholder="纠纷的经过、双方的说法" onInput={(e) => setDetails(e.detail.value)} />
+      <Textarea
+        className="input textarea dispute-details"
+        value={details}
+        maxlength={3000}
+        {...named('经过')}
+        placeholder="纠纷的经过、双方的说法"
+        onInput={(e) => setDetails(e.detail.value)}
+      />
       {errors.details ? <View className="field-error">{errors.details}</View> : null}
       <View className="field">
         <View className="field-label">当事住户</View>
-        {parties.map((p) => <View key={p.id} className="row"><Text className="text">{p.address}</Text><Button className="btn plain" onClick={() => setParties((x) => x.filter((y) => y.id !== p.id))}>移除</Button></View>)}
-        <HouseholdSearch communityId={communityId} action="加为当事人" onPick={(h) => {
-          if (!parties.some((p) => p.id === h.householdId)) setParties((x) => [...x, { id: h.householdId, address: h.address }]);
-        }} />
+        {parties.map((p) => (
+          <View key={p.id} className="row">
+            <Text className="text">{p.address}</Text>
+            <Button className="btn plain" onClick={() => setParties((x) => x.filter((y) => y.id !== p.id))}>
+              移除
+            </Button>
+          </View>
+        ))}
+        <HouseholdSearch
+          communityId={communityId}
+          action="加为当事人"
+          onPick={(h) => {
+            if (!parties.some((p) => p.id === h.householdId)) setParties((x) => [...x, { id: h.householdId, address: h.address }]);
+          }}
+        />
         {errors.partyHouseholdIds ? <View className="field-error">{errors.partyHouseholdIds}</View> : null}
       </View>
-      {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}
+      {errors._ ? (
+        <View className="banner alert" role="alert">
+          {errors._}
+        </View>
+      ) : null}
       <View className="btn-row">
-        <Button className="btn plain" onClick={onCancel}>取消</Button>
-        <ActionButton className="dispute-save" loading={busy} disabled={busy || !parties.length} onClick={() => void save()}>保存</ActionButton>
+        <Button className="btn plain" onClick={onCancel}>
+          取消
+        </Button>
+        <ActionButton className="dispute-save" loading={busy} disabled={busy || !parties.length} onClick={() => void save()}>
+          保存
+        </ActionButton>
       </View>
     </View>
   );

@@ -51,7 +51,10 @@ function FigureCard({ f }: { f: GridFigures }) {
       <Text className="card-title">{f.name}</Text>
       <View className="figure-grid">
         {items.map(([label, value]) => (
-          <View key={label} className="figure"><Text className="figure-value">{value}</Text><Text className="figure-label">{label}</Text></View>
+          <View key={label} className="figure">
+            <Text className="figure-value">{value}</Text>
+            <Text className="figure-label">{label}</Text>
+          </View>
         ))}
       </View>
     </View>
@@ -73,7 +76,9 @@ function AllWorkers({ communityId, month }: { communityId: string; month: string
   if (!state.data.length) return <Empty text="这个社区还没有网格员。" />;
   return (
     <View>
-      {state.data.map((f) => <FigureCard key={f.workerId} f={f} />)}
+      {state.data.map((f) => (
+        <FigureCard key={f.workerId} f={f} />
+      ))}
       <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />
     </View>
   );

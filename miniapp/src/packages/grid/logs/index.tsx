@@ -14,9 +14,15 @@ import '../grid.css';
 
 export default function LogsPage() {
   const { params } = useRouter();
-  return <Page>{({ me }) => (
-    <GridCommunity me={me} fromUrl={params.communityId} empty="民情日志给网格员使用。">{(id) => <Logs communityId={id} />}</GridCommunity>
-  )}</Page>;
+  return (
+    <Page>
+      {({ me }) => (
+        <GridCommunity me={me} fromUrl={params.communityId} empty="民情日志给网格员使用。">
+          {(id) => <Logs communityId={id} />}
+        </GridCommunity>
+      )}
+    </Page>
+  );
 }
 
 /** 民情日志: what I saw and did today (or a day this month I forgot to write up). */
@@ -32,7 +38,11 @@ function Logs({ communityId }: { communityId: string }) {
   const { state } = list;
   async function save() {
     if (!grid) return;
-    const ok = await runAction(() => gridApi.writeLog(grid.id, day, body.trim()), '日志已保存', () => list.reload());
+    const ok = await runAction(
+      () => gridApi.writeLog(grid.id, day, body.trim()),
+      '日志已保存',
+      () => list.reload(),
+    );
     if (ok) setBody('');
   }
   return (
@@ -44,12 +54,23 @@ function Logs({ communityId }: { communityId: string }) {
             <Picker mode="selector" range={grids.map((g) => g.name)} onChange={(e) => setGridIndex(Number(e.detail.value))}>
               <View className="input picker">{grid.name}</View>
             </Picker>
-          ) : <Text className="muted">{grid.name}</Text>}
+          ) : (
+            <Text className="muted">{grid.name}</Text>
+          )}
           <Picker mode="date" value={day} start={shanghaiDate(Date.now(), -31)} end={shanghaiDate()} onChange={(e) => setDay(e.detail.value)}>
             <View className="input picker log-day">{day}</View>
           </Picker>
-          <Textarea className="input textarea log-body" value={body} maxlength={2000} {...named('日志内容')} placeholder="今天走访、巡查、处理了什么，居民提了什么" onInput={(e) => setBody(e.detail.value)} />
-          <ActionButton className="log-save" disabled={body.trim().length < 2} onClick={() => void save()}>保存</ActionButton>
+          <Textarea
+            className="input textarea log-body"
+            value={body}
+            maxlength={2000}
+            {...named('日志内容')}
+            placeholder="今天走访、巡查、处理了什么，居民提了什么"
+            onInput={(e) => setBody(e.detail.value)}
+          />
+          <ActionButton className="log-save" disabled={body.trim().length < 2} onClick={() => void save()}>
+            保存
+          </ActionButton>
         </View>
       ) : null}
       {state.status === 'loading' ? <Loading /> : null}
@@ -59,7 +80,11 @@ function Logs({ communityId }: { communityId: string }) {
         <View className="card log-list">
           {state.data.map((l) => (
             <View key={l.id} className="list-item">
-              <Text className="muted">{l.day}{l.gridName ? ` · ${l.gridName}` : ''}{l.author ? ` · ${l.author}` : ''}</Text>
+              <Text className="muted">
+                {l.day}
+                {l.gridName ? ` · ${l.gridName}` : ''}
+                {l.author ? ` · ${l.author}` : ''}
+              </Text>
               <Text className="text">{l.body}</Text>
             </View>
           ))}

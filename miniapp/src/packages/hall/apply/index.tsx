@@ -33,11 +33,21 @@ function Apply({ id, proxyRequestId }: { id: string; proxyRequestId?: string }) 
     if (Object.keys(local).length) return;
     setBusy(true);
     try {
-      const formData = Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim()).map(([k, v]) => [k, v.trim()]));
+      const formData = Object.fromEntries(
+        Object.entries(values)
+          .filter(([, v]) => v.trim())
+          .map(([k, v]) => [k, v.trim()]),
+      );
       const a = await hallApi.apply({ itemId: item.id, formData, ...(proxyRequestId ? { proxyRequestId } : {}) }, key);
       if (files.length) {
         // The case exists now; should adding the photos fail, they can be added again on the case page.
-        await filesApi.attach('application', a.id, files.map((f) => f.id)).catch(() => toast('材料照片没有加上，请在办件页点“补充材料”再加一次'));
+        await filesApi
+          .attach(
+            'application',
+            a.id,
+            files.map((f) => f.id),
+          )
+          .catch(() => toast('材料照片没有加上，请在办件页点“补充材料”再加一次'));
       }
       Taro.redirectTo({ url: `/packages/hall/case/index?id=${a.id}` });
     } catch (e) {
@@ -58,8 +68,14 @@ function Apply({ id, proxyRequestId }: { id: string; proxyRequestId?: string }) 
         <Text className="muted">可以拍下户口本、租赁合同等材料，工作人员先看照片，办结时再核对原件。照片里的位置信息会被去掉。</Text>
         <Uploader communityId={item.communityId} purpose="application" label="材料照片" allowDocuments onChange={setFiles} />
       </View>
-      {errors._ ? <View className="banner alert" role="alert">{errors._}</View> : null}
-      <ActionButton className="apply-submit" loading={busy} disabled={busy} onClick={() => void submit()}>提交申请</ActionButton>
+      {errors._ ? (
+        <View className="banner alert" role="alert">
+          {errors._}
+        </View>
+      ) : null}
+      <ActionButton className="apply-submit" loading={busy} disabled={busy} onClick={() => void submit()}>
+        提交申请
+      </ActionButton>
     </View>
   );
 }

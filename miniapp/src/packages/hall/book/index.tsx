@@ -37,8 +37,17 @@ function Book({ itemId }: { itemId: string }) {
       <Text className="muted">选一个时段，按时到窗口，不用排队。开始前 2 小时以前可以在“我的办事”里取消。</Text>
       {state.data.map((s) => (
         <View key={s.id} className="list-item row">
-          <View><Text className="text">{formatSpan(s.startsAt, s.endsAt)}</Text><Text className="muted">剩 {s.capacity - s.booked} 个</Text></View>
-          {s.mine ? <Text className="tag ok">已约</Text> : <ActionButton className="btn" disabled={s.booked >= s.capacity} onClick={() => void book(s.id)}>{s.booked >= s.capacity ? '约满' : '预约'}</ActionButton>}
+          <View>
+            <Text className="text">{formatSpan(s.startsAt, s.endsAt)}</Text>
+            <Text className="muted">剩 {s.capacity - s.booked} 个</Text>
+          </View>
+          {s.mine ? (
+            <Text className="tag ok">已约</Text>
+          ) : (
+            <ActionButton className="btn" disabled={s.booked >= s.capacity} onClick={() => void book(s.id)}>
+              {s.booked >= s.capacity ? '约满' : '预约'}
+            </ActionButton>
+          )}
         </View>
       ))}
       <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />

@@ -22,12 +22,18 @@ export function checkField(f: FormField, raw: string | undefined): string {
   const v = (raw ?? '').trim();
   if (!v) return f.required ? `请填写${f.label}` : '';
   switch (f.type) {
-    case 'idcard': return /^\d{17}[\dXx]$/.test(v) ? '' : `身份证号应为18位（最后一位可以是X），现在是${v.length}位`;
-    case 'phone': return /^1[3-9]\d{9}$/.test(v) ? '' : '手机号应为11位数字，以1开头';
-    case 'date': return /^\d{4}-\d{2}-\d{2}$/.test(v) ? '' : '日期请写成 2026-11-25 这样';
-    case 'number': return /^-?\d+(\.\d+)?$/.test(v) ? '' : '这里只能填数字';
-    case 'select': return (f.options ?? []).includes(v) ? '' : '请从选项里选一个';
-    default: return lengthError(v, limitOf(f));
+    case 'idcard':
+      return /^\d{17}[\dXx]$/.test(v) ? '' : `身份证号应为18位（最后一位可以是X），现在是${v.length}位`;
+    case 'phone':
+      return /^1[3-9]\d{9}$/.test(v) ? '' : '手机号应为11位数字，以1开头';
+    case 'date':
+      return /^\d{4}-\d{2}-\d{2}$/.test(v) ? '' : '日期请写成 2026-11-25 这样';
+    case 'number':
+      return /^-?\d+(\.\d+)?$/.test(v) ? '' : '这里只能填数字';
+    case 'select':
+      return (f.options ?? []).includes(v) ? '' : '请从选项里选一个';
+    default:
+      return lengthError(v, limitOf(f));
   }
 }
 
@@ -42,7 +48,13 @@ export function checkForm(form: FormField[], values: Record<string, string>): Re
 }
 
 /** The item's form, drawn from its definition; the database checks the same definition. */
-export function FormFields({ form, values, errors, onChange, onErrors }: {
+export function FormFields({
+  form,
+  values,
+  errors,
+  onChange,
+  onErrors,
+}: {
   form: ServiceItem['form'];
   values: Record<string, string>;
   errors: Record<string, string>;
@@ -56,7 +68,8 @@ export function FormFields({ form, values, errors, onChange, onErrors }: {
       const f = form.find((x) => x.key === key)!;
       const again = checkField(f, value);
       const next = { ...errors };
-      if (again) next[key] = again; else delete next[key];
+      if (again) next[key] = again;
+      else delete next[key];
       if (!Object.keys(next).some((k) => k !== '_')) delete next._; // the summary goes with the last error
       onErrors(next);
     }
@@ -78,9 +91,15 @@ export function FormFields({ form, values, errors, onChange, onErrors }: {
               </Picker>
             ) : (
               // No maxlength cut: pasted text stays whole, and the counter and the error say what is too long.
-              <Input className={`input field-${f.key}`} value={value} maxlength={-1}
+              <Input
+                className={`input field-${f.key}`}
+                value={value}
+                maxlength={-1}
                 type={f.type === 'number' || f.type === 'phone' ? 'number' : f.type === 'idcard' ? 'idcard' : 'text'}
-                placeholder={PLACEHOLDER[f.type] ?? ''} {...named(name)} onInput={(e) => change(f.key, e.detail.value)} />
+                placeholder={PLACEHOLDER[f.type] ?? ''}
+                {...named(name)}
+                onInput={(e) => change(f.key, e.detail.value)}
+              />
             )}
           </Field>
         );

@@ -34,18 +34,33 @@ function Item({ id }: { id: string }) {
     <View className="service-guide">
       <View className="card stack">
         <Text className="hero">{i.name}</Text>
-        <Text className="muted">{i.department} · {i.theme}</Text>
+        <Text className="muted">
+          {i.department} · {i.theme}
+        </Text>
         <Text className="text">谁可以办：{i.eligibility || '本社区居民'}</Text>
-        <Text className="text">办理时限：{i.timeLimitDays ? `${i.timeLimitDays} 个工作日` : '当场办结'} · 费用：{i.fee}</Text>
-        <ReadAloud text={`${i.name}。要带的材料：${i.materials.map((m, k) => `${k + 1}，${m}`).join('；')}。办理流程：${i.steps.map((st, k) => `第 ${k + 1} 步，${st}`).join('；')}。线下办理地点：${i.offlineAddress}，${i.offlineHours}。`} label="把办事指南读给我听" />
+        <Text className="text">
+          办理时限：{i.timeLimitDays ? `${i.timeLimitDays} 个工作日` : '当场办结'} · 费用：{i.fee}
+        </Text>
+        <ReadAloud
+          text={`${i.name}。要带的材料：${i.materials.map((m, k) => `${k + 1}，${m}`).join('；')}。办理流程：${i.steps.map((st, k) => `第 ${k + 1} 步，${st}`).join('；')}。线下办理地点：${i.offlineAddress}，${i.offlineHours}。`}
+          label="把办事指南读给我听"
+        />
       </View>
       <View className="card stack materials">
         <Text className="card-title">要带（或上传）的材料</Text>
-        {i.materials.map((m, k) => <Text key={k} className="text">{k + 1}. {m}</Text>)}
+        {i.materials.map((m, k) => (
+          <Text key={k} className="text">
+            {k + 1}. {m}
+          </Text>
+        ))}
       </View>
       <View className="card stack">
         <Text className="card-title">办理流程</Text>
-        {i.steps.map((s, k) => <Text key={k} className="text">第 {k + 1} 步：{s}</Text>)}
+        {i.steps.map((s, k) => (
+          <Text key={k} className="text">
+            第 {k + 1} 步：{s}
+          </Text>
+        ))}
       </View>
       <View className="card stack">
         <Text className="card-title">线下办理</Text>
@@ -53,14 +68,29 @@ function Item({ id }: { id: string }) {
         <Text className="muted">{i.offlineHours}</Text>
       </View>
       <View className="card stack">
-        {i.online ? <Button className="btn apply-online" onClick={() => Taro.navigateTo({ url: `/packages/hall/apply/index?id=${i.id}` })}>网上申请</Button>
-          : <Text className="muted">这个事项需要本人到窗口办理。{i.appointment ? '先预约，到了不用排队。' : ''}</Text>}
-        {i.appointment ? <Button className="btn secondary" onClick={() => Taro.navigateTo({ url: `/packages/hall/book/index?id=${i.id}` })}>预约到窗口办理</Button> : null}
-        {i.proxyAllowed && !asking ? <Button className="btn plain" onClick={() => setAsking(true)}>行动不便？请网格员或志愿者帮办</Button> : null}
+        {i.online ? (
+          <Button className="btn apply-online" onClick={() => Taro.navigateTo({ url: `/packages/hall/apply/index?id=${i.id}` })}>
+            网上申请
+          </Button>
+        ) : (
+          <Text className="muted">这个事项需要本人到窗口办理。{i.appointment ? '先预约，到了不用排队。' : ''}</Text>
+        )}
+        {i.appointment ? (
+          <Button className="btn secondary" onClick={() => Taro.navigateTo({ url: `/packages/hall/book/index?id=${i.id}` })}>
+            预约到窗口办理
+          </Button>
+        ) : null}
+        {i.proxyAllowed && !asking ? (
+          <Button className="btn plain" onClick={() => setAsking(true)}>
+            行动不便？请网格员或志愿者帮办
+          </Button>
+        ) : null}
         {asking ? (
           <View className="stack">
             <TextField label="需要什么帮助" hint="例如：腿脚不便，想请人上门帮忙拍材料" value={note} max={200} onChange={setNote} />
-            <Button className="btn" onClick={() => void requestHelp()}>提交帮办请求</Button>
+            <Button className="btn" onClick={() => void requestHelp()}>
+              提交帮办请求
+            </Button>
           </View>
         ) : null}
       </View>

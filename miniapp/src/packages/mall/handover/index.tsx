@@ -55,19 +55,42 @@ function Handover() {
   return (
     <View>
       <View className="card stack">
-        {process.env.TARO_ENV === 'weapp' ? <Button className="btn" onClick={() => void scan()}>扫居民的领取二维码</Button> : null}
-        <Input className="input pickup-input" placeholder="或输入 8 位领取码" {...named('或输入 8 位领取码')} value={code} maxlength={8} onInput={(e) => setCode(e.detail.value.toUpperCase())} />
-        <ActionButton className="btn secondary lookup" disabled={code.trim().length !== 8} onClick={() => void look()}>查询</ActionButton>
+        {process.env.TARO_ENV === 'weapp' ? (
+          <Button className="btn" onClick={() => void scan()}>
+            扫居民的领取二维码
+          </Button>
+        ) : null}
+        <Input
+          className="input pickup-input"
+          placeholder="或输入 8 位领取码"
+          {...named('或输入 8 位领取码')}
+          value={code}
+          maxlength={8}
+          onInput={(e) => setCode(e.detail.value.toUpperCase())}
+        />
+        <ActionButton className="btn secondary lookup" disabled={code.trim().length !== 8} onClick={() => void look()}>
+          查询
+        </ActionButton>
       </View>
-      {message ? <View className={`banner ${message.kind === 'ok' ? 'info' : 'alert'} handover-message`} role="alert">{message.text}</View> : null}
+      {message ? (
+        <View className={`banner ${message.kind === 'ok' ? 'info' : 'alert'} handover-message`} role="alert">
+          {message.text}
+        </View>
+      ) : null}
       {found ? (
         <View className="card stack handover-preview">
           <Text className="card-title">{found.goodsName}</Text>
           <Text className="text">居民：{found.resident}</Text>
-          <Text className="muted">{found.pointsSpent} 积分 · 兑换于 {formatDateTime(found.createdAt)} · 领取期限 {formatDateTime(found.expiresAt)}</Text>
-          {found.status === 'reserved'
-            ? <ActionButton className="btn handover-submit" loading={busy} disabled={busy} onClick={() => void handOver()}>确认交付（核销）</ActionButton>
-            : <Text className="tag">{found.status === 'handed_over' ? `已于 ${formatDateTime(found.handedOverAt)} 领取` : '已取消或已过期'}</Text>}
+          <Text className="muted">
+            {found.pointsSpent} 积分 · 兑换于 {formatDateTime(found.createdAt)} · 领取期限 {formatDateTime(found.expiresAt)}
+          </Text>
+          {found.status === 'reserved' ? (
+            <ActionButton className="btn handover-submit" loading={busy} disabled={busy} onClick={() => void handOver()}>
+              确认交付（核销）
+            </ActionButton>
+          ) : (
+            <Text className="tag">{found.status === 'handed_over' ? `已于 ${formatDateTime(found.handedOverAt)} 领取` : '已取消或已过期'}</Text>
+          )}
         </View>
       ) : null}
     </View>

@@ -20,7 +20,6 @@ export default function NoticeDetailPage() {
   return <Page>{() => <Detail id={params.id ?? ''} />}</Page>;
 }
 
-
 function Detail({ id }: { id: string }) {
   const [version, setVersion] = useState<number | undefined>(undefined);
   const [state, reload] = usePageData(() => noticesApi.get(id, version), [id, version]);
@@ -34,9 +33,11 @@ function Detail({ id }: { id: string }) {
 
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') {
-    return state.code === 'notices.not_found'
-      ? <ErrorState message="没有找到这条公告。它可能不是发给您所在社区或网格的，或者还没有发布。" />
-      : <ErrorState message={state.message} onRetry={() => void reload()} />;
+    return state.code === 'notices.not_found' ? (
+      <ErrorState message="没有找到这条公告。它可能不是发给您所在社区或网格的，或者还没有发布。" />
+    ) : (
+      <ErrorState message={state.message} onRetry={() => void reload()} />
+    );
   }
   const n = state.data;
   const v = n.version;
@@ -48,21 +49,40 @@ function Detail({ id }: { id: string }) {
           <Text className={`tag ${n.category === 'emergency' ? 'bad' : ''}`}>{categoryLabel[n.category]}</Text>
           {n.corrected && latest ? <Text className="tag warn corrected-mark">已更正</Text> : null}
           {n.pinned ? <Text className="tag warn">置顶</Text> : null}
-          {v.status !== 'published' ? <Text className="tag bad">{{ draft: '草稿', submitted: '待审核', returned: '已退回', published: '' }[v.status]}</Text> : null}
+          {v.status !== 'published' ? (
+            <Text className="tag bad">{{ draft: '草稿', submitted: '待审核', returned: '已退回', published: '' }[v.status]}</Text>
+          ) : null}
         </View>
         <Text className="hero notice-heading">{v.title}</Text>
         <Text className="muted notice-dates">{noticeDates(n)}</Text>
         <ReadAloud text={`${v.title}。${v.body}`} />
         {v.correctionNote ? <View className="banner info">更正说明：{v.correctionNote}</View> : null}
         {v.reviewComment && v.status === 'returned' ? <View className="banner alert">监督委员会退回意见：{v.reviewComment}</View> : null}
-        {!latest ? <View className="banner info" role="button" onClick={() => setVersion(undefined)}>您在看历史版本。点这里看最新版本 ›</View> : null}
-        {v.body.split(/\n\s*\n/).filter(Boolean).map((p, i) => <Text key={i} className="text paragraph">{p}</Text>)}
+        {!latest ? (
+          <View className="banner info" role="button" onClick={() => setVersion(undefined)}>
+            您在看历史版本。点这里看最新版本 ›
+          </View>
+        ) : null}
+        {v.body
+          .split(/\n\s*\n/)
+          .filter(Boolean)
+          .map((p, i) => (
+            <Text key={i} className="text paragraph">
+              {p}
+            </Text>
+          ))}
         <Attachments entity={n.category === 'finance' ? 'finance' : 'notice'} entityId={n.id} title={n.category === 'finance' ? '凭证' : '照片和附件'} />
-        {v.images.map((img, i) => <Image key={i} src={img.url} mode="widthFix" style={{ width: '100%' }} {...alt(img.alt ?? `${v.title} 配图 ${i + 1}`)} />)}
+        {v.images.map((img, i) => (
+          <Image key={i} src={img.url} mode="widthFix" style={{ width: '100%' }} {...alt(img.alt ?? `${v.title} 配图 ${i + 1}`)} />
+        ))}
         {v.attachments.length ? (
           <View className="stack">
             <Text className="card-title">附件</Text>
-            {v.attachments.map((a) => <Button key={a.url} className="btn plain" onClick={() => openLink(a.url)}>{a.name}</Button>)}
+            {v.attachments.map((a) => (
+              <Button key={a.url} className="btn plain" onClick={() => openLink(a.url)}>
+                {a.name}
+              </Button>
+            ))}
           </View>
         ) : null}
       </View>
@@ -72,18 +92,29 @@ function Detail({ id }: { id: string }) {
       {n.versions.filter((x) => x.status === 'published').length > 1 ? (
         <View className="card stack versions">
           <Text className="card-title">历史版本</Text>
-          {n.versions.filter((x) => x.status === 'published').map((x) => (
-            <View key={x.version} className="list-item version-row" role="button" onClick={() => setVersion(x.version)}>
-              <Text className="text">第 {x.version} 版 · {formatDateTime(x.publishedAt)}{x.version === v.version ? '（正在看）' : ''}</Text>
-              {x.correctionNote ? <Text className="muted">{x.correctionNote}</Text> : null}
-            </View>
-          ))}
+          {n.versions
+            .filter((x) => x.status === 'published')
+            .map((x) => (
+              <View key={x.version} className="list-item version-row" role="button" onClick={() => setVersion(x.version)}>
+                <Text className="text">
+                  第 {x.version} 版 · {formatDateTime(x.publishedAt)}
+                  {x.version === v.version ? '（正在看）' : ''}
+                </Text>
+                {x.correctionNote ? <Text className="muted">{x.correctionNote}</Text> : null}
+              </View>
+            ))}
         </View>
       ) : null}
       {v.contentSha256 ? <Fingerprint sha256={v.contentSha256} /> : null}
       <StaffActions n={n} reload={reload} />
-      <RemindMe className="btn secondary" label="有新公告时提醒我" config={noticesApi.subscriptionConfig} subscribe={() => noticesApi.subscribe(n.communityId)}
-          done="好的，有新公告会提醒您一次" unavailable="暂未开通公告提醒" />
+      <RemindMe
+        className="btn secondary"
+        label="有新公告时提醒我"
+        config={noticesApi.subscriptionConfig}
+        subscribe={() => noticesApi.subscribe(n.communityId)}
+        done="好的，有新公告会提醒您一次"
+        unavailable="暂未开通公告提醒"
+      />
     </View>
   );
 }
@@ -105,7 +136,9 @@ function Fingerprint({ sha256 }: { sha256: string }) {
   const [open, setOpen] = useState(false);
   return (
     <View className="card stack fingerprint">
-      <Button className="btn plain verify-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>{open ? '收起核验信息' : '核验这条公开'}</Button>
+      <Button className="btn plain verify-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {open ? '收起核验信息' : '核验这条公开'}
+      </Button>
       {open ? (
         <>
           <Text className="muted">内容指纹：可用来核对这条公开没有被改过。公开内容哪怕改动一个字，这串字符就会完全不同；旧版本也一直留着可查。</Text>
@@ -127,20 +160,37 @@ function FinanceTable({ n }: { n: Notice }) {
     <View className="card stack finance">
       <Text className="card-title">{n.financePeriod} 收支明细（元）</Text>
       <View className="row finance-totals">
-        <View><Text className="muted">收入</Text><Text className="text finance-income">{formatFen(f.incomeFen)}</Text></View>
-        <View><Text className="muted">支出</Text><Text className="text finance-expense">{formatFen(f.expenseFen)}</Text></View>
-        <View><Text className="muted">结余</Text><Text className="text finance-balance">{formatFen(f.balanceFen)}</Text></View>
+        <View>
+          <Text className="muted">收入</Text>
+          <Text className="text finance-income">{formatFen(f.incomeFen)}</Text>
+        </View>
+        <View>
+          <Text className="muted">支出</Text>
+          <Text className="text finance-expense">{formatFen(f.expenseFen)}</Text>
+        </View>
+        <View>
+          <Text className="muted">结余</Text>
+          <Text className="text finance-balance">{formatFen(f.balanceFen)}</Text>
+        </View>
       </View>
       {f.lines.map((l) => (
         <View key={l.lineNo} className="list-item finance-line">
           <View className="row">
             <Text className="text">{l.item}</Text>
             <Text className="text" style={{ color: l.direction === 'income' ? '#1d5e22' : '#8a1c14', fontWeight: 600 }}>
-              {l.direction === 'income' ? '+' : '−'}{formatFen(l.amountFen)}
+              {l.direction === 'income' ? '+' : '−'}
+              {formatFen(l.amountFen)}
             </Text>
           </View>
-          <Text className="muted">{l.occurredOn}{l.counterparty ? ` · ${l.counterparty}` : ''}</Text>
-          {l.voucher ? <View className="voucher-link" role="link" onClick={() => openLink(l.voucher!.url)}><Text className="muted">凭证：{l.voucher.name} ›</Text></View> : null}
+          <Text className="muted">
+            {l.occurredOn}
+            {l.counterparty ? ` · ${l.counterparty}` : ''}
+          </Text>
+          {l.voucher ? (
+            <View className="voucher-link" role="link" onClick={() => openLink(l.voucher!.url)}>
+              <Text className="muted">凭证：{l.voucher.name} ›</Text>
+            </View>
+          ) : null}
         </View>
       ))}
     </View>
@@ -193,15 +243,29 @@ function Questions({ n, reload }: { n: Notice; reload: () => Promise<void> }) {
       {qs.map((q) => (
         <View key={q.id} className="list-item question">
           <Text className="text">{q.body}</Text>
-          <Text className="muted">{q.asker ?? '居民'} · {formatDate(q.createdAt)}{q.mine ? '（我）' : ''}{q.checkStatus === 'pending' ? ' · 审核中' : ''}</Text>
+          <Text className="muted">
+            {q.asker ?? '居民'} · {formatDate(q.createdAt)}
+            {q.mine ? '（我）' : ''}
+            {q.checkStatus === 'pending' ? ' · 审核中' : ''}
+          </Text>
           {q.hidden ? <Text className="muted">已隐藏：{q.hiddenReason}</Text> : null}
           {q.answer ? <View className="banner info answer">社区回复：{q.answer}</View> : null}
           {n.canManage && !q.answer && !q.hidden && q.checkStatus === 'passed' ? (
             <View className="stack">
-              <Input className="input answer-input" placeholder="回复这位居民" value={answers[q.id] ?? ''} {...named('回复这位居民')} onInput={(e) => setAnswers({ ...answers, [q.id]: e.detail.value })} />
+              <Input
+                className="input answer-input"
+                placeholder="回复这位居民"
+                value={answers[q.id] ?? ''}
+                {...named('回复这位居民')}
+                onInput={(e) => setAnswers({ ...answers, [q.id]: e.detail.value })}
+              />
               <View className="btn-row">
-                <Button className="btn plain" onClick={() => void hide(q.id)}>隐藏</Button>
-                <Button className="btn answer-submit" onClick={() => void answer(q.id)}>回复</Button>
+                <Button className="btn plain" onClick={() => void hide(q.id)}>
+                  隐藏
+                </Button>
+                <Button className="btn answer-submit" onClick={() => void answer(q.id)}>
+                  回复
+                </Button>
               </View>
             </View>
           ) : null}
@@ -209,8 +273,18 @@ function Questions({ n, reload }: { n: Notice; reload: () => Promise<void> }) {
       ))}
       {!n.canManage && n.version.status === 'published' ? (
         <View className="stack">
-          <TextField label="有疑问？在这里问" hint="社区会公开回复，其他居民也能看到。" multiline inputClassName="question-input" value={text} max={500} onChange={setText} />
-          <ActionButton className="question-submit" loading={busy} disabled={busy || text.trim().length > 500} onClick={() => void ask()}>提交问题</ActionButton>
+          <TextField
+            label="有疑问？在这里问"
+            hint="社区会公开回复，其他居民也能看到。"
+            multiline
+            inputClassName="question-input"
+            value={text}
+            max={500}
+            onChange={setText}
+          />
+          <ActionButton className="question-submit" loading={busy} disabled={busy || text.trim().length > 500} onClick={() => void ask()}>
+            提交问题
+          </ActionButton>
         </View>
       ) : null}
     </View>
@@ -241,25 +315,46 @@ function StaffActions({ n, reload }: { n: Notice; reload: () => Promise<void> })
         <>
           <TextField label="审核意见" hint="退回时写明需要修改的地方" inputClassName="review-comment" value={comment} max={300} onChange={setComment} />
           <View className="btn-row">
-            <ActionButton className="btn secondary review-return" disabled={busy} onClick={() => void run(() => noticesApi.review(n.id, false, comment.trim()), '已退回')}>退回修改</ActionButton>
-            <ActionButton className="btn review-approve" disabled={busy} onClick={() => void run(() => noticesApi.review(n.id, true), '已通过并发布')}>审核通过</ActionButton>
+            <ActionButton
+              className="btn secondary review-return"
+              disabled={busy}
+              onClick={() => void run(() => noticesApi.review(n.id, false, comment.trim()), '已退回')}
+            >
+              退回修改
+            </ActionButton>
+            <ActionButton className="btn review-approve" disabled={busy} onClick={() => void run(() => noticesApi.review(n.id, true), '已通过并发布')}>
+              审核通过
+            </ActionButton>
           </View>
         </>
       ) : null}
       {n.canManage && editable ? (
-        <Button className="btn edit-draft" onClick={() => Taro.navigateTo({ url: `/packages/notices/compose/index?id=${n.id}` })}>继续编辑</Button>
+        <Button className="btn edit-draft" onClick={() => Taro.navigateTo({ url: `/packages/notices/compose/index?id=${n.id}` })}>
+          继续编辑
+        </Button>
       ) : null}
       {n.canManage && n.firstPublishedAt ? (
         <>
-          <Button className="btn plain" onClick={() => Taro.navigateTo({ url: `/packages/notices/stats/index?id=${n.id}` })}>阅读情况</Button>
-          <Button className="btn plain" onClick={() => Taro.navigateTo({ url: `/packages/notices/compose/index?id=${n.id}&mode=correct` })}>发布更正</Button>
-          <ActionButton className="btn plain" disabled={busy} onClick={() => void run(() => noticesApi.pin(n.id, !n.pinned), n.pinned ? '已取消置顶' : '已置顶')}>{n.pinned ? '取消置顶' : '置顶'}</ActionButton>
+          <Button className="btn plain" onClick={() => Taro.navigateTo({ url: `/packages/notices/stats/index?id=${n.id}` })}>
+            阅读情况
+          </Button>
+          <Button className="btn plain" onClick={() => Taro.navigateTo({ url: `/packages/notices/compose/index?id=${n.id}&mode=correct` })}>
+            发布更正
+          </Button>
+          <ActionButton
+            className="btn plain"
+            disabled={busy}
+            onClick={() => void run(() => noticesApi.pin(n.id, !n.pinned), n.pinned ? '已取消置顶' : '已置顶')}
+          >
+            {n.pinned ? '取消置顶' : '置顶'}
+          </ActionButton>
           {process.env.TARO_ENV === 'h5' ? (
-            <Button className="btn plain" onClick={() => Taro.navigateTo({ url: `/packages/notices/poster/index?id=${n.id}` })}>打印公告栏海报</Button>
+            <Button className="btn plain" onClick={() => Taro.navigateTo({ url: `/packages/notices/poster/index?id=${n.id}` })}>
+              打印公告栏海报
+            </Button>
           ) : null}
         </>
       ) : null}
     </View>
   );
 }
-

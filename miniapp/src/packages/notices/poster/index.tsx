@@ -35,25 +35,42 @@ function Poster({ id, community }: { id: string; community: string }) {
   return (
     <View className="poster">
       <View className="poster-sheet stack" style={{ background: '#fff', padding: '48px', border: '4px solid #b83227' }}>
-        <Text className="muted">{community} · {categoryLabel[n.category]}{n.corrected ? ' · 已更正' : ''}</Text>
+        <Text className="muted">
+          {community} · {categoryLabel[n.category]}
+          {n.corrected ? ' · 已更正' : ''}
+        </Text>
         <Text className="hero">{n.version.title}</Text>
-        {n.version.body.split(/\n\s*\n/).filter(Boolean).map((p, i) => <Text key={i} className="text">{p}</Text>)}
+        {n.version.body
+          .split(/\n\s*\n/)
+          .filter(Boolean)
+          .map((p, i) => (
+            <Text key={i} className="text">
+              {p}
+            </Text>
+          ))}
         {n.finance ? (
           <View className="stack">
             {n.finance.lines.map((l) => (
-              <Text key={l.lineNo} className="text">{l.occurredOn} {l.item} {l.direction === 'income' ? '收入' : '支出'} {formatFen(l.amountFen)} 元</Text>
+              <Text key={l.lineNo} className="text">
+                {l.occurredOn} {l.item} {l.direction === 'income' ? '收入' : '支出'} {formatFen(l.amountFen)} 元
+              </Text>
             ))}
-            <Text className="text" style={{ fontWeight: 700 }}>合计：收入 {formatFen(n.finance.incomeFen)} 元，支出 {formatFen(n.finance.expenseFen)} 元，结余 {formatFen(n.finance.balanceFen)} 元</Text>
+            <Text className="text" style={{ fontWeight: 700 }}>
+              合计：收入 {formatFen(n.finance.incomeFen)} 元，支出 {formatFen(n.finance.expenseFen)} 元，结余 {formatFen(n.finance.balanceFen)} 元
+            </Text>
           </View>
         ) : null}
         <View className="row">
           <Text className="muted">发布于 {formatDateTime(n.version.publishedAt)}</Text>
+          {/* biome-ignore lint/security/noDangerouslySetInnerHtml: an SVG the qrcode library drew from our own link, not text anyone typed */}
           <View className="poster-qr" style={{ width: '240px', height: '240px' }} dangerouslySetInnerHTML={{ __html: svg }} />
         </View>
         <Text className="muted">手机微信扫码，查看全文、历史版本和提问</Text>
         <ChainLine communityId={n.communityId} recordId={`${n.id}:${n.version.version}`} />
       </View>
-      <Button className="btn no-print" style={{ marginTop: '24px' }} onClick={() => window.print()}>打印</Button>
+      <Button className="btn no-print" style={{ marginTop: '24px' }} onClick={() => window.print()}>
+        打印
+      </Button>
     </View>
   );
 }
@@ -65,8 +82,9 @@ function ChainLine({ communityId, recordId }: { communityId: string; recordId: s
   const { entry, head } = state.data;
   return (
     <Text className="muted poster-chain">
-      公开记录链：本公告是第 {entry.seq} 条，校验码 {shortHash(entry.hash)}{head ? `；打印时最新为第 ${head.seq} 条，校验码 ${shortHash(head.hash)}` : ''}。
-      任何人都可以核验：{window.location.origin}/#/packages/public/chain/index?community={communityId}
+      公开记录链：本公告是第 {entry.seq} 条，校验码 {shortHash(entry.hash)}
+      {head ? `；打印时最新为第 ${head.seq} 条，校验码 ${shortHash(head.hash)}` : ''}。 任何人都可以核验：{window.location.origin}
+      /#/packages/public/chain/index?community={communityId}
     </Text>
   );
 }

@@ -19,15 +19,21 @@ export default function PublicChain() {
   const communityId = params.community ?? '';
   return (
     <Page requireSession={false}>
-      {/^[0-9a-f-]{36}$/.test(communityId) ? <Chain communityId={communityId} />
-        : <Empty text="链接不完整：请扫描公告栏或海报上的二维码打开。" />}
+      {/^[0-9a-f-]{36}$/.test(communityId) ? <Chain communityId={communityId} /> : <Empty text="链接不完整：请扫描公告栏或海报上的二维码打开。" />}
     </Page>
   );
 }
 
-const KIND_LABEL: Record<string, string> = { notice: '公告', affairs: '决议与结果公开', points_month: '积分公示', poll_result: '投票结果', objection: '积分异议成立' };
+const KIND_LABEL: Record<string, string> = {
+  notice: '公告',
+  affairs: '决议与结果公开',
+  points_month: '积分公示',
+  poll_result: '投票结果',
+  objection: '积分异议成立',
+};
 
-type Content = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- a record's content, by kind
+// biome-ignore lint/suspicious/noExplicitAny: a record's content, whose shape depends on its kind
+type Content = Record<string, any>;
 
 /** The time the recipe writes (microseconds, UTC) for people; every JavaScript engine parses milliseconds. */
 const when = (at: string) => formatDateTime(at.replace(/(\.\d{3})\d+Z$/, '$1Z'));
@@ -65,9 +71,11 @@ function Chain({ communityId }: { communityId: string }) {
 
   if (list.state.status === 'loading' || (list.state.status === 'ready' && !list.first)) return <Loading />;
   if (list.state.status === 'error') {
-    return list.state.code === 'core.community_not_found'
-      ? <ErrorState message="没有找到这个社区或村。请重新扫描公告栏上的二维码。" />
-      : <ErrorState message={list.state.message} onRetry={() => void list.reload()} />;
+    return list.state.code === 'core.community_not_found' ? (
+      <ErrorState message="没有找到这个社区或村。请重新扫描公告栏上的二维码。" />
+    ) : (
+      <ErrorState message={list.state.message} onRetry={() => void list.reload()} />
+    );
   }
   const { community, head } = list.first!;
   const entries = list.state.data;
@@ -108,9 +116,14 @@ function Chain({ communityId }: { communityId: string }) {
         return true;
       });
       const broken = checker.finish(exp.head);
-      const anchorNote = !anchored || broken ? null
-        : anchorHit === null ? `记录链里没有第 ${seq} 条：纸上那一条之后的记录被删除过。`
-        : anchorHit ? `第 ${seq} 条和纸质公示上的校验码一致。` : `第 ${seq} 条的校验码和纸质公示上的不一致：这一条或它之前的记录被整体替换过。`;
+      const anchorNote =
+        !anchored || broken
+          ? null
+          : anchorHit === null
+            ? `记录链里没有第 ${seq} 条：纸上那一条之后的记录被删除过。`
+            : anchorHit
+              ? `第 ${seq} 条和纸质公示上的校验码一致。`
+              : `第 ${seq} 条的校验码和纸质公示上的不一致：这一条或它之前的记录被整体替换过。`;
       setCheck({ status: 'done', checked: checker.checked, broken, anchorNote });
     } catch (e) {
       setCheck({ status: 'error', message: errorMessage(e, '网络不好，核验没有完成，请再试一次') });
@@ -140,14 +153,20 @@ function Chain({ communityId }: { communityId: string }) {
   return (
     <View className="public-chain">
       <View className="card stack">
-        <Text className="card-title">{community.streetName} · {community.name} 公开记录链</Text>
+        <Text className="card-title">
+          {community.streetName} · {community.name} 公开记录链
+        </Text>
         <Text className="text">
           本{communityKindLabel(community.kind)}每一条公开过的公告、财务公开、决议、积分公示和投票结果，都按公开的先后登记在这里。
           每条记录都有自己的“校验码”，并且连着上一条的校验码，像一条链子：哪怕改动、删掉或调换其中一个字，核验都会发现。
         </Text>
         {head ? (
-          <Text className="muted chain-head">最新一条：第 {head.seq} 条 · 校验码 {shortHash(head.hash)} · {when(head.at)}</Text>
-        ) : <Text className="muted">还没有登记任何公开记录。</Text>}
+          <Text className="muted chain-head">
+            最新一条：第 {head.seq} 条 · 校验码 {shortHash(head.hash)} · {when(head.at)}
+          </Text>
+        ) : (
+          <Text className="muted">还没有登记任何公开记录。</Text>
+        )}
       </View>
 
       <View className="card stack chain-verify">
@@ -168,12 +187,19 @@ function Chain({ communityId }: { communityId: string }) {
         ) : null}
         {check.status === 'done' && check.broken ? (
           <View className="banner alert chain-result chain-broken" role="alert">
-            发现问题：{check.broken.message}。请把这个结果截图，交给{community.kind === 'village' ? '村务' : '居务'}监督委员会或街道{community.servicePhone ? `（电话 ${community.servicePhone}）` : ''}。
+            发现问题：{check.broken.message}。请把这个结果截图，交给{community.kind === 'village' ? '村务' : '居务'}监督委员会或街道
+            {community.servicePhone ? `（电话 ${community.servicePhone}）` : ''}。
           </View>
         ) : null}
-        {check.status === 'error' ? <View className="banner alert" role="alert">{check.message}</View> : null}
+        {check.status === 'error' ? (
+          <View className="banner alert" role="alert">
+            {check.message}
+          </View>
+        ) : null}
         {process.env.TARO_ENV === 'h5' ? (
-          <Button className="btn secondary chain-download" onClick={() => void download()}>下载全部记录（JSON 文件，可离线核验）</Button>
+          <Button className="btn secondary chain-download" onClick={() => void download()}>
+            下载全部记录（JSON 文件，可离线核验）
+          </Button>
         ) : null}
       </View>
 
@@ -182,9 +208,13 @@ function Chain({ communityId }: { communityId: string }) {
         <View key={e.seq} className={`card chain-entry seq-${e.seq}`}>
           <View className="row" role="button" onClick={() => setOpen(open === e.seq ? null : e.seq)}>
             <View>
-              <Text className="tag">第 {e.seq} 条 · {KIND_LABEL[e.kind] ?? e.kind}</Text>
+              <Text className="tag">
+                第 {e.seq} 条 · {KIND_LABEL[e.kind] ?? e.kind}
+              </Text>
               <Text className="text">{titleOf(e)}</Text>
-              <Text className="muted">{when(e.at)} 登记 · 校验码 {shortHash(e.hash)}</Text>
+              <Text className="muted">
+                {when(e.at)} 登记 · 校验码 {shortHash(e.hash)}
+              </Text>
             </View>
             <Text className="muted">{open === e.seq ? '收起' : '内容 ›'}</Text>
           </View>
@@ -205,22 +235,49 @@ function EntryContent({ entry }: { entry: ChainEntry }) {
     body = (
       <View className="stack">
         {c.correctionNote ? <Text className="text">更正说明：{c.correctionNote}</Text> : null}
-        {String(c.body ?? '').split(/\n\s*\n/).filter(Boolean).map((p: string, i: number) => <Text key={i} className="text paragraph">{p}</Text>)}
+        {String(c.body ?? '')
+          .split(/\n\s*\n/)
+          .filter(Boolean)
+          .map((p: string, i: number) => (
+            <Text key={i} className="text paragraph">
+              {p}
+            </Text>
+          ))}
         {c.financePeriod ? <Text className="text">公开期间：{c.financePeriod}</Text> : null}
         {lines.map((l) => (
-          <Text key={l.lineNo} className="text">{l.occurredOn} {l.item} {l.direction === 'income' ? '收入' : '支出'} {formatFen(l.amountFen)} 元{l.counterparty ? `（${l.counterparty}）` : ''}</Text>
+          <Text key={l.lineNo} className="text">
+            {l.occurredOn} {l.item} {l.direction === 'income' ? '收入' : '支出'} {formatFen(l.amountFen)} 元{l.counterparty ? `（${l.counterparty}）` : ''}
+          </Text>
         ))}
-        {lines.length ? <Text className="text">合计：收入 {formatFen(total('income'))} 元，支出 {formatFen(total('expense'))} 元</Text> : null}
-        {(c.files ?? []).map((f: Content, i: number) => <Text key={i} className="muted">附件：{f.name}（SHA-256 {shortHash(f.sha256 ?? '')}…）</Text>)}
+        {lines.length ? (
+          <Text className="text">
+            合计：收入 {formatFen(total('income'))} 元，支出 {formatFen(total('expense'))} 元
+          </Text>
+        ) : null}
+        {(c.files ?? []).map((f: Content, i: number) => (
+          <Text key={i} className="muted">
+            附件：{f.name}（SHA-256 {shortHash(f.sha256 ?? '')}…）
+          </Text>
+        ))}
         <Text className="muted">发布于 {when(c.publishedAt ?? '')}</Text>
       </View>
     );
   } else if (entry.kind === 'affairs') {
     body = (
       <View className="stack">
-        {String(c.body ?? '').split(/\n\s*\n/).filter(Boolean).map((p: string, i: number) => <Text key={i} className="text paragraph">{p}</Text>)}
+        {String(c.body ?? '')
+          .split(/\n\s*\n/)
+          .filter(Boolean)
+          .map((p: string, i: number) => (
+            <Text key={i} className="text paragraph">
+              {p}
+            </Text>
+          ))}
         {(c.meetings ?? []).map((m: Content, i: number) => (
-          <Text key={i} className="text">第 {m.stepNo} 步会议：{m.motion}。应到 {m.rosterSize} 人，实到 {m.present} 人；赞成 {m.yes}，反对 {m.no}，弃权 {m.abstain}，{m.passed ? '通过' : '未通过'}</Text>
+          <Text key={i} className="text">
+            第 {m.stepNo} 步会议：{m.motion}。应到 {m.rosterSize} 人，实到 {m.present} 人；赞成 {m.yes}，反对 {m.no}，弃权 {m.abstain}，
+            {m.passed ? '通过' : '未通过'}
+          </Text>
         ))}
         <Text className="muted">公示于 {when(c.publishedAt ?? '')}</Text>
       </View>
@@ -229,8 +286,14 @@ function EntryContent({ entry }: { entry: ChainEntry }) {
     const rows: [number, number, string, string, string][] = c.entries ?? [];
     body = (
       <View className="stack">
-        <Text className="text">共 {rows.length} 条积分变动，合计 {rows.reduce((s, r) => s + r[1], 0)} 分；异议期 {c.objectionDays} 天，到 {when(c.windowClosesAt ?? '')}。</Text>
-        {rows.slice(0, 100).map((r) => <Text key={r[0]} className="muted">#{r[0]} {r[1] > 0 ? `+${r[1]}` : r[1]} {entryKindLabel[r[2]] ?? r[2]} · {r[3]}</Text>)}
+        <Text className="text">
+          共 {rows.length} 条积分变动，合计 {rows.reduce((s, r) => s + r[1], 0)} 分；异议期 {c.objectionDays} 天，到 {when(c.windowClosesAt ?? '')}。
+        </Text>
+        {rows.slice(0, 100).map((r) => (
+          <Text key={r[0]} className="muted">
+            #{r[0]} {r[1] > 0 ? `+${r[1]}` : r[1]} {entryKindLabel[r[2]] ?? r[2]} · {r[3]}
+          </Text>
+        ))}
         {rows.length > 100 ? <Text className="muted">其余 {rows.length - 100} 条请下载全部记录查看。</Text> : null}
       </View>
     );
@@ -238,16 +301,28 @@ function EntryContent({ entry }: { entry: ChainEntry }) {
     body = (
       <View className="stack">
         {c.description ? <Text className="text">{c.description}</Text> : null}
-        <Text className="text">{c.electorate === 'households' ? '每户一票' : '每人一票'}，共 {c.turnout} 票；{when(c.closesAt ?? '')} 截止。</Text>
-        {(c.results ?? []).map((r: Content) => <Text key={r.id} className="text">{r.label}：{r.votes} 票</Text>)}
+        <Text className="text">
+          {c.electorate === 'households' ? '每户一票' : '每人一票'}，共 {c.turnout} 票；{when(c.closesAt ?? '')} 截止。
+        </Text>
+        {(c.results ?? []).map((r: Content) => (
+          <Text key={r.id} className="text">
+            {r.label}：{r.votes} 票
+          </Text>
+        ))}
       </View>
     );
   } else if (entry.kind === 'objection') {
     body = (
       <View className="stack">
-        <Text className="text">被提出异议的记录：#{c.entry?.[0]} {c.entry?.[1]} 分 · {c.entry?.[3]}</Text>
+        <Text className="text">
+          被提出异议的记录：#{c.entry?.[0]} {c.entry?.[1]} 分 · {c.entry?.[3]}
+        </Text>
         <Text className="text">处理意见：{c.resolution}</Text>
-        {c.reversal ? <Text className="text">已冲销：#{c.reversal[0]} {c.reversal[1]} 分</Text> : null}
+        {c.reversal ? (
+          <Text className="text">
+            已冲销：#{c.reversal[0]} {c.reversal[1]} 分
+          </Text>
+        ) : null}
       </View>
     );
   }

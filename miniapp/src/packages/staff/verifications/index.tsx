@@ -27,7 +27,9 @@ function Queue({ communityId }: { communityId: string }) {
   const { state } = list;
 
   async function decide(item: VerificationQueueItem, approve: boolean) {
-    const why = approve ? undefined : await askReason({ title: `驳回 ${item.realName} 的申请`, placeholder: '居民会看到，例如：门牌号与登记不符，请到社区核对' });
+    const why = approve
+      ? undefined
+      : await askReason({ title: `驳回 ${item.realName} 的申请`, placeholder: '居民会看到，例如：门牌号与登记不符，请到社区核对' });
     if (!approve && !why) return;
     setBusy(item.id);
     await runAction(() => coreApi.decideVerification(item.id, approve, why ?? undefined), approve ? '已通过' : '已驳回', list.reload);
@@ -36,31 +38,45 @@ function Queue({ communityId }: { communityId: string }) {
 
   return (
     <View>
-      <Tabs value={tab} onChange={setTab} tabs={[
-        { key: 'pending', label: '待审核' }, { key: 'approved', label: verificationLabel.approved! }, { key: 'refused', label: verificationLabel.refused! },
-      ]} />
+      <Tabs
+        value={tab}
+        onChange={setTab}
+        tabs={[
+          { key: 'pending', label: '待审核' },
+          { key: 'approved', label: verificationLabel.approved! },
+          { key: 'refused', label: verificationLabel.refused! },
+        ]}
+      />
       {state.status === 'loading' ? <Loading /> : null}
       {state.status === 'error' ? <ErrorState message={state.message} onRetry={() => void list.reload()} /> : null}
       {state.status === 'ready' && state.data.length === 0 ? <Empty text={tab === 'pending' ? '没有待审核的申请' : '暂无记录'} /> : null}
-      {state.status === 'ready' ? state.data.map((item) => (
-        <View key={item.id} className="card stack verification-item">
-          <View className="row">
-            <Text className="card-title">{item.realName}</Text>
-            <Text className="tag">{item.relation}</Text>
-          </View>
-          <Text className="text">{item.address}（{item.gridName}）</Text>
-          {item.phoneMasked ? <Text className="muted">手机 {item.phoneMasked}</Text> : null}
-          {item.note ? <Text className="muted">备注：{item.note}</Text> : null}
-          <Text className="muted">申请时间 {formatDateTime(item.createdAt)}</Text>
-          {item.reason ? <Text className="muted">原因：{item.reason}</Text> : null}
-          {item.status === 'pending' ? (
-            <View className="btn-row">
-              <ActionButton className="btn secondary refuse" disabled={busy === item.id} onClick={() => void decide(item, false)}>驳回</ActionButton>
-              <ActionButton className="btn approve" loading={busy === item.id} disabled={busy === item.id} onClick={() => void decide(item, true)}>通过</ActionButton>
+      {state.status === 'ready'
+        ? state.data.map((item) => (
+            <View key={item.id} className="card stack verification-item">
+              <View className="row">
+                <Text className="card-title">{item.realName}</Text>
+                <Text className="tag">{item.relation}</Text>
+              </View>
+              <Text className="text">
+                {item.address}（{item.gridName}）
+              </Text>
+              {item.phoneMasked ? <Text className="muted">手机 {item.phoneMasked}</Text> : null}
+              {item.note ? <Text className="muted">备注：{item.note}</Text> : null}
+              <Text className="muted">申请时间 {formatDateTime(item.createdAt)}</Text>
+              {item.reason ? <Text className="muted">原因：{item.reason}</Text> : null}
+              {item.status === 'pending' ? (
+                <View className="btn-row">
+                  <ActionButton className="btn secondary refuse" disabled={busy === item.id} onClick={() => void decide(item, false)}>
+                    驳回
+                  </ActionButton>
+                  <ActionButton className="btn approve" loading={busy === item.id} disabled={busy === item.id} onClick={() => void decide(item, true)}>
+                    通过
+                  </ActionButton>
+                </View>
+              ) : null}
             </View>
-          ) : null}
-        </View>
-      )) : null}
+          ))
+        : null}
       {state.status === 'ready' && state.data.length ? (
         <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />
       ) : null}

@@ -18,7 +18,6 @@ export default function OrganizePage() {
   return <Page>{() => <Organize id={params.id ?? ''} />}</Page>;
 }
 
-
 function Organize({ id }: { id: string }) {
   const [state, reload] = usePageData(() => volunteerApi.activity(id), [id]);
   if (state.status === 'loading') return <Loading />;
@@ -38,9 +37,14 @@ function RotatingCode({ id, onTick }: { id: string; onTick: () => void }) {
   const [code, setCode] = useState<{ code: string; qr: string; expiresAt: string } | null>(null);
   const [error, setError] = useState('');
   const [now, setNow] = useState(Date.now());
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one timer per activity; onTick is the parent's latest
   useEffect(() => {
     let stop = false;
-    const load = () => volunteerApi.checkinCode(id).then((c) => !stop && (setCode(c), setError(''))).catch((e) => !stop && setError(e instanceof ApiError ? e.message : '获取签到码失败'));
+    const load = () =>
+      volunteerApi
+        .checkinCode(id)
+        .then((c) => !stop && (setCode(c), setError('')))
+        .catch((e) => !stop && setError(e instanceof ApiError ? e.message : '获取签到码失败'));
     void load();
     const timer = setInterval(() => {
       setNow(Date.now());
@@ -51,7 +55,6 @@ function RotatingCode({ id, onTick }: { id: string; onTick: () => void }) {
       stop = true;
       clearInterval(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [id]);
   if (error) return <ErrorState message={error} />;
   if (!code) return <Loading text="正在生成签到码…" />;
@@ -60,7 +63,9 @@ function RotatingCode({ id, onTick }: { id: string; onTick: () => void }) {
     <View className="card stack" style={{ textAlign: 'center' }}>
       <Text className="card-title">请志愿者扫码签到、签退</Text>
       <QrCode text={code.qr} />
-      <Text className="hero checkin-code" style={{ letterSpacing: '12px' }}>{code.code}</Text>
+      <Text className="hero checkin-code" style={{ letterSpacing: '12px' }}>
+        {code.code}
+      </Text>
       <Text className="muted">约 {left} 秒后更换。没有微信扫码的，可以在网页版输入这 6 位数字。</Text>
     </View>
   );
@@ -98,30 +103,65 @@ function Attendance({ a, reload }: { a: Activity; reload: () => Promise<void> })
   }
   return (
     <View className="card stack attendance">
-      <Text className="card-title">出勤（{people.filter((p) => p.status === 'confirmed').length}/{a.capacity}）</Text>
+      <Text className="card-title">
+        出勤（{people.filter((p) => p.status === 'confirmed').length}/{a.capacity}）
+      </Text>
       {people.length === 0 ? <Text className="muted">还没有人报名。</Text> : null}
       {people.map((p) => (
         <View key={p.id} className="list-item attendee">
           <View className="row">
-            <Text className="text">{p.name}{p.status === 'waitlisted' ? '（候补）' : ''}</Text>
+            <Text className="text">
+              {p.name}
+              {p.status === 'waitlisted' ? '（候补）' : ''}
+            </Text>
             <Text className="muted">
               {p.minutes != null ? `${formatMinutes(p.minutes)} · ${p.points} 分` : p.checkedOutAt ? '已签退' : p.checkedInAt ? '已签到' : '未签到'}
             </Text>
           </View>
-          {p.checkedInAt ? <Text className="muted">签到 {formatDateTime(p.checkedInAt)}{p.checkedOutAt ? ` · 签退 ${formatDateTime(p.checkedOutAt)}` : ''}</Text> : null}
+          {p.checkedInAt ? (
+            <Text className="muted">
+              签到 {formatDateTime(p.checkedInAt)}
+              {p.checkedOutAt ? ` · 签退 ${formatDateTime(p.checkedOutAt)}` : ''}
+            </Text>
+          ) : null}
           {p.correctionReason ? <Text className="muted">更正原因：{p.correctionReason}</Text> : null}
           {a.confirmedAt && p.status === 'confirmed' ? (
             editing === p.id ? (
               <View className="stack">
-                <Input className="input" type="number" placeholder="实际服务分钟数" {...named('实际服务分钟数')} value={minutes} onInput={(e) => setMinutes(e.detail.value)} />
-                <Input className="input" placeholder="更正原因（必填）" {...named('更正原因（必填）')} value={reason} onInput={(e) => setReason(e.detail.value)} />
+                <Input
+                  className="input"
+                  type="number"
+                  placeholder="实际服务分钟数"
+                  {...named('实际服务分钟数')}
+                  value={minutes}
+                  onInput={(e) => setMinutes(e.detail.value)}
+                />
+                <Input
+                  className="input"
+                  placeholder="更正原因（必填）"
+                  {...named('更正原因（必填）')}
+                  value={reason}
+                  onInput={(e) => setReason(e.detail.value)}
+                />
                 <View className="btn-row">
-                  <Button className="btn plain" onClick={() => setEditing(null)}>取消</Button>
-                  <ActionButton className="btn" disabled={!minutes || reason.trim().length < 2} onClick={() => void correct(p.id)}>保存更正</ActionButton>
+                  <Button className="btn plain" onClick={() => setEditing(null)}>
+                    取消
+                  </Button>
+                  <ActionButton className="btn" disabled={!minutes || reason.trim().length < 2} onClick={() => void correct(p.id)}>
+                    保存更正
+                  </ActionButton>
                 </View>
               </View>
             ) : (
-              <LinkText onClick={() => { setEditing(p.id); setMinutes(String(p.minutes ?? 0)); setReason(''); }}>更正时长 ›</LinkText>
+              <LinkText
+                onClick={() => {
+                  setEditing(p.id);
+                  setMinutes(String(p.minutes ?? 0));
+                  setReason('');
+                }}
+              >
+                更正时长 ›
+              </LinkText>
             )
           ) : null}
         </View>
@@ -135,8 +175,12 @@ function Attendance({ a, reload }: { a: Activity; reload: () => Promise<void> })
         <View className="banner info stack">
           <Text>按签到、签退时间计算每个人的时长并记积分。确认后只能逐人更正（要写原因），不能撤回。</Text>
           <View className="btn-row">
-            <Button className="btn plain" onClick={() => setAsking(false)}>再看看</Button>
-            <Button className="btn confirm-yes" onClick={() => void confirm()}>确认</Button>
+            <Button className="btn plain" onClick={() => setAsking(false)}>
+              再看看
+            </Button>
+            <Button className="btn confirm-yes" onClick={() => void confirm()}>
+              确认
+            </Button>
           </View>
         </View>
       ) : null}

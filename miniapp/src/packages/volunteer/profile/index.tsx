@@ -13,10 +13,14 @@ import { runAction } from '../../../lib/feedback';
 const run = runAction;
 
 export default function VolunteerProfilePage() {
-  return <Page>{({ me }) => {
-    const c = currentCommunity(me);
-    return c ? <Profile communityId={c.id} /> : <Empty text="认证为居民后可以登记为志愿者。" />;
-  }}</Page>;
+  return (
+    <Page>
+      {({ me }) => {
+        const c = currentCommunity(me);
+        return c ? <Profile communityId={c.id} /> : <Empty text="认证为居民后可以登记为志愿者。" />;
+      }}
+    </Page>
+  );
 }
 
 function Profile({ communityId }: { communityId: string }) {
@@ -37,37 +41,96 @@ function Profile({ communityId }: { communityId: string }) {
     <View>
       <View className="card stack">
         <Text className="card-title">{p.registered ? '我的志愿者资料' : '登记为志愿者'}</Text>
-        <View className="field"><View className="field-label">特长（用逗号隔开）</View><Input className="input skills-input" value={skills} placeholder="如：理发，开车" {...named('特长，用逗号隔开，例如理发、开车、陪老人聊天')} onInput={(e) => setSkills(e.detail.value)} /></View>
-        <View className="field"><View className="field-label">什么时候有空</View><Input className="input" value={availability} placeholder="如：周末上午" {...named('什么时候有空')} onInput={(e) => setAvailability(e.detail.value)} /></View>
+        <View className="field">
+          <View className="field-label">特长（用逗号隔开）</View>
+          <Input
+            className="input skills-input"
+            value={skills}
+            placeholder="如：理发，开车"
+            {...named('特长，用逗号隔开，例如理发、开车、陪老人聊天')}
+            onInput={(e) => setSkills(e.detail.value)}
+          />
+        </View>
+        <View className="field">
+          <View className="field-label">什么时候有空</View>
+          <Input
+            className="input"
+            value={availability}
+            placeholder="如：周末上午"
+            {...named('什么时候有空')}
+            onInput={(e) => setAvailability(e.detail.value)}
+          />
+        </View>
         <View className="field row">
-          <View style={{ flex: 1 }}><Text className="text">公示时显示我的名字</Text><Text className="muted">不同意的话，积分公示和排行榜里只显示打码的名字。</Text></View>
+          <View style={{ flex: 1 }}>
+            <Text className="text">公示时显示我的名字</Text>
+            <Text className="muted">不同意的话，积分公示和排行榜里只显示打码的名字。</Text>
+          </View>
           <Switch checked={showName} color="#b83227" {...named('公示时显示我的名字')} onChange={(e) => setShowName(e.detail.value)} />
         </View>
-        <Button className="btn register-volunteer" onClick={() => void run(() => volunteerApi.register({
-          communityId, skills: skills.split(/[，,、\s]+/).map((x) => x.trim()).filter(Boolean), availability: availability.trim(), showName,
-        }), '已保存', reload)}>{p.registered ? '保存' : '登记'}</Button>
+        <Button
+          className="btn register-volunteer"
+          onClick={() =>
+            void run(
+              () =>
+                volunteerApi.register({
+                  communityId,
+                  skills: skills
+                    .split(/[，,、\s]+/)
+                    .map((x) => x.trim())
+                    .filter(Boolean),
+                  availability: availability.trim(),
+                  showName,
+                }),
+              '已保存',
+              reload,
+            )
+          }
+        >
+          {p.registered ? '保存' : '登记'}
+        </Button>
       </View>
       <View className="card stack">
         <Text className="card-title">服务队</Text>
         {p.teams.map((t) => (
           <View key={t.id} className="list-item">
-            <Text className="text" style={{ fontWeight: 600 }}>{t.name}（{t.members} 人）</Text>
-            <Text className="muted">{t.description}{t.leader ? ` · 队长 ${t.leader}` : ''}</Text>
-            {t.myStatus === 'approved' ? <Text className="tag ok">已加入</Text> : t.myStatus === 'pending' ? <Text className="tag warn">等待队长审批</Text> : (
+            <Text className="text" style={{ fontWeight: 600 }}>
+              {t.name}（{t.members} 人）
+            </Text>
+            <Text className="muted">
+              {t.description}
+              {t.leader ? ` · 队长 ${t.leader}` : ''}
+            </Text>
+            {t.myStatus === 'approved' ? (
+              <Text className="tag ok">已加入</Text>
+            ) : t.myStatus === 'pending' ? (
+              <Text className="tag warn">等待队长审批</Text>
+            ) : (
               <View>
                 {t.myStatus === 'refused' ? <Text className="muted">上次未通过：{t.myReason}</Text> : null}
-                <ActionButton className="btn plain" disabled={!p.registered} onClick={() => void run(() => volunteerApi.joinTeam(t.id), '已申请', reload)}>{p.registered ? '申请加入' : '先登记再申请'}</ActionButton>
+                <ActionButton className="btn plain" disabled={!p.registered} onClick={() => void run(() => volunteerApi.joinTeam(t.id), '已申请', reload)}>
+                  {p.registered ? '申请加入' : '先登记再申请'}
+                </ActionButton>
               </View>
             )}
             {(t.pending ?? []).map((m) => (
               <View key={m.profileId} className="row">
-                <Text className="muted">{m.name} 申请加入{m.skills?.length ? `（${m.skills.join('、')}）` : ''}</Text>
+                <Text className="muted">
+                  {m.name} 申请加入{m.skills?.length ? `（${m.skills.join('、')}）` : ''}
+                </Text>
                 <View className="btn-row">
-                  <Button className="btn plain" onClick={async () => {
-                    const reason = await askReason({ title: `不同意${m.name}加入的原因`, placeholder: '对方会看到，例如：本队暂时满员' });
-                    if (reason) void run(() => volunteerApi.decideJoin(t.id, m.profileId, false, reason), '已处理', reload);
-                  }}>不同意</Button>
-                  <Button className="btn" onClick={() => void run(() => volunteerApi.decideJoin(t.id, m.profileId, true), '已同意', reload)}>同意</Button>
+                  <Button
+                    className="btn plain"
+                    onClick={async () => {
+                      const reason = await askReason({ title: `不同意${m.name}加入的原因`, placeholder: '对方会看到，例如：本队暂时满员' });
+                      if (reason) void run(() => volunteerApi.decideJoin(t.id, m.profileId, false, reason), '已处理', reload);
+                    }}
+                  >
+                    不同意
+                  </Button>
+                  <Button className="btn" onClick={() => void run(() => volunteerApi.decideJoin(t.id, m.profileId, true), '已同意', reload)}>
+                    同意
+                  </Button>
                 </View>
               </View>
             ))}

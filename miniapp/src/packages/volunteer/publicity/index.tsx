@@ -15,12 +15,15 @@ import { toast } from '../../../lib/feedback';
 import { trustApi } from '../../../api/trust';
 import { shortHash } from '../../../lib/chain';
 
-
 export default function PublicityPage() {
-  return <Page>{({ me }) => {
-    const c = currentCommunity(me);
-    return c ? <Publicity communityId={c.id} committee={hasRole(me, c.id, ['committee'])} /> : <Empty text="认证为居民后可以查看积分公示。" />;
-  }}</Page>;
+  return (
+    <Page>
+      {({ me }) => {
+        const c = currentCommunity(me);
+        return c ? <Publicity communityId={c.id} committee={hasRole(me, c.id, ['committee'])} /> : <Empty text="认证为居民后可以查看积分公示。" />;
+      }}
+    </Page>
+  );
 }
 
 function Publicity({ communityId, committee }: { communityId: string; committee: boolean }) {
@@ -50,17 +53,37 @@ function Publicity({ communityId, committee }: { communityId: string; committee:
       <View className="card">
         <View className="grid-links">
           {months.map((p) => (
-            <Button key={p.month} className={`btn ${p.month === shown ? '' : 'plain'}`} onClick={() => setMonth(p.month)}>{p.month}{p.open ? '（异议期）' : ''}</Button>
+            <Button key={p.month} className={`btn ${p.month === shown ? '' : 'plain'}`} onClick={() => setMonth(p.month)}>
+              {p.month}
+              {p.open ? '（异议期）' : ''}
+            </Button>
           ))}
         </View>
-        {committee ? <Button className="btn secondary" style={{ marginTop: '16px' }} onClick={() => void publish()}>公示上个月的积分</Button> : null}
+        {committee ? (
+          <Button className="btn secondary" style={{ marginTop: '16px' }} onClick={() => void publish()}>
+            公示上个月的积分
+          </Button>
+        ) : null}
       </View>
       {shown ? <MonthView communityId={communityId} month={shown} /> : <Empty text="还没有公示过积分。" />}
       {ranking.status === 'ready' && ranking.data.people.length ? (
         <View className="card rankings">
           <Text className="card-title">{ranking.data.month} 积分榜</Text>
-          {ranking.data.people.map((p, i) => <View key={i} className="row list-item"><Text className="text">{i + 1}. {p.name}{p.mine ? '（我）' : ''}</Text><Text className="text">{p.points}</Text></View>)}
-          {ranking.data.teams.map((t) => <View key={t.name} className="row list-item"><Text className="muted">{t.name}</Text><Text className="muted">{t.points}</Text></View>)}
+          {ranking.data.people.map((p, i) => (
+            <View key={i} className="row list-item">
+              <Text className="text">
+                {i + 1}. {p.name}
+                {p.mine ? '（我）' : ''}
+              </Text>
+              <Text className="text">{p.points}</Text>
+            </View>
+          ))}
+          {ranking.data.teams.map((t) => (
+            <View key={t.name} className="row list-item">
+              <Text className="muted">{t.name}</Text>
+              <Text className="muted">{t.points}</Text>
+            </View>
+          ))}
         </View>
       ) : null}
     </View>
@@ -68,10 +91,13 @@ function Publicity({ communityId, committee }: { communityId: string; committee:
 }
 
 function MonthView({ communityId, month }: { communityId: string; month: string }) {
-  const list = usePagedList(async (cursor) => {
-    const r = await pointsApi.publication(communityId, month, cursor);
-    return { ...r, items: r.entries };
-  }, [communityId, month]);
+  const list = usePagedList(
+    async (cursor) => {
+      const r = await pointsApi.publication(communityId, month, cursor);
+      return { ...r, items: r.entries };
+    },
+    [communityId, month],
+  );
   const { state, reload, first } = list;
   const [objecting, setObjecting] = useState<number | null>(null);
   const [reason, setReason] = useState('');
@@ -103,28 +129,64 @@ function MonthView({ communityId, month }: { communityId: string; month: string 
   return (
     <View className="card stack publication">
       <Text className="card-title">{p.month} 积分公示</Text>
-      <Text className="muted">{p.open ? `异议期到 ${formatDateTime(p.windowClosesAt)}。对哪条有疑问，点“提异议”，写明理由。` : `异议期已于 ${formatDateTime(p.windowClosesAt)} 结束。`}</Text>
+      <Text className="muted">
+        {p.open
+          ? `异议期到 ${formatDateTime(p.windowClosesAt)}。对哪条有疑问，点“提异议”，写明理由。`
+          : `异议期已于 ${formatDateTime(p.windowClosesAt)} 结束。`}
+      </Text>
       <ChainAnchor communityId={communityId} publicationId={p.id} />
       {entries.length === 0 ? <Text className="muted">这个月没有积分变动。</Text> : null}
       {entries.map((e) => (
         <View key={e.id} className="list-item">
-          <View className="row"><Text className="text">{e.name}{e.mine ? '（我）' : ''}</Text><Text className="text">{e.delta > 0 ? `+${e.delta}` : e.delta}</Text></View>
-          <Text className="muted">{entryKindLabel[e.kind] ?? e.kind} · {e.reason}</Text>
+          <View className="row">
+            <Text className="text">
+              {e.name}
+              {e.mine ? '（我）' : ''}
+            </Text>
+            <Text className="text">{e.delta > 0 ? `+${e.delta}` : e.delta}</Text>
+          </View>
+          <Text className="muted">
+            {entryKindLabel[e.kind] ?? e.kind} · {e.reason}
+          </Text>
           {e.objections.map((o) => (
             <View key={o.id} className="banner info">
               异议：{o.reason}（{o.status === 'open' ? '处理中' : o.status === 'upheld' ? `成立：${o.resolution}` : `不成立：${o.resolution}`}）
               {p.canResolve && o.status === 'open' ? (
-                <View className="btn-row"><Button className="btn plain" onClick={() => void resolve(o.id, false)}>不成立</Button><Button className="btn" onClick={() => void resolve(o.id, true)}>成立，冲销</Button></View>
+                <View className="btn-row">
+                  <Button className="btn plain" onClick={() => void resolve(o.id, false)}>
+                    不成立
+                  </Button>
+                  <Button className="btn" onClick={() => void resolve(o.id, true)}>
+                    成立，冲销
+                  </Button>
+                </View>
               ) : null}
             </View>
           ))}
           {p.open && !e.mine ? (
             objecting === e.id ? (
               <View className="stack">
-                <Input className="input" placeholder="写明理由，至少 5 个字" {...named('写明理由，至少 5 个字')} value={reason} onInput={(ev) => setReason(ev.detail.value)} />
-                <View className="btn-row"><Button className="btn plain" onClick={() => setObjecting(null)}>取消</Button><Button className="btn" onClick={() => void object(e.id)}>提交异议</Button></View>
+                <Input
+                  className="input"
+                  placeholder="写明理由，至少 5 个字"
+                  {...named('写明理由，至少 5 个字')}
+                  value={reason}
+                  onInput={(ev) => setReason(ev.detail.value)}
+                />
+                <View className="btn-row">
+                  <Button className="btn plain" onClick={() => setObjecting(null)}>
+                    取消
+                  </Button>
+                  <Button className="btn" onClick={() => void object(e.id)}>
+                    提交异议
+                  </Button>
+                </View>
               </View>
-            ) : <LinkText className="object-link" onClick={() => setObjecting(e.id)}>提异议 ›</LinkText>
+            ) : (
+              <LinkText className="object-link" onClick={() => setObjecting(e.id)}>
+                提异议 ›
+              </LinkText>
+            )
           ) : null}
         </View>
       ))}
@@ -140,7 +202,8 @@ function ChainAnchor({ communityId, publicationId }: { communityId: string; publ
   const { entry, head } = state.data;
   return (
     <Text className="muted chain-anchor" onClick={() => Taro.navigateTo({ url: `/packages/public/chain/index?community=${communityId}` })}>
-      公开记录链：本月公示是第 {entry.seq} 条，校验码 {shortHash(entry.hash)}{head && head.seq !== entry.seq ? `；最新第 ${head.seq} 条，校验码 ${shortHash(head.hash)}` : ''}。点这里核验 ›
+      公开记录链：本月公示是第 {entry.seq} 条，校验码 {shortHash(entry.hash)}
+      {head && head.seq !== entry.seq ? `；最新第 ${head.seq} 条，校验码 ${shortHash(head.hash)}` : ''}。点这里核验 ›
     </Text>
   );
 }
