@@ -87,12 +87,16 @@ describe.skipIf(!hasChromium)('H5 journey: a parking topic through the six steps
     await current(committee).locator('.step-minutes textarea').fill('公示 7 天，无异议后实施');
     await current(committee).locator('.complete-step').click();
     await stepIs(6).toMatchObject({ status: 'decided' });
-    const pub = (await j.db.sql('select content_sha256 from app.affairs_publications where topic_id = $1', [topicId])).rows[0];
+    const pub = (await j.db.sql('select id, content_sha256 from app.affairs_publications where topic_id = $1', [topicId])).rows[0];
     await openTopic(resident);
     const p = current(resident).locator('.publication').first();
     await expect.poll(() => p.textContent()).toContain('决议公示');
     expect(await p.textContent()).toContain('应到 12 人，实到 12 人；赞成 10，反对 2，弃权 0');
     expect(await p.locator('.decision-hash').textContent()).toContain(pub.content_sha256);
+    // The decision's own page says where it sits on the public record chain, and takes the resident there.
+    const seq = (await j.db.sql(`select seq::int as seq from app.chain_entries where kind = 'affairs' and record_id = $1`, [pub.id])).rows[0]?.seq;
+    expect(seq).toBeGreaterThan(0);
+    await expect.poll(() => p.locator('.chain-entry-link').textContent()).toContain(`公开记录链第 ${seq} 条`);
     await expectAccessible(resident, '议题：决议公示');
     await j.shot(resident, 'affairs-2-decision', true);
   });

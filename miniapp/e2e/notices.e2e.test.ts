@@ -82,6 +82,7 @@ describe.skipIf(!hasChromium)('H5 journey: 财务公开 from draft to residents�
     expect(await detail.locator('.finance-expense').textContent()).toBe('2,168.50');
     expect(await detail.locator('.finance-balance').textContent()).toBe('1,431.50');
     expect(await detail.locator('.finance-line').count()).toBe(3);
+    await expect.poll(() => detail.locator('.chain-entry-link').textContent()).toMatch(/公开记录链第 \d+ 条 · 校验码/);
     await expectAccessible(resident, '财务公开');
     await detail.locator('.question-input textarea').fill('慰问品发给了哪些老人？');
     await detail.locator('.question-submit').click();

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input, Textarea } from '@tarojs/components';
 import { Attachments } from '../../../components/Attachments';
+import { ChainEntryLink } from '../../../components/ChainEntryLink';
 import { Page } from '../../../components/Page';
 import { ErrorState, Loading } from '../../../components/StateView';
 import { affairsApi, type Topic } from '../../../api/affairs';
@@ -89,6 +90,7 @@ function TopicView({ id, communityId }: { id: string; communityId: string }) {
               <Text className="muted decision-hash" style={{ wordBreak: 'break-all' }}>
                 内容指纹（SHA-256）：{p.contentSha256}
               </Text>
+              <ChainEntryLink communityId={communityId} kind="affairs" recordId={p.id} />
             </View>
           ))}
         </View>

@@ -6,6 +6,7 @@ import { TextField } from '../../../components/Field';
 import { ReadAloud } from '../../../components/ReadAloud';
 import { alt, named } from '../../../lib/a11y';
 import { Attachments } from '../../../components/Attachments';
+import { ChainEntryLink } from '../../../components/ChainEntryLink';
 import { askReason } from '../../../lib/ask';
 import { Page } from '../../../components/Page';
 import { RemindMe } from '../../../components/RemindMe';
@@ -55,6 +56,7 @@ function Detail({ id }: { id: string }) {
         </View>
         <Text className="hero notice-heading">{v.title}</Text>
         <Text className="muted notice-dates">{noticeDates(n)}</Text>
+        {v.status === 'published' ? <ChainEntryLink communityId={n.communityId} kind="notice" recordId={`${n.id}:${v.version}`} /> : null}
         <ReadAloud text={`${v.title}。${v.body}`} />
         {v.correctionNote ? <View className="banner info">更正说明：{v.correctionNote}</View> : null}
         {v.reviewComment && v.status === 'returned' ? <View className="banner alert">监督委员会退回意见：{v.reviewComment}</View> : null}
