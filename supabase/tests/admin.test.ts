@@ -324,6 +324,13 @@ describe('dashboards', () => {
       await count(`select count(*)::int n from app.verification_requests where community_id = $1 and status = 'pending'`, [chunhui]),
     );
     expect(fig.residents).toBe(await count(`select count(*)::int n from app.memberships where community_id = $1 and role = 'resident'`, [chunhui]));
+    expect(fig.casesCompleted).toBe(
+      await count(
+        `select count(*)::int n from app.applications a where a.community_id = $1 and a.status = 'completed'
+            and (select max(e.at) from app.application_events e where e.application_id = a.id and e.to_status = 'completed') ${inPeriod}`,
+        args,
+      ),
+    );
     const hours = (
       await t.sql(
         `select round(coalesce(sum(minutes), 0) / 60.0, 1)::float8 n from app.activity_signups where community_id = $1 and minutes is not null and confirmed_at ${inPeriod}`,
@@ -352,6 +359,15 @@ describe('dashboards', () => {
     const after = await t.as('committee')('get_community_dashboard', { p_community_id: chunhui, p_from: f, p_to: toDate });
     expect(after.figures.reportsReceived).toBe(fig.reportsReceived + 1);
     expect(after.figures.reportsOpen).toBe(fig.reportsOpen + 1);
+    // A case completed now counts once among the period's completions, with its handling time.
+    const open = (
+      await t.sql(`select id from app.applications where community_id = $1 and status = 'processing' order by created_at limit 1`, [chunhui])
+    ).rows[0] as { id: string } | undefined;
+    expect(open).toBeDefined();
+    await t.as('clerk')('advance_application', { p_application_id: open!.id, p_to: 'completed', p_note: '已办结' });
+    const done = await t.as('committee')('get_community_dashboard', { p_community_id: chunhui, p_from: f, p_to: toDate });
+    expect(done.figures.casesCompleted).toBe(fig.casesCompleted + 1);
+    expect(done.figures.averageHandlingDays).not.toBeNull();
   });
 
   it("are for the street's admins (all communities) and each community's overseers; the period is checked", async () => {
