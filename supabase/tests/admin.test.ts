@@ -360,9 +360,8 @@ describe('dashboards', () => {
     expect(after.figures.reportsReceived).toBe(fig.reportsReceived + 1);
     expect(after.figures.reportsOpen).toBe(fig.reportsOpen + 1);
     // A case completed now counts once among the period's completions, with its handling time.
-    const open = (
-      await t.sql(`select id from app.applications where community_id = $1 and status = 'processing' order by created_at limit 1`, [chunhui])
-    ).rows[0] as { id: string } | undefined;
+    const open = (await t.sql(`select id from app.applications where community_id = $1 and status = 'processing' order by created_at limit 1`, [chunhui]))
+      .rows[0] as { id: string } | undefined;
     expect(open).toBeDefined();
     await t.as('clerk')('advance_application', { p_application_id: open!.id, p_to: 'completed', p_note: '已办结' });
     const done = await t.as('committee')('get_community_dashboard', { p_community_id: chunhui, p_from: f, p_to: toDate });
