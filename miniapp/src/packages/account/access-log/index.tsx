@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { View, Text } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { Tabs } from '../../../components/Tabs';
-import { trustApi, type AccessEntry } from '../../../api/trust';
-import { usePagedList, type PageOf } from '../../../lib/pageData';
-import { formatDateTime, roleLabel } from '../../../lib/format';
-import type { Me } from '../../../api/core';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { Tabs } from '@/components/Tabs';
+import { trustApi, type AccessEntry } from '@/api/trust';
+import { usePagedList, type PageOf } from '@/lib/pageData';
+import { formatDateTime, roleLabel } from '@/lib/format';
+import type { Me } from '@/api/core';
 
 /**
  * 谁查看了我的信息: every time staff opened my case (with what it holds: ID number, phone) or my verification

@@ -1,15 +1,15 @@
-import { ActionButton } from '../../../components/ActionButton';
+import { ActionButton } from '@/components/ActionButton';
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { ErrorState, Loading } from '../../../components/StateView';
-import { trustApi } from '../../../api/trust';
-import { ApiError } from '../../../api/client';
-import { usePageData } from '../../../lib/pageData';
-import { confirm } from '../../../lib/ask';
-import { errorMessage, toast } from '../../../lib/feedback';
-import { signOut } from '../../../lib/session';
+import { Page } from '@/components/Page';
+import { ErrorState, Loading } from '@/components/StateView';
+import { trustApi } from '@/api/trust';
+import { ApiError } from '@/api/client';
+import { usePageData } from '@/lib/pageData';
+import { confirm } from '@/lib/ask';
+import { errorMessage, toast } from '@/lib/feedback';
+import { signOut } from '@/lib/session';
 
 /**
  * 注销账号: what is still open comes first and what happens to each; then what is erased, what stays and why.

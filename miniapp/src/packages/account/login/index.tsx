@@ -1,13 +1,13 @@
-import { ActionButton } from '../../../components/ActionButton';
+import { ActionButton } from '@/components/ActionButton';
 import { useEffect, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, Loading } from '../../../components/StateView';
-import { coreApi, type DevPersona } from '../../../api/core';
-import { ApiError } from '../../../api/client';
-import { ensureSession, signInAsPersona } from '../../../lib/session';
-import { roleLabel } from '../../../lib/format';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, Loading } from '@/components/StateView';
+import { coreApi, type DevPersona } from '@/api/core';
+import { ApiError } from '@/api/client';
+import { ensureSession, signInAsPersona } from '@/lib/session';
+import { roleLabel } from '@/lib/format';
 
 /**
  * Sign-in. In WeChat this happens silently (wx.login); this page is for the browser build, where the demo

@@ -1,11 +1,11 @@
 import Taro from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { ErrorState, Loading } from '../../../components/StateView';
-import { trustApi, type MyData } from '../../../api/trust';
-import { usePageData } from '../../../lib/pageData';
-import { formatDateTime, roleLabel } from '../../../lib/format';
-import { toast } from '../../../lib/feedback';
+import { Page } from '@/components/Page';
+import { ErrorState, Loading } from '@/components/StateView';
+import { trustApi, type MyData } from '@/api/trust';
+import { usePageData } from '@/lib/pageData';
+import { formatDateTime, roleLabel } from '@/lib/format';
+import { toast } from '@/lib/feedback';
 
 /**
  * 我的数据 (个人信息保护法: the right to see and take out one's data): everything the platform holds about me,

@@ -1,5 +1,5 @@
 import { View, Text } from '@tarojs/components';
-import { Page } from '../../../components/Page';
+import { Page } from '@/components/Page';
 
 const SECTIONS: Array<[string, string]> = [
   [

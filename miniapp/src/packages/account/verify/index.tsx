@@ -1,16 +1,16 @@
 import { useEffect, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button, Picker, Checkbox, Label } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { ErrorState, Loading, Empty } from '../../../components/StateView';
-import { coreApi, type BuildingOption, type CommunityOption } from '../../../api/core';
-import { fetchAllPages } from '../../../lib/pageData';
+import { Page } from '@/components/Page';
+import { ErrorState, Loading, Empty } from '@/components/StateView';
+import { coreApi, type BuildingOption, type CommunityOption } from '@/api/core';
+import { fetchAllPages } from '@/lib/pageData';
 import { RELATIONS } from '@contracts/vocab';
-import { ApiError } from '../../../api/client';
-import { refreshMe } from '../../../lib/session';
-import { ActionButton } from '../../../components/ActionButton';
-import { Field, TextField } from '../../../components/Field';
-import { named } from '../../../lib/a11y';
+import { ApiError } from '@/api/client';
+import { refreshMe } from '@/lib/session';
+import { ActionButton } from '@/components/ActionButton';
+import { Field, TextField } from '@/components/Field';
+import { named } from '@/lib/a11y';
 
 const PHONE_CONSENT_VERSION = '2026-11-01';
 

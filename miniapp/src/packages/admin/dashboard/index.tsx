@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Button, Picker } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { ErrorState, Loading } from '../../../components/StateView';
-import { adminApi, downloadSheet, type TrendPoint } from '../../../api/admin';
+import { Page } from '@/components/Page';
+import { ErrorState, Loading } from '@/components/StateView';
+import { adminApi, downloadSheet, type TrendPoint } from '@/api/admin';
 import type { Figures } from '@contracts/admin';
-import { usePageData } from '../../../lib/pageData';
-import { toast } from '../../../lib/feedback';
+import { usePageData } from '@/lib/pageData';
+import { toast } from '@/lib/feedback';
 import { shanghaiDate } from '@contracts/time';
 import { AdminFrame } from '../components/AdminFrame';
 import { TableScroll } from '../components/TableScroll';

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
-import { ActionButton } from '../../../components/ActionButton';
-import { Page } from '../../../components/Page';
-import { adminApi, downloadSheet, pickSheet, type ImportResult } from '../../../api/admin';
-import { errorMessage, toast } from '../../../lib/feedback';
+import { ActionButton } from '@/components/ActionButton';
+import { Page } from '@/components/Page';
+import { adminApi, downloadSheet, pickSheet, type ImportResult } from '@/api/admin';
+import { errorMessage, toast } from '@/lib/feedback';
 import { AdminFrame } from '../components/AdminFrame';
 import { TableScroll } from '../components/TableScroll';
 import '../admin.css';

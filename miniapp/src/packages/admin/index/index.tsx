@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text, Button, Input, Picker } from '@tarojs/components';
-import { ActionButton } from '../../../components/ActionButton';
-import { named } from '../../../lib/a11y';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { adminApi } from '../../../api/admin';
-import type { Me } from '../../../api/core';
-import { ApiError } from '../../../api/client';
-import { usePagedList } from '../../../lib/pageData';
+import { ActionButton } from '@/components/ActionButton';
+import { named } from '@/lib/a11y';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { adminApi } from '@/api/admin';
+import type { Me } from '@/api/core';
+import { ApiError } from '@/api/client';
+import { usePagedList } from '@/lib/pageData';
 import { AdminFrame } from '../components/AdminFrame';
 import '../admin.css';
 

@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input, Picker } from '@tarojs/components';
-import { named } from '../../../lib/a11y';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { adminApi, type Member } from '../../../api/admin';
-import { usePagedList } from '../../../lib/pageData';
-import { askReason } from '../../../lib/ask';
-import { runAction } from '../../../lib/feedback';
-import { formatDate } from '../../../lib/format';
+import { named } from '@/lib/a11y';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { adminApi, type Member } from '@/api/admin';
+import { usePagedList } from '@/lib/pageData';
+import { askReason } from '@/lib/ask';
+import { runAction } from '@/lib/feedback';
+import { formatDate } from '@/lib/format';
 import { AdminFrame } from '../components/AdminFrame';
 import '../admin.css';
 

@@ -1,13 +1,13 @@
-import { ActionButton } from '../../../components/ActionButton';
-import { named } from '../../../lib/a11y';
+import { ActionButton } from '@/components/ActionButton';
+import { named } from '@/lib/a11y';
 import { shanghaiDate } from '@contracts/time';
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button, Input, Picker, Switch } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { affairsApi } from '../../../api/affairs';
-import { ApiError } from '../../../api/client';
-import { currentCommunity } from '../../../lib/session';
+import { Page } from '@/components/Page';
+import { affairsApi } from '@/api/affairs';
+import { ApiError } from '@/api/client';
+import { currentCommunity } from '@/lib/session';
 
 const inDays = (n: number) => shanghaiDate(Date.now(), n);
 

@@ -1,13 +1,13 @@
-import { ActionButton } from '../../../components/ActionButton';
+import { ActionButton } from '@/components/ActionButton';
 import { useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { ErrorState, Loading } from '../../../components/StateView';
-import { affairsApi } from '../../../api/affairs';
-import { ApiError, newIdempotencyKey } from '../../../api/client';
-import { usePageData } from '../../../lib/pageData';
-import { formatDateTime } from '../../../lib/format';
+import { Page } from '@/components/Page';
+import { ErrorState, Loading } from '@/components/StateView';
+import { affairsApi } from '@/api/affairs';
+import { ApiError, newIdempotencyKey } from '@/api/client';
+import { usePageData } from '@/lib/pageData';
+import { formatDateTime } from '@/lib/format';
 
 export default function PollPage() {
   const { params } = useRouter();

@@ -1,15 +1,15 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { ActionButton } from '../../../components/ActionButton';
-import { TextField, lengthError } from '../../../components/Field';
-import { Uploader } from '../../../components/Uploader';
-import { filesApi, type StoredFile } from '../../../api/files';
-import { toast } from '../../../lib/feedback';
-import { Page } from '../../../components/Page';
-import { affairsApi } from '../../../api/affairs';
-import { ApiError } from '../../../api/client';
-import { currentCommunity } from '../../../lib/session';
+import { ActionButton } from '@/components/ActionButton';
+import { TextField, lengthError } from '@/components/Field';
+import { Uploader } from '@/components/Uploader';
+import { filesApi, type StoredFile } from '@/api/files';
+import { toast } from '@/lib/feedback';
+import { Page } from '@/components/Page';
+import { affairsApi } from '@/api/affairs';
+import { ApiError } from '@/api/client';
+import { currentCommunity } from '@/lib/session';
 
 export default function RaisePage() {
   return <Page>{({ me }) => <Raise communityId={currentCommunity(me)?.id ?? ''} />}</Page>;

@@ -1,17 +1,17 @@
-import { currentCommunity } from '../../../lib/session';
-import { ActionButton } from '../../../components/ActionButton';
-import { named } from '../../../lib/a11y';
+import { currentCommunity } from '@/lib/session';
+import { ActionButton } from '@/components/ActionButton';
+import { named } from '@/lib/a11y';
 import { useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input, Textarea } from '@tarojs/components';
-import { Attachments } from '../../../components/Attachments';
-import { ChainEntryLink } from '../../../components/ChainEntryLink';
-import { Page } from '../../../components/Page';
-import { ErrorState, Loading } from '../../../components/StateView';
-import { affairsApi, type Topic } from '../../../api/affairs';
-import { fetchAllPages, usePageData } from '../../../lib/pageData';
-import { formatDateTime } from '../../../lib/format';
-import { runAction } from '../../../lib/feedback';
+import { Attachments } from '@/components/Attachments';
+import { ChainEntryLink } from '@/components/ChainEntryLink';
+import { Page } from '@/components/Page';
+import { ErrorState, Loading } from '@/components/StateView';
+import { affairsApi, type Topic } from '@/api/affairs';
+import { fetchAllPages, usePageData } from '@/lib/pageData';
+import { formatDateTime } from '@/lib/format';
+import { runAction } from '@/lib/feedback';
 
 export default function TopicPage() {
   const { params } = useRouter();

@@ -1,10 +1,10 @@
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { gridApi } from '../../../api/grid';
-import { usePagedList } from '../../../lib/pageData';
-import { formatDateTime } from '../../../lib/format';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { gridApi } from '@/api/grid';
+import { usePagedList } from '@/lib/pageData';
+import { formatDateTime } from '@/lib/format';
 import '../grid.css';
 
 export default function CallsPage() {

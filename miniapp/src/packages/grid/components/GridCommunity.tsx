@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import type { Me } from '../../../api/core';
-import { Empty } from '../../../components/StateView';
+import type { Me } from '@/api/core';
+import { Empty } from '@/components/StateView';
 import { useGridCommunity } from './useGridCommunity';
 
 /** Renders a grid page for the community whose grid work this person does, or says who the page is for. */

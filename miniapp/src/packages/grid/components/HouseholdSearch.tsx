@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { named } from '../../../lib/a11y';
+import { named } from '@/lib/a11y';
 import { View, Text, Button, Input } from '@tarojs/components';
-import { gridApi, type GridHousehold } from '../../../api/grid';
-import { errorMessage } from '../../../lib/feedback';
+import { gridApi, type GridHousehold } from '@/api/grid';
+import { errorMessage } from '@/lib/feedback';
 
 /** Find a household of my grids (the community, for the committee) by door number, e.g. "2单元" or "1号楼". */
 export function HouseholdSearch({ communityId, action, onPick }: { communityId: string; action: string; onPick: (h: GridHousehold) => void }) {

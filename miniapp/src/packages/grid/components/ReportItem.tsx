@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import type { ReportSummary } from '../../../api/grid';
-import { formatDateTime } from '../../../lib/format';
+import type { ReportSummary } from '@/api/grid';
+import { formatDateTime } from '@/lib/format';
 
 export const statusTone = (r: Pick<ReportSummary, 'status' | 'overdue'>) =>
   r.overdue ? 'bad' : r.status === 'confirmed' || r.status === 'resolved' ? 'ok' : 'warn';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { Me } from '../../../api/core';
-import { currentCommunity } from '../../../lib/session';
+import type { Me } from '@/api/core';
+import { currentCommunity } from '@/lib/session';
 
 const STAFF = ['grid_worker', 'committee', 'clerk', 'supervisor'];
 

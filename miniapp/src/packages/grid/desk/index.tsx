@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Picker } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { Tabs } from '../../../components/Tabs';
-import { gridApi, type GridDesk, type QueueScope } from '../../../api/grid';
-import { coreApi } from '../../../api/core';
-import { usePageData, usePagedList } from '../../../lib/pageData';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { Tabs } from '@/components/Tabs';
+import { gridApi, type GridDesk, type QueueScope } from '@/api/grid';
+import { coreApi } from '@/api/core';
+import { usePageData, usePagedList } from '@/lib/pageData';
 import { ReportItem } from '../components/ReportItem';
 import { useGridCommunity } from '../components/useGridCommunity';
 import '../grid.css';

@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { View, Text, Button, Textarea, Input } from '@tarojs/components';
-import { ActionButton } from '../../../components/ActionButton';
-import { named } from '../../../lib/a11y';
-import { Page } from '../../../components/Page';
-import { ErrorState, Loading } from '../../../components/StateView';
-import { gridApi, type Dispute } from '../../../api/grid';
-import { usePageData } from '../../../lib/pageData';
-import { formatDateTime } from '../../../lib/format';
-import { runAction, toast } from '../../../lib/feedback';
+import { ActionButton } from '@/components/ActionButton';
+import { named } from '@/lib/a11y';
+import { Page } from '@/components/Page';
+import { ErrorState, Loading } from '@/components/StateView';
+import { gridApi, type Dispute } from '@/api/grid';
+import { usePageData } from '@/lib/pageData';
+import { formatDateTime } from '@/lib/format';
+import { runAction, toast } from '@/lib/feedback';
 import { DISPUTE_STATUS_LABEL } from '@contracts/vocab';
 import '../grid.css';
 

@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { View, Text, Picker } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { gridApi, type GridFigures } from '../../../api/grid';
-import { usePageData, usePagedList } from '../../../lib/pageData';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { gridApi, type GridFigures } from '@/api/grid';
+import { usePageData, usePagedList } from '@/lib/pageData';
 import { shanghaiMonth } from '@contracts/time';
 import { useGridCommunity } from '../components/useGridCommunity';
-import type { Me } from '../../../api/core';
+import type { Me } from '@/api/core';
 import '../grid.css';
 
 export default function FiguresPage() {

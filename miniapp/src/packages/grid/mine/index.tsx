@@ -1,9 +1,9 @@
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Button } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { gridApi } from '../../../api/grid';
-import { usePagedList } from '../../../lib/pageData';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { gridApi } from '@/api/grid';
+import { usePagedList } from '@/lib/pageData';
 import { ReportItem } from '../components/ReportItem';
 import '../grid.css';
 

@@ -1,19 +1,19 @@
 import { useEffect, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button, Input, Textarea, Switch, Picker } from '@tarojs/components';
-import { ActionButton } from '../../../components/ActionButton';
-import { named } from '../../../lib/a11y';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, Loading } from '../../../components/StateView';
-import { Uploader } from '../../../components/Uploader';
-import type { StoredFile } from '../../../api/files';
-import { gridApi, type ReportCategory, type SimilarReport } from '../../../api/grid';
-import { coreApi, type Me } from '../../../api/core';
-import { ApiError, newIdempotencyKey } from '../../../api/client';
-import { fetchAllPages, usePageData } from '../../../lib/pageData';
-import { currentCommunity } from '../../../lib/session';
-import { runAction, toast } from '../../../lib/feedback';
-import { formatDateTime } from '../../../lib/format';
+import { ActionButton } from '@/components/ActionButton';
+import { named } from '@/lib/a11y';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, Loading } from '@/components/StateView';
+import { Uploader } from '@/components/Uploader';
+import type { StoredFile } from '@/api/files';
+import { gridApi, type ReportCategory, type SimilarReport } from '@/api/grid';
+import { coreApi, type Me } from '@/api/core';
+import { ApiError, newIdempotencyKey } from '@/api/client';
+import { fetchAllPages, usePageData } from '@/lib/pageData';
+import { currentCommunity } from '@/lib/session';
+import { runAction, toast } from '@/lib/feedback';
+import { formatDateTime } from '@/lib/format';
 import '../grid.css';
 
 export default function NewReportPage() {

@@ -1,16 +1,16 @@
 import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { ActionButton } from '../../../components/ActionButton';
-import { Page } from '../../../components/Page';
-import { ErrorState, Loading } from '../../../components/StateView';
-import { hallApi } from '../../../api/hall';
-import { ApiError, newIdempotencyKey } from '../../../api/client';
-import { usePageData } from '../../../lib/pageData';
+import { ActionButton } from '@/components/ActionButton';
+import { Page } from '@/components/Page';
+import { ErrorState, Loading } from '@/components/StateView';
+import { hallApi } from '@/api/hall';
+import { ApiError, newIdempotencyKey } from '@/api/client';
+import { usePageData } from '@/lib/pageData';
 import { FormFields, checkForm } from '../components/FormFields';
-import { Uploader } from '../../../components/Uploader';
-import { filesApi, type StoredFile } from '../../../api/files';
-import { toast } from '../../../lib/feedback';
+import { Uploader } from '@/components/Uploader';
+import { filesApi, type StoredFile } from '@/api/files';
+import { toast } from '@/lib/feedback';
 
 export default function ApplyPage() {
   const { params } = useRouter();

@@ -1,13 +1,13 @@
-import { ActionButton } from '../../../components/ActionButton';
+import { ActionButton } from '@/components/ActionButton';
 import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { hallApi } from '../../../api/hall';
-import { ApiError, newIdempotencyKey } from '../../../api/client';
-import { usePagedList } from '../../../lib/pageData';
-import { formatSpan } from '../../../lib/format';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { hallApi } from '@/api/hall';
+import { ApiError, newIdempotencyKey } from '@/api/client';
+import { usePagedList } from '@/lib/pageData';
+import { formatSpan } from '@/lib/format';
 
 export default function BookPage() {
   const { params } = useRouter();

@@ -1,22 +1,22 @@
 import { useState } from 'react';
 import { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
-import { ActionButton } from '../../../components/ActionButton';
-import { TextField } from '../../../components/Field';
-import { ReadAloud } from '../../../components/ReadAloud';
-import { Uploader } from '../../../components/Uploader';
-import { Attachments } from '../../../components/Attachments';
-import { filesApi, type StoredFile } from '../../../api/files';
-import { Page } from '../../../components/Page';
-import { RemindMe } from '../../../components/RemindMe';
-import { ErrorState, Loading } from '../../../components/StateView';
-import { hallApi, type Application } from '../../../api/hall';
-import { ApiError } from '../../../api/client';
-import { usePageData } from '../../../lib/pageData';
-import { formatDate, formatDateTime } from '../../../lib/format';
+import { ActionButton } from '@/components/ActionButton';
+import { TextField } from '@/components/Field';
+import { ReadAloud } from '@/components/ReadAloud';
+import { Uploader } from '@/components/Uploader';
+import { Attachments } from '@/components/Attachments';
+import { filesApi, type StoredFile } from '@/api/files';
+import { Page } from '@/components/Page';
+import { RemindMe } from '@/components/RemindMe';
+import { ErrorState, Loading } from '@/components/StateView';
+import { hallApi, type Application } from '@/api/hall';
+import { ApiError } from '@/api/client';
+import { usePageData } from '@/lib/pageData';
+import { formatDate, formatDateTime } from '@/lib/format';
 import { FormFields, checkForm } from '../components/FormFields';
-import { currentCommunity } from '../../../lib/session';
-import { runAction, toast } from '../../../lib/feedback';
+import { currentCommunity } from '@/lib/session';
+import { runAction, toast } from '@/lib/feedback';
 import { APPLICATION_STEP_LABEL } from '@contracts/vocab';
 
 export default function CasePage() {

@@ -1,7 +1,7 @@
 import { View, Input, Picker, Text } from '@tarojs/components';
-import type { ServiceItem } from '../../../api/hall';
-import { Field, lengthError } from '../../../components/Field';
-import { named } from '../../../lib/a11y';
+import type { ServiceItem } from '@/api/hall';
+import { Field, lengthError } from '@/components/Field';
+import { named } from '@/lib/a11y';
 
 type FormField = ServiceItem['form'][number];
 

@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text, Button, Picker } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { Tabs } from '../../../components/Tabs';
-import { hallApi, type WorkAppointment, type WorkCase, type WorkProxyRequest, type WorkRectification, type WorkTab } from '../../../api/hall';
-import { usePageData, usePagedList } from '../../../lib/pageData';
-import { formatDate, formatDateTime } from '../../../lib/format';
-import { currentCommunity } from '../../../lib/session';
-import { runAction } from '../../../lib/feedback';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { Tabs } from '@/components/Tabs';
+import { hallApi, type WorkAppointment, type WorkCase, type WorkProxyRequest, type WorkRectification, type WorkTab } from '@/api/hall';
+import { usePageData, usePagedList } from '@/lib/pageData';
+import { formatDate, formatDateTime } from '@/lib/format';
+import { currentCommunity } from '@/lib/session';
+import { runAction } from '@/lib/feedback';
 
 export default function DeskPage() {
   return (

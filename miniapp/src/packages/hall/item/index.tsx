@@ -1,13 +1,13 @@
-import { ReadAloud } from '../../../components/ReadAloud';
-import { TextField } from '../../../components/Field';
+import { ReadAloud } from '@/components/ReadAloud';
+import { TextField } from '@/components/Field';
 import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { ErrorState, Loading } from '../../../components/StateView';
-import { hallApi } from '../../../api/hall';
-import { ApiError } from '../../../api/client';
-import { usePageData } from '../../../lib/pageData';
+import { Page } from '@/components/Page';
+import { ErrorState, Loading } from '@/components/StateView';
+import { hallApi } from '@/api/hall';
+import { ApiError } from '@/api/client';
+import { usePageData } from '@/lib/pageData';
 
 export default function ItemPage() {
   const { params } = useRouter();

@@ -1,13 +1,13 @@
-import { confirm } from '../../../lib/ask';
-import { LinkText } from '../../../components/LinkText';
+import { confirm } from '@/lib/ask';
+import { LinkText } from '@/components/LinkText';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { hallApi } from '../../../api/hall';
-import { usePageData, usePagedList } from '../../../lib/pageData';
-import { formatDate, formatDateTime } from '../../../lib/format';
-import { runAction } from '../../../lib/feedback';
+import { Page } from '@/components/Page';
+import { ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { hallApi } from '@/api/hall';
+import { usePageData, usePagedList } from '@/lib/pageData';
+import { formatDate, formatDateTime } from '@/lib/format';
+import { runAction } from '@/lib/feedback';
 
 export default function MyHallPage() {
   return <Page>{() => <Mine />}</Page>;

@@ -1,15 +1,15 @@
 import { useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text, Button, Image } from '@tarojs/components';
-import { ActionButton } from '../../../components/ActionButton';
-import { alt } from '../../../lib/a11y';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { mallApi, type Goods } from '../../../api/mall';
-import { pointsApi } from '../../../api/volunteer';
-import { ApiError, newIdempotencyKey } from '../../../api/client';
-import { usePageData, usePagedList } from '../../../lib/pageData';
-import { currentCommunity, hasRole } from '../../../lib/session';
+import { ActionButton } from '@/components/ActionButton';
+import { alt } from '@/lib/a11y';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { mallApi, type Goods } from '@/api/mall';
+import { pointsApi } from '@/api/volunteer';
+import { ApiError, newIdempotencyKey } from '@/api/client';
+import { usePageData, usePagedList } from '@/lib/pageData';
+import { currentCommunity, hasRole } from '@/lib/session';
 
 const periodLabel: Record<string, string> = { week: '每周', month: '每月', year: '每年' };
 

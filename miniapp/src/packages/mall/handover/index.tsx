@@ -1,12 +1,12 @@
-import { ActionButton } from '../../../components/ActionButton';
-import { named } from '../../../lib/a11y';
+import { ActionButton } from '@/components/ActionButton';
+import { named } from '@/lib/a11y';
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button, Input } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { mallApi, type Redemption } from '../../../api/mall';
-import { ApiError } from '../../../api/client';
-import { formatDateTime } from '../../../lib/format';
+import { Page } from '@/components/Page';
+import { mallApi, type Redemption } from '@/api/mall';
+import { ApiError } from '@/api/client';
+import { formatDateTime } from '@/lib/format';
 
 /** Clerk: scan the resident's QR code or type the code, check, hand the good over. */
 export default function HandoverPage() {

@@ -1,18 +1,18 @@
-import { ActionButton } from '../../../components/ActionButton';
-import { named } from '../../../lib/a11y';
+import { ActionButton } from '@/components/ActionButton';
+import { named } from '@/lib/a11y';
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button, Input, Switch } from '@tarojs/components';
-import { Uploader } from '../../../components/Uploader';
-import { filesApi } from '../../../api/files';
-import { runAction } from '../../../lib/feedback';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { mallApi, type Goods } from '../../../api/mall';
-import { ApiError } from '../../../api/client';
-import { usePagedList } from '../../../lib/pageData';
-import { currentCommunity } from '../../../lib/session';
-import { toast } from '../../../lib/feedback';
+import { Uploader } from '@/components/Uploader';
+import { filesApi } from '@/api/files';
+import { runAction } from '@/lib/feedback';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { mallApi, type Goods } from '@/api/mall';
+import { ApiError } from '@/api/client';
+import { usePagedList } from '@/lib/pageData';
+import { currentCommunity } from '@/lib/session';
+import { toast } from '@/lib/feedback';
 
 export default function ManageGoodsPage() {
   return (

@@ -1,12 +1,12 @@
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { QrCode } from '../../../components/QrCode';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { mallApi, type Redemption } from '../../../api/mall';
-import { ApiError } from '../../../api/client';
-import { usePagedList } from '../../../lib/pageData';
-import { formatDateTime } from '../../../lib/format';
+import { Page } from '@/components/Page';
+import { QrCode } from '@/components/QrCode';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { mallApi, type Redemption } from '@/api/mall';
+import { ApiError } from '@/api/client';
+import { usePagedList } from '@/lib/pageData';
+import { formatDateTime } from '@/lib/format';
 
 const statusLabel: Record<Redemption['status'], string> = {
   reserved: '待领取',

@@ -1,11 +1,11 @@
 import { shanghaiDate } from '@contracts/time';
 import { useState } from 'react';
 import { View, Text, Picker, Button } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { mallApi } from '../../../api/mall';
-import { usePagedList } from '../../../lib/pageData';
-import { currentCommunity } from '../../../lib/session';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { mallApi } from '@/api/mall';
+import { usePagedList } from '@/lib/pageData';
+import { currentCommunity } from '@/lib/session';
 
 const today = () => shanghaiDate();
 const monthStart = () => `${today().slice(0, 7)}-01`;

@@ -1,19 +1,19 @@
-import { ActionButton } from '../../../components/ActionButton';
-import { named } from '../../../lib/a11y';
-import { LinkText } from '../../../components/LinkText';
+import { ActionButton } from '@/components/ActionButton';
+import { named } from '@/lib/a11y';
+import { LinkText } from '@/components/LinkText';
 import { shanghaiDate } from '@contracts/time';
 import { useEffect, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input, Textarea, Picker, Switch } from '@tarojs/components';
-import { Uploader } from '../../../components/Uploader';
-import { filesApi, type StoredFile } from '../../../api/files';
-import { Page } from '../../../components/Page';
-import { ErrorState, Loading } from '../../../components/StateView';
-import { noticesApi, type Notice, type NoticeCategory } from '../../../api/notices';
-import { coreApi, type CommunityDetail } from '../../../api/core';
-import { ApiError } from '../../../api/client';
-import { categoryLabel, formatFen, reviewedCategories, yuanToFen } from '../../../lib/format';
-import { currentCommunity, hasRole } from '../../../lib/session';
+import { Uploader } from '@/components/Uploader';
+import { filesApi, type StoredFile } from '@/api/files';
+import { Page } from '@/components/Page';
+import { ErrorState, Loading } from '@/components/StateView';
+import { noticesApi, type Notice, type NoticeCategory } from '@/api/notices';
+import { coreApi, type CommunityDetail } from '@/api/core';
+import { ApiError } from '@/api/client';
+import { categoryLabel, formatFen, reviewedCategories, yuanToFen } from '@/lib/format';
+import { currentCommunity, hasRole } from '@/lib/session';
 
 const CATEGORIES: NoticeCategory[] = ['policy', 'routine', 'major', 'temporary', 'hotspot', 'party', 'affairs', 'finance', 'emergency'];
 

@@ -1,20 +1,20 @@
 import { useEffect, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Button, Image, Input } from '@tarojs/components';
-import { ActionButton } from '../../../components/ActionButton';
-import { TextField } from '../../../components/Field';
-import { ReadAloud } from '../../../components/ReadAloud';
-import { alt, named } from '../../../lib/a11y';
-import { Attachments } from '../../../components/Attachments';
-import { ChainEntryLink } from '../../../components/ChainEntryLink';
-import { askReason } from '../../../lib/ask';
-import { Page } from '../../../components/Page';
-import { RemindMe } from '../../../components/RemindMe';
-import { ErrorState, Loading } from '../../../components/StateView';
-import { noticesApi, type Notice } from '../../../api/notices';
-import { usePageData } from '../../../lib/pageData';
-import { categoryLabel, formatDate, formatDateTime, formatFen } from '../../../lib/format';
-import { toast, errorMessage } from '../../../lib/feedback';
+import { ActionButton } from '@/components/ActionButton';
+import { TextField } from '@/components/Field';
+import { ReadAloud } from '@/components/ReadAloud';
+import { alt, named } from '@/lib/a11y';
+import { Attachments } from '@/components/Attachments';
+import { ChainEntryLink } from '@/components/ChainEntryLink';
+import { askReason } from '@/lib/ask';
+import { Page } from '@/components/Page';
+import { RemindMe } from '@/components/RemindMe';
+import { ErrorState, Loading } from '@/components/StateView';
+import { noticesApi, type Notice } from '@/api/notices';
+import { usePageData } from '@/lib/pageData';
+import { categoryLabel, formatDate, formatDateTime, formatFen } from '@/lib/format';
+import { toast, errorMessage } from '@/lib/feedback';
 
 export default function NoticeDetailPage() {
   const { params } = useRouter();

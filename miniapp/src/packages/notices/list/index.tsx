@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { View } from '@tarojs/components';
-import { Chips } from '../../../components/Chips';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { NoticeItem } from '../../../components/NoticeItem';
-import { noticesApi } from '../../../api/notices';
-import { usePagedList } from '../../../lib/pageData';
-import { categoryLabel } from '../../../lib/format';
-import { currentCommunity } from '../../../lib/session';
+import { Chips } from '@/components/Chips';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { NoticeItem } from '@/components/NoticeItem';
+import { noticesApi } from '@/api/notices';
+import { usePagedList } from '@/lib/pageData';
+import { categoryLabel } from '@/lib/format';
+import { currentCommunity } from '@/lib/session';
 
 const FILTERS = ['', 'policy', 'routine', 'major', 'temporary', 'hotspot', 'party', 'affairs', 'finance', 'emergency'];
 

@@ -1,12 +1,12 @@
-import { currentCommunity } from '../../../lib/session';
+import { currentCommunity } from '@/lib/session';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { noticesApi } from '../../../api/notices';
-import { usePagedList } from '../../../lib/pageData';
-import { categoryLabel, formatDateTime } from '../../../lib/format';
-import { hasRole } from '../../../lib/session';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { noticesApi } from '@/api/notices';
+import { usePagedList } from '@/lib/pageData';
+import { categoryLabel, formatDateTime } from '@/lib/format';
+import { hasRole } from '@/lib/session';
 
 const statusLabel: Record<string, string> = { draft: '草稿', submitted: '待监督委员会审核', returned: '被退回，待修改', published: '已发布' };
 

@@ -1,15 +1,15 @@
-import { currentCommunity } from '../../../lib/session';
+import { currentCommunity } from '@/lib/session';
 import { useEffect, useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
 import QRCode from 'qrcode';
-import { Page } from '../../../components/Page';
-import { ErrorState, Loading } from '../../../components/StateView';
-import { noticesApi } from '../../../api/notices';
-import { usePageData } from '../../../lib/pageData';
-import { categoryLabel, formatDateTime, formatFen } from '../../../lib/format';
-import { trustApi } from '../../../api/trust';
-import { shortHash } from '../../../lib/chain';
+import { Page } from '@/components/Page';
+import { ErrorState, Loading } from '@/components/StateView';
+import { noticesApi } from '@/api/notices';
+import { usePageData } from '@/lib/pageData';
+import { categoryLabel, formatDateTime, formatFen } from '@/lib/format';
+import { trustApi } from '@/api/trust';
+import { shortHash } from '@/lib/chain';
 
 /**
  * A print-friendly page for the paper board at the community centre (H5 only): the notice, and a QR

@@ -1,9 +1,9 @@
 import { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { noticesApi } from '../../../api/notices';
-import { usePagedList } from '../../../lib/pageData';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { noticesApi } from '@/api/notices';
+import { usePagedList } from '@/lib/pageData';
 
 export default function ReadStatsPage() {
   const { params } = useRouter();

@@ -1,13 +1,13 @@
 import { useState, type ReactNode } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { trustApi, type PublicChainPage } from '../../../api/trust';
-import { usePagedList } from '../../../lib/pageData';
-import { ChainChecker, EXPORT_FORMAT, shortHash, type ChainBreak, type ChainEntry, type ChainExport } from '../../../lib/chain';
-import { categoryLabel, communityKindLabel, entryKindLabel, formatDateTime, formatFen } from '../../../lib/format';
-import { errorMessage, toast } from '../../../lib/feedback';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { trustApi, type PublicChainPage } from '@/api/trust';
+import { usePagedList } from '@/lib/pageData';
+import { ChainChecker, EXPORT_FORMAT, shortHash, type ChainBreak, type ChainEntry, type ChainExport } from '@/lib/chain';
+import { categoryLabel, communityKindLabel, entryKindLabel, formatDateTime, formatFen } from '@/lib/format';
+import { errorMessage, toast } from '@/lib/feedback';
 
 /**
  * 公开记录链: a community's public records in the order they were published, readable and checkable by anyone,

@@ -1,16 +1,16 @@
-import { currentCommunity } from '../../../lib/session';
-import { ActionButton } from '../../../components/ActionButton';
+import { currentCommunity } from '@/lib/session';
+import { ActionButton } from '@/components/ActionButton';
 import { useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { Tabs } from '../../../components/Tabs';
-import { coreApi, type VerificationQueueItem } from '../../../api/core';
-import { usePagedList } from '../../../lib/pageData';
-import { askReason } from '../../../lib/ask';
-import { runAction } from '../../../lib/feedback';
-import { formatDateTime, verificationLabel } from '../../../lib/format';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { Tabs } from '@/components/Tabs';
+import { coreApi, type VerificationQueueItem } from '@/api/core';
+import { usePagedList } from '@/lib/pageData';
+import { askReason } from '@/lib/ask';
+import { runAction } from '@/lib/feedback';
+import { formatDateTime, verificationLabel } from '@/lib/format';
 
 export default function VerificationQueuePage() {
   const { params } = useRouter();

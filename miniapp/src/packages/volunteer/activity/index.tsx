@@ -1,16 +1,16 @@
 import { useState } from 'react';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input } from '@tarojs/components';
-import { ActionButton } from '../../../components/ActionButton';
-import { named } from '../../../lib/a11y';
-import { confirm } from '../../../lib/ask';
-import { Page } from '../../../components/Page';
-import { ErrorState, Loading } from '../../../components/StateView';
-import { volunteerApi, type Activity } from '../../../api/volunteer';
-import { newIdempotencyKey } from '../../../api/client';
-import { usePageData } from '../../../lib/pageData';
-import { formatDateTime, formatMinutes, formatSpan } from '../../../lib/format';
-import { toast, errorMessage } from '../../../lib/feedback';
+import { ActionButton } from '@/components/ActionButton';
+import { named } from '@/lib/a11y';
+import { confirm } from '@/lib/ask';
+import { Page } from '@/components/Page';
+import { ErrorState, Loading } from '@/components/StateView';
+import { volunteerApi, type Activity } from '@/api/volunteer';
+import { newIdempotencyKey } from '@/api/client';
+import { usePageData } from '@/lib/pageData';
+import { formatDateTime, formatMinutes, formatSpan } from '@/lib/format';
+import { toast, errorMessage } from '@/lib/feedback';
 
 export default function ActivityPage() {
   const { params } = useRouter();

@@ -1,13 +1,13 @@
-import { ActionButton } from '../../../components/ActionButton';
-import { named } from '../../../lib/a11y';
+import { ActionButton } from '@/components/ActionButton';
+import { named } from '@/lib/a11y';
 import { shanghaiDate } from '@contracts/time';
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Input, Textarea, Picker, Switch } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { volunteerApi } from '../../../api/volunteer';
-import { ApiError } from '../../../api/client';
-import { currentCommunity } from '../../../lib/session';
+import { Page } from '@/components/Page';
+import { volunteerApi } from '@/api/volunteer';
+import { ApiError } from '@/api/client';
+import { currentCommunity } from '@/lib/session';
 
 const tomorrow = () => shanghaiDate(Date.now(), 1);
 

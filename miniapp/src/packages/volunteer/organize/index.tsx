@@ -1,17 +1,17 @@
-import { ActionButton } from '../../../components/ActionButton';
-import { named } from '../../../lib/a11y';
-import { LinkText } from '../../../components/LinkText';
+import { ActionButton } from '@/components/ActionButton';
+import { named } from '@/lib/a11y';
+import { LinkText } from '@/components/LinkText';
 import { useEffect, useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { View, Text, Button, Input } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { ErrorState, Loading } from '../../../components/StateView';
-import { volunteerApi, type Activity } from '../../../api/volunteer';
-import { ApiError } from '../../../api/client';
-import { usePageData } from '../../../lib/pageData';
-import { formatDateTime, formatMinutes } from '../../../lib/format';
-import { QrCode } from '../../../components/QrCode';
-import { toast } from '../../../lib/feedback';
+import { Page } from '@/components/Page';
+import { ErrorState, Loading } from '@/components/StateView';
+import { volunteerApi, type Activity } from '@/api/volunteer';
+import { ApiError } from '@/api/client';
+import { usePageData } from '@/lib/pageData';
+import { formatDateTime, formatMinutes } from '@/lib/format';
+import { QrCode } from '@/components/QrCode';
+import { toast } from '@/lib/feedback';
 
 export default function OrganizePage() {
   const { params } = useRouter();

@@ -1,10 +1,10 @@
 import { View, Text } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { pointsApi } from '../../../api/volunteer';
-import { usePagedList } from '../../../lib/pageData';
-import { entryKindLabel, formatDateTime } from '../../../lib/format';
-import { currentCommunity } from '../../../lib/session';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { pointsApi } from '@/api/volunteer';
+import { usePagedList } from '@/lib/pageData';
+import { entryKindLabel, formatDateTime } from '@/lib/format';
+import { currentCommunity } from '@/lib/session';
 
 export default function PointsPage() {
   return <Page>{({ me }) => <Points communityId={currentCommunity(me)?.id} />}</Page>;

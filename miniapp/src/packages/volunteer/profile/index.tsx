@@ -1,14 +1,14 @@
-import { ActionButton } from '../../../components/ActionButton';
-import { named } from '../../../lib/a11y';
+import { ActionButton } from '@/components/ActionButton';
+import { named } from '@/lib/a11y';
 import { useEffect, useState } from 'react';
 import { View, Text, Button, Input, Switch } from '@tarojs/components';
-import { askReason } from '../../../lib/ask';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, Loading } from '../../../components/StateView';
-import { volunteerApi } from '../../../api/volunteer';
-import { usePageData } from '../../../lib/pageData';
-import { currentCommunity } from '../../../lib/session';
-import { runAction } from '../../../lib/feedback';
+import { askReason } from '@/lib/ask';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, Loading } from '@/components/StateView';
+import { volunteerApi } from '@/api/volunteer';
+import { usePageData } from '@/lib/pageData';
+import { currentCommunity } from '@/lib/session';
+import { runAction } from '@/lib/feedback';
 
 const run = runAction;
 

@@ -1,19 +1,19 @@
-import { named } from '../../../lib/a11y';
-import { LinkText } from '../../../components/LinkText';
+import { named } from '@/lib/a11y';
+import { LinkText } from '@/components/LinkText';
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text, Button, Input } from '@tarojs/components';
-import { askReason } from '../../../lib/ask';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { pointsApi, type Publication } from '../../../api/volunteer';
-import { ApiError } from '../../../api/client';
-import { usePageData, usePagedList } from '../../../lib/pageData';
-import { entryKindLabel, formatDateTime, previousMonth } from '../../../lib/format';
-import { currentCommunity, hasRole } from '../../../lib/session';
-import { toast } from '../../../lib/feedback';
-import { trustApi } from '../../../api/trust';
-import { shortHash } from '../../../lib/chain';
+import { askReason } from '@/lib/ask';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { pointsApi, type Publication } from '@/api/volunteer';
+import { ApiError } from '@/api/client';
+import { usePageData, usePagedList } from '@/lib/pageData';
+import { entryKindLabel, formatDateTime, previousMonth } from '@/lib/format';
+import { currentCommunity, hasRole } from '@/lib/session';
+import { toast } from '@/lib/feedback';
+import { trustApi } from '@/api/trust';
+import { shortHash } from '@/lib/chain';
 
 export default function PublicityPage() {
   return (

@@ -1,10 +1,10 @@
 import { View, Text, Button } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, ListFooter, Loading } from '../../../components/StateView';
-import { volunteerApi } from '../../../api/volunteer';
-import { usePagedList } from '../../../lib/pageData';
-import { formatDate, formatMinutes } from '../../../lib/format';
-import { currentCommunity } from '../../../lib/session';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
+import { volunteerApi } from '@/api/volunteer';
+import { usePagedList } from '@/lib/pageData';
+import { formatDate, formatMinutes } from '@/lib/format';
+import { currentCommunity } from '@/lib/session';
 
 /** A volunteer's own record; printable in the browser as a summary of service hours. */
 export default function RecordPage() {

@@ -1,16 +1,16 @@
-import { ActionButton } from '../../../components/ActionButton';
-import { TextField } from '../../../components/Field';
+import { ActionButton } from '@/components/ActionButton';
+import { TextField } from '@/components/Field';
 import { useState } from 'react';
 import { View, Text, Button } from '@tarojs/components';
-import { Page } from '../../../components/Page';
-import { Empty, ErrorState, Loading } from '../../../components/StateView';
-import { volunteerApi } from '../../../api/volunteer';
-import { ApiError } from '../../../api/client';
-import { usePagedList } from '../../../lib/pageData';
-import { formatDateTime } from '../../../lib/format';
-import { currentCommunity, hasRole } from '../../../lib/session';
-import type { Me } from '../../../api/core';
-import { toast } from '../../../lib/feedback';
+import { Page } from '@/components/Page';
+import { Empty, ErrorState, Loading } from '@/components/StateView';
+import { volunteerApi } from '@/api/volunteer';
+import { ApiError } from '@/api/client';
+import { usePagedList } from '@/lib/pageData';
+import { formatDateTime } from '@/lib/format';
+import { currentCommunity, hasRole } from '@/lib/session';
+import type { Me } from '@/api/core';
+import { toast } from '@/lib/feedback';
 
 export default function WhistlePage() {
   return (
