@@ -126,6 +126,13 @@ describe.skipIf(!hasChromium)('H5 journey: a parking topic through the six steps
     await resident.reload();
     await settled(resident);
     await expect.poll(() => current(resident).locator('.results .result-votes').first().textContent()).toBe('1 票');
+    // The scheduled job puts the closed poll's result on the public record chain; the page then says where.
+    await j.db.service('append_due_public_records', { p_limit: 200 });
+    const seq = (await j.db.sql(`select seq::int as seq from app.chain_entries where kind = 'poll_result' and record_id = $1`, [poll])).rows[0]?.seq;
+    expect(seq).toBeGreaterThan(0);
+    await resident.reload();
+    await settled(resident);
+    await expect.poll(() => current(resident).locator('.results .chain-entry-link').textContent()).toContain(`公开记录链第 ${seq} 条`);
     await expectAccessible(resident, '投票结果');
     await j.shot(resident, 'affairs-3-poll-results', true);
   });

@@ -8,13 +8,15 @@ import { affairsApi } from '@/api/affairs';
 import { ApiError, newIdempotencyKey } from '@/api/client';
 import { usePageData } from '@/lib/pageData';
 import { formatDateTime } from '@/lib/format';
+import { currentCommunity } from '@/lib/session';
+import { ChainEntryLink } from '@/components/ChainEntryLink';
 
 export default function PollPage() {
   const { params } = useRouter();
-  return <Page>{() => <PollView id={params.id ?? ''} />}</Page>;
+  return <Page>{({ me }) => <PollView id={params.id ?? ''} communityId={currentCommunity(me)?.id ?? ''} />}</Page>;
 }
 
-function PollView({ id }: { id: string }) {
+function PollView({ id, communityId }: { id: string; communityId: string }) {
   const [state, reload] = usePageData(() => affairsApi.poll(id), [id]);
   const [chosen, setChosen] = useState<number[]>([]);
   const [key, setKey] = useState(newIdempotencyKey);
@@ -74,6 +76,7 @@ function PollView({ id }: { id: string }) {
       {p.results ? (
         <View className="card stack results">
           <Text className="card-title">结果</Text>
+          <ChainEntryLink communityId={communityId} kind="poll_result" recordId={p.id} />
           {p.results.map((r) => (
             <View key={r.id} className="stack">
               <View className="row">

@@ -5,6 +5,7 @@ import Taro from '@tarojs/taro';
 import { View, Text, Button, Input } from '@tarojs/components';
 import { askReason } from '@/lib/ask';
 import { Page } from '@/components/Page';
+import { ChainEntryLink } from '@/components/ChainEntryLink';
 import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
 import { pointsApi, type Publication } from '@/api/volunteer';
 import { ApiError } from '@/api/client';
@@ -151,6 +152,7 @@ function MonthView({ communityId, month }: { communityId: string; month: string 
           {e.objections.map((o) => (
             <View key={o.id} className="banner info">
               异议：{o.reason}（{o.status === 'open' ? '处理中' : o.status === 'upheld' ? `成立：${o.resolution}` : `不成立：${o.resolution}`}）
+              {o.status === 'upheld' ? <ChainEntryLink communityId={communityId} kind="objection" recordId={o.id} /> : null}
               {p.canResolve && o.status === 'open' ? (
                 <View className="btn-row">
                   <Button className="btn plain" onClick={() => void resolve(o.id, false)}>
