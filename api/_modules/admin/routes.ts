@@ -72,6 +72,21 @@ const figureRow = (name: string, f: Figures) => ({
 });
 
 /** A street's setup and oversight: communities, grids, buildings, imports, staff, residents moving, dashboards, exports. */
+/** One community's settings as save_community takes them: a new one (id null) or a change to one. */
+function saveCommunityArgs(id: string | null, b: z.infer<typeof SaveCommunityBody>) {
+  return {
+    p_community_id: id,
+    p_street_id: b.streetId,
+    p_name: b.name,
+    p_kind: b.kind,
+    p_address: b.address,
+    p_service_phone: b.servicePhone,
+    p_service_hours: b.serviceHours,
+    p_cosign_threshold: b.cosignThreshold,
+    p_objection_days: b.objectionDays,
+  };
+}
+
 export function adminRoutes() {
   const r = domainRouter('admin');
 
@@ -94,17 +109,7 @@ export function adminRoutes() {
     response: CommunitySetup,
     errors: [403, 409],
     fn: 'save_community',
-    args: ({ body: b }) => ({
-      p_community_id: null,
-      p_street_id: b.streetId,
-      p_name: b.name,
-      p_kind: b.kind,
-      p_address: b.address,
-      p_service_phone: b.servicePhone,
-      p_service_hours: b.serviceHours,
-      p_cosign_threshold: b.cosignThreshold,
-      p_objection_days: b.objectionDays,
-    }),
+    args: ({ body }) => saveCommunityArgs(null, body),
   });
   r.rpc({
     method: 'get',
@@ -125,17 +130,7 @@ export function adminRoutes() {
     response: CommunitySetup,
     errors: [403, 404, 409],
     fn: 'save_community',
-    args: ({ params, body: b }) => ({
-      p_community_id: params.id,
-      p_street_id: b.streetId,
-      p_name: b.name,
-      p_kind: b.kind,
-      p_address: b.address,
-      p_service_phone: b.servicePhone,
-      p_service_hours: b.serviceHours,
-      p_cosign_threshold: b.cosignThreshold,
-      p_objection_days: b.objectionDays,
-    }),
+    args: ({ params, body }) => saveCommunityArgs(params.id, body),
   });
   r.rpc({
     method: 'post',
