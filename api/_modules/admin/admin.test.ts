@@ -57,6 +57,28 @@ describe('admin API', () => {
     expect((await api.call('POST', '/api/admin/communities', { token: committee, body: { ...body, name: '另一个社区' } })).status).toBe(403);
   });
 
+  it("changes a community's settings for its street's admin; the committee of another community may not", async () => {
+    const body = {
+      streetId: street,
+      name: '新华社区',
+      kind: 'community',
+      address: '青石街道新华路 1 号',
+      servicePhone: '0731-8452 9900',
+      serviceHours: '工作日 8:30–17:30',
+      cosignThreshold: 15,
+      objectionDays: 5,
+    };
+    const r = await api.call('PUT', `/api/admin/communities/${communityId}`, { token: admin, body });
+    expect(r.status).toBe(200);
+    expect(CommunitySetup.parse(r.body)).toMatchObject({ id: communityId });
+    const back = (await api.call('GET', `/api/admin/communities/${communityId}`, { token: admin })).body as Record<string, unknown>;
+    expect(JSON.stringify(back)).toContain('工作日 8:30–17:30');
+    const villageCommittee = await api.login('village_committee');
+    const refused = await api.call('PUT', `/api/admin/communities/${communityId}`, { token: villageCommittee, body: { ...body, name: '改名' } });
+    expect([403, 404]).toContain(refused.status);
+    expect(JSON.stringify((await api.call('GET', `/api/admin/communities/${communityId}`, { token: admin })).body)).not.toContain('改名');
+  });
+
   it('offers a template that reads back as a valid sheet', async () => {
     const res = await api.app.request('/api/admin/templates/households', { headers: { authorization: `Bearer ${admin}` } });
     expect(res.status).toBe(200);
