@@ -45,7 +45,9 @@ export function createApp(deps: Deps) {
     c.set('limits', []);
     const started = performance.now();
     await next();
-    c.header('x-request-id', requestId);
+    // On the response's own headers, as secureHeaders does: `c.header` after the handler would rebuild the
+    // response through a web stream.
+    c.res.headers.set('x-request-id', requestId);
     deps.log('info', 'request', {
       requestId,
       method: c.req.method,
@@ -59,10 +61,12 @@ export function createApp(deps: Deps) {
   app.use('/api/*', secureHeaders({ crossOriginResourcePolicy: 'same-site', referrerPolicy: 'no-referrer' }));
   app.use('/api/*', async (c, next) => {
     await next();
-    if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store');
+    if (!c.res.headers.has('cache-control')) c.res.headers.set('Cache-Control', 'no-store');
   });
   // JSON bodies are small; files have their own routes and limits.
   app.use('/api/*', async (c, next) => {
+    // A GET or HEAD has no body (asking for one would build the whole web Request on Node for nothing).
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     // The local upload route takes the file itself and has its own limit.
     if (/^\/api\/files\/[^/]+\/content$/.test(c.req.path)) return next();
     // So do spreadsheet imports.
@@ -98,7 +102,7 @@ export function createApp(deps: Deps) {
   app.onError((err, c) => {
     if (err instanceof ApiError) {
       for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
-      if (err.status >= 500) deps.log('warn', 'unavailable', { requestId: c.var.requestId, code: err.code });
+      if (err.status >= 500) deps.log('warn', 'unavailable', { requestId: c.get('requestId'), code: err.code });
       return c.json(errorBody(err.code, err.fields), err.status);
     }
     // Malformed JSON bodies and content types the validators refused.
@@ -108,7 +112,7 @@ export function createApp(deps: Deps) {
       if (status === 413) return c.json(errorBody('request.too_large'), 413);
       if (status < 500) return c.json(errorBody('request.invalid', { _: '请求内容不是有效的 JSON' }), 400);
     }
-    deps.log('error', 'unhandled', { requestId: c.var.requestId, error: String((err as Error).stack ?? err) });
+    deps.log('error', 'unhandled', { requestId: c.get('requestId'), error: String((err as Error).stack ?? err) });
     return c.json(errorBody('internal'), 500);
   });
   return app;

@@ -65,14 +65,16 @@ export async function checkAndSettle(c: Context<AppEnv>, text: string, kind: key
   let passed: boolean;
   try {
     const openid =
-      c.var.env.contentCheck === 'wechat' ? ((await callDbAsService(c, 'get_wechat_openid', { p_profile_id: c.var.caller!.sub })) as string | null) : null;
-    passed = await c.var.contentCheck.check(text, openid);
+      c.get('env').contentCheck === 'wechat'
+        ? ((await callDbAsService(c, 'get_wechat_openid', { p_profile_id: c.get('caller')!.sub })) as string | null)
+        : null;
+    passed = await c.get('contentCheck').check(text, openid);
   } catch (err) {
-    c.var.log('warn', 'content check unavailable', { error: String(err) });
+    c.get('log')('warn', 'content check unavailable', { error: String(err) });
     throw new ApiError('content.check_unavailable');
   }
   const [fn, idArg] = SETTLE[kind];
-  const settled = await callDbAsService(c, fn, { [idArg]: id, p_passed: passed, p_provider: c.var.contentCheck.provider } as never);
+  const settled = await callDbAsService(c, fn, { [idArg]: id, p_passed: passed, p_provider: c.get('contentCheck').provider } as never);
   if (!passed) throw new ApiError('content.rejected');
   return settled as { id: string; checkStatus: string };
 }

@@ -18,6 +18,8 @@ export interface TokenService {
 const AUDIENCE = 'authenticated';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISSUER = 'cunju';
+/** Tokens remembered as verified (one per active device; about 1 KB each). */
+const VERIFIED_CACHE_SIZE = 10_000;
 
 export function createTokenService(env: Pick<Env, 'JWT_SECRET' | 'JWT_PRIVATE_KEY' | 'JWT_KID' | 'JWT_ALG' | 'JWT_TTL_SECONDS'>): TokenService {
   let keys: Promise<{ alg: string; sign: CryptoKey | Uint8Array; verify: CryptoKey | Uint8Array; kid?: string; publicJwk?: JWK }>;
@@ -36,9 +38,15 @@ export function createTokenService(env: Pick<Env, 'JWT_SECRET' | 'JWT_PRIVATE_KE
       return { alg, sign: priv, verify: verifyKey, kid: env.JWT_KID, publicJwk };
     })();
   } else {
-    const secret = new TextEncoder().encode(env.JWT_SECRET);
-    keys = Promise.resolve({ alg: 'HS256', sign: secret, verify: secret });
+    // Imported once: given raw bytes, jose would import the key again for every token.
+    keys = crypto.subtle
+      .importKey('raw', new TextEncoder().encode(env.JWT_SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
+      .then((key) => ({ alg: 'HS256', sign: key, verify: key }));
   }
+  // A token checked once need not be checked again until it expires: the mini-program sends the same token
+  // with every request. Only the signature check is remembered; the session version is still checked by the
+  // database on each request, so a withdrawn role or 退出所有设备 takes effect at once.
+  const verified = new Map<string, { sub: string; claims: Record<string, unknown>; exp: number }>();
 
   return {
     async sign(profileId, sessionVersion) {
@@ -53,6 +61,11 @@ export function createTokenService(env: Pick<Env, 'JWT_SECRET' | 'JWT_PRIVATE_KE
         .sign(k.sign);
     },
     async verify(token) {
+      const hit = verified.get(token);
+      if (hit) {
+        if (hit.exp > Date.now() / 1000) return { sub: hit.sub, claims: hit.claims };
+        verified.delete(token);
+      }
       const k = await keys;
       try {
         // A token without an expiry would be valid forever: refuse it.
@@ -65,7 +78,11 @@ export function createTokenService(env: Pick<Env, 'JWT_SECRET' | 'JWT_PRIVATE_KE
         if (typeof payload.sub !== 'string' || !UUID.test(payload.sub) || payload.role !== 'authenticated' || !Number.isInteger(payload.sv)) {
           throw new ApiError('auth.invalid_token');
         }
-        return { sub: payload.sub, claims: payload as Record<string, unknown> };
+        const claims = Object.freeze({ ...payload }) as Record<string, unknown>;
+        // Bounded: past the limit the oldest entry goes (a Map iterates in insertion order).
+        if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+        verified.set(token, { sub: payload.sub, claims, exp: payload.exp! });
+        return { sub: payload.sub, claims };
       } catch (err) {
         if (err instanceof errors.JWTExpired) throw new ApiError('auth.expired_token');
         if (err instanceof ApiError) throw err;

@@ -95,36 +95,36 @@ export const requireCaller: MiddlewareHandler<AppEnv> = async (c, next) => {
   const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
   if (!match) throw new ApiError('auth.required');
   const token = match[1]!;
-  const { sub, claims } = await c.var.tokens.verify(token);
+  const { sub, claims } = await c.get('tokens').verify(token);
   c.set('caller', { kind: 'user', sub, token, claims });
   await next();
 };
 
 /** Calls one database function as the signed-in caller, counting the request's pending limits first. */
 export function callDb<F extends DbFunction>(c: Context<AppEnv>, fn: F, args: DbArgs<F>): Promise<unknown> {
-  const caller = c.var.caller;
+  const caller = c.get('caller');
   if (!caller) throw new ApiError('auth.required');
-  return c.var.db.rpc(fn, args, caller, { limits: c.var.limits.splice(0) });
+  return c.get('db').rpc(fn, args, caller, { limits: c.get('limits').splice(0) });
 }
 
 /** Calls one database function as the server itself (sign-in, content-check verdicts, jobs). */
 export function callDbAsService<F extends DbFunction>(c: Context<AppEnv>, fn: F, args: DbArgs<F>): Promise<unknown> {
-  return c.var.db.rpc(fn, args, { kind: 'service' }, { limits: c.var.limits.splice(0) });
+  return c.get('db').rpc(fn, args, { kind: 'service' }, { limits: c.get('limits').splice(0) });
 }
 
 /** Counts the request's pending limits now (before calling an outside service such as WeChat). */
 export async function enforceLimits(c: Context<AppEnv>): Promise<void> {
-  const limits = c.var.limits.splice(0);
+  const limits = c.get('limits').splice(0);
   if (limits.length)
-    await c.var.db.rpc('enforce_rate_limits', { p_limits: limits as unknown as DbArgs<'enforce_rate_limits'>['p_limits'] }, { kind: 'service' });
+    await c.get('db').rpc('enforce_rate_limits', { p_limits: limits as unknown as DbArgs<'enforce_rate_limits'>['p_limits'] }, { kind: 'service' });
 }
 
 export function addLimit(c: Context<AppEnv>, limit: RateLimit) {
-  c.var.limits.push(limit);
+  c.get('limits').push(limit);
 }
 
 export function requestAddress(c: Context<AppEnv>): string {
-  return clientAddress(c, c.var.proxies, Boolean(c.var.env.VERCEL));
+  return clientAddress(c, c.get('proxies'), Boolean(c.get('env').VERCEL));
 }
 
 /** A declared JSON body must be there: no content type or an empty body is refused before validation. */
@@ -229,15 +229,15 @@ export function domainRouter(tag: string) {
         key: def.idempotent ? (req.valid('header') as { 'idempotency-key': string })['idempotency-key'] : '',
         c,
       } as RouteInput<P, Q, B>;
-      const caller = c.var.caller;
+      const caller = c.get('caller');
       if (caller && def.method !== 'get') {
-        addLimit(c, { bucket: `write:${caller.sub}`, limit: c.var.env.WRITE_RATE_LIMIT, window: c.var.env.WRITE_RATE_WINDOW_SECONDS });
+        addLimit(c, { bucket: `write:${caller.sub}`, limit: c.get('env').WRITE_RATE_LIMIT, window: c.get('env').WRITE_RATE_WINDOW_SECONDS });
       }
       for (const l of def.limits?.(i) ?? []) addLimit(c, l);
       const out = await run(i);
       // An outside protocol that wants its own body (WeChat's push verification echoes plain text).
       if (out instanceof Response) return out;
-      if (c.var.env.VALIDATE_RESPONSES) {
+      if (c.get('env').VALIDATE_RESPONSES) {
         const checked = def.response.safeParse(out);
         if (!checked.success) {
           throw new Error(`response of ${def.method.toUpperCase()} ${def.path} does not match its schema: ${JSON.stringify(fieldErrors(checked.error))}`);

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SignJWT, generateKeyPair, exportJWK, exportPKCS8, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import { testApi, TEST_JWT_SECRET } from '../../../test/api.js';
 import { FAKE_SESSION_KEY } from '../../../test/fakes/wechat.js';
 import { persona } from '../../../test/personas.js';
 import { createApp, depsFromEnv } from '../../_lib/app.js';
+import { createTokenService } from '../../_lib/jwt.js';
 
 let api: Awaited<ReturnType<typeof testApi>>;
 beforeAll(async () => {
@@ -140,6 +141,24 @@ describe('tokens', () => {
     const r = await api.call('GET', '/api/me', { token: expired });
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe('auth.expired_token');
+  });
+  it('remembers a verified token only until it expires', async () => {
+    const tokens = createTokenService({ JWT_SECRET: TEST_JWT_SECRET, JWT_ALG: 'ES256', JWT_TTL_SECONDS: 60 });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const token = await tokens.sign(persona.resident, 1);
+      expect((await tokens.verify(token)).sub).toBe(persona.resident);
+      // The second answer comes from memory, and is the same.
+      expect((await tokens.verify(token)).claims).toMatchObject({ sub: persona.resident, sv: 1 });
+      vi.setSystemTime(Date.now() + 61_000);
+      await expect(tokens.verify(token)).rejects.toMatchObject({ code: 'auth.expired_token' });
+      // A different string is a different token: one changed character is checked, and refused.
+      const other = token.slice(0, -2) + (token.endsWith('AA') ? 'AB' : 'AA');
+      vi.setSystemTime(Date.now() - 61_000);
+      await expect(tokens.verify(other)).rejects.toMatchObject({ code: 'auth.invalid_token' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
   it('refuses an unsigned (alg none) token', async () => {
     const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');

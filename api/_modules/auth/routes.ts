@@ -10,9 +10,9 @@ type SignedIn = { profile: Profile; sessionVersion: number };
  * (shared) phone number into memberships: the first sign-in with that number is when they take effect.
  */
 async function signedIn(c: RouteInput<unknown, unknown, unknown>['c'], s: SignedIn) {
-  const token = await c.var.tokens.sign(s.profile.id, s.sessionVersion);
-  const { sub, claims } = await c.var.tokens.verify(token);
-  await c.var.db.rpc('claim_invitations', {}, { kind: 'user', sub, token, claims });
+  const token = await c.get('tokens').sign(s.profile.id, s.sessionVersion);
+  const { sub, claims } = await c.get('tokens').verify(token);
+  await c.get('db').rpc('claim_invitations', {}, { kind: 'user', sub, token, claims });
   return { token, profile: s.profile };
 }
 
@@ -37,7 +37,7 @@ export function authRoutes(env: Env) {
     async ({ c, body }) => {
       // Counted before WeChat is asked, so guessing codes is limited too.
       await enforceLimits(c);
-      const { openid, unionid } = await c.var.wechat.code2session(body.code);
+      const { openid, unionid } = await c.get('wechat').code2session(body.code);
       const s = (await callDbAsService(c, 'upsert_wechat_profile', { p_openid: openid, p_unionid: unionid ?? null })) as SignedIn;
       return signedIn(c, s);
     },

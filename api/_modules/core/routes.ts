@@ -13,7 +13,7 @@ export function coreRoutes() {
       const h = (await callDbAsService(c, 'get_health', {})) as { engine: string; version: string; migrations: string[] };
       return { ok: true, database: { engine: h.engine, version: h.version }, migrations: h.migrations };
     } catch (err) {
-      c.var.log('error', 'health check failed', { error: String(err) });
+      c.get('log')('error', 'health check failed', { error: String(err) });
       throw new ApiError('db.unavailable');
     }
   });
@@ -28,7 +28,7 @@ export function coreRoutes() {
     },
     async ({ c }) => {
       c.header('Cache-Control', 'public, max-age=300');
-      return { keys: (await c.var.tokens.publicJwks()) as Record<string, unknown>[] };
+      return { keys: (await c.get('tokens').publicJwks()) as Record<string, unknown>[] };
     },
   );
 
@@ -85,7 +85,7 @@ export function coreRoutes() {
       errors: [403],
     },
     async ({ c, params }) => {
-      const secret = c.var.env.CRON_SECRET;
+      const secret = c.get('env').CRON_SECRET;
       if (!secret || c.req.header('authorization') !== `Bearer ${secret}`) throw new ApiError('cron.forbidden');
       return params.job === 'all' ? runAllJobs(c.var) : JOBS[params.job as JobName](c.var);
     },

@@ -14,7 +14,7 @@ type Upload = Row & { declaredSize: number; ownerId: string };
 /** A file answer never carries its storage key; ready files carry a short-lived link instead. */
 async function present(c: Context<AppEnv>, f: Row): Promise<StoredFile> {
   const { storageKey, ...file } = f;
-  const url = file.status === 'ready' ? await c.var.storage.signedUrl(storageKey, c.var.env.FILES_URL_TTL_SECONDS, file.contentType ?? undefined) : null;
+  const url = file.status === 'ready' ? await c.get('storage').signedUrl(storageKey, c.get('env').FILES_URL_TTL_SECONDS, file.contentType ?? undefined) : null;
   return { ...file, url };
 }
 
@@ -23,7 +23,7 @@ async function present(c: Context<AppEnv>, f: Row): Promise<StoredFile> {
  * content check starts (WeChat's answer comes later in production). The raw upload is never readable.
  */
 async function finish(c: Context<AppEnv>, f: Upload, raw: Buffer): Promise<StoredFile> {
-  const storage: Storage = c.var.storage;
+  const storage: Storage = c.get('storage');
   const result = await processUpload(raw, f.kind);
   if (!result.ok) {
     await callDbAsService(c, 'complete_upload', {
@@ -56,23 +56,23 @@ async function finish(c: Context<AppEnv>, f: Upload, raw: Buffer): Promise<Store
   if (result.contentType === 'image/jpeg') {
     try {
       const openid =
-        c.var.env.contentCheck === 'wechat' ? ((await callDbAsService(c, 'get_wechat_openid', { p_profile_id: f.ownerId })) as string | null) : null;
+        c.get('env').contentCheck === 'wechat' ? ((await callDbAsService(c, 'get_wechat_openid', { p_profile_id: f.ownerId })) as string | null) : null;
       // WeChat fetches the photo itself: give it a link that lives long enough for its queue.
       const url = absolute(c, await storage.signedUrl(f.storageKey, 3600, result.contentType));
-      const verdict = await c.var.contentCheck.checkImage(url, openid);
+      const verdict = await c.get('contentCheck').checkImage(url, openid);
       if (verdict.verdict === 'passed') {
         return present(c, {
           ...done,
           storageKey: f.storageKey,
           ...pick(
-            await callDbAsService(c, 'settle_file_check', { p_file_id: f.id, p_passed: true, p_provider: c.var.contentCheck.provider, p_trace_id: null }),
+            await callDbAsService(c, 'settle_file_check', { p_file_id: f.id, p_passed: true, p_provider: c.get('contentCheck').provider, p_trace_id: null }),
           ),
         });
       }
       if (verdict.traceId) await callDbAsService(c, 'set_file_check_trace', { p_file_id: f.id, p_trace_id: verdict.traceId });
     } catch (err) {
       // The file stays pending (seen by its uploader and staff) until a later check; never shown unchecked.
-      c.var.log('warn', 'media check unavailable', { error: String(err) });
+      c.get('log')('warn', 'media check unavailable', { error: String(err) });
     }
   } else {
     // WeChat checks images only: a PDF is passed as a document (shown only to who may see its record).
@@ -95,7 +95,7 @@ function absolute(c: Context<AppEnv>, url: string): string {
 }
 
 async function uploadOf(c: Context<AppEnv>, id: string): Promise<Upload> {
-  const f = (await callDbAsService(c, 'get_upload_for_processing', { p_file_id: id, p_owner_id: c.var.caller!.sub })) as Upload | null;
+  const f = (await callDbAsService(c, 'get_upload_for_processing', { p_file_id: id, p_owner_id: c.get('caller')!.sub })) as Upload | null;
   if (!f) throw new ApiError('files.not_found');
   return f;
 }
@@ -124,7 +124,7 @@ export function fileRoutes() {
         p_idempotency_key: key,
       })) as Row;
       const maxBytes = MAX_BYTES[body.kind];
-      const target = await c.var.storage.uploadTarget(f.storageKey, f.id, maxBytes);
+      const target = await c.get('storage').uploadTarget(f.storageKey, f.id, maxBytes);
       return { file: await present(c, f), upload: { ...target, maxBytes } };
     },
   );
@@ -140,7 +140,7 @@ export function fileRoutes() {
       errors: [404, 409, 413, 415],
     },
     async ({ c, params }) => {
-      if (c.var.storage.kind !== 'local') throw new ApiError('request.not_found');
+      if (c.get('storage').kind !== 'local') throw new ApiError('request.not_found');
       const f = await uploadOf(c, params.id);
       if (f.status !== 'uploading') return present(c, f);
       if (!/^multipart\/form-data/i.test(c.req.header('content-type') ?? '')) throw new ApiError('request.unsupported_media_type');
@@ -154,7 +154,7 @@ export function fileRoutes() {
       if (!(file instanceof File)) throw new ApiError('request.invalid', { file: '没有收到文件' });
       if (file.size > MAX_BYTES[f.kind]) throw new ApiError('files.too_large');
       const raw = Buffer.from(await file.arrayBuffer());
-      await c.var.storage.write(rawKey(f.storageKey), raw, 'application/octet-stream');
+      await c.get('storage').write(rawKey(f.storageKey), raw, 'application/octet-stream');
       return finish(c, f, raw);
     },
   );
@@ -171,7 +171,7 @@ export function fileRoutes() {
     async ({ c, params }) => {
       const f = await uploadOf(c, params.id);
       if (f.status !== 'uploading') return present(c, f);
-      const raw = await c.var.storage.read(rawKey(f.storageKey));
+      const raw = await c.get('storage').read(rawKey(f.storageKey));
       if (!raw) throw new ApiError('files.not_ready');
       return finish(c, f, raw);
     },
@@ -213,8 +213,9 @@ export function fileRoutes() {
     { method: 'delete', path: '/{id}', summary: '删除自己还没添加到记录的上传', params: IdParam, response: z.object({ id: Uuid }), errors: [404] },
     async ({ c, params }) => {
       const gone = (await callDb(c, 'delete_upload', { p_file_id: params.id })) as { id: string; storageKey: string };
-      await c.var.storage.remove(gone.storageKey).catch(() => undefined);
-      await c.var.storage.remove(rawKey(gone.storageKey)).catch(() => undefined);
+      const storage = c.get('storage');
+      await storage.remove(gone.storageKey).catch(() => undefined);
+      await storage.remove(rawKey(gone.storageKey)).catch(() => undefined);
       return { id: gone.id };
     },
   );
@@ -228,7 +229,7 @@ export function fileRoutes() {
  */
 export function rawFileRoute(app: import('@hono/zod-openapi').OpenAPIHono<AppEnv>) {
   app.get('/api/files/raw/*', async (c) => {
-    const storage = c.var.storage as Storage & { verify?: (k: string, e: string, s: string) => boolean };
+    const storage = c.get('storage') as Storage & { verify?: (k: string, e: string, s: string) => boolean };
     const key = c.req.path.slice('/api/files/raw/'.length);
     if (storage.kind !== 'local' || !storage.verify?.(key, c.req.query('exp') ?? '', c.req.query('sig') ?? '')) {
       return c.json(errorBody('files.not_found'), 404);

@@ -191,7 +191,7 @@ export function gridRoutes() {
   });
   r.handle(
     { method: 'get', path: '/subscription-config', summary: '随手拍进度订阅消息模板', response: z.object({ templateId: z.string().nullable() }) },
-    async ({ c }) => ({ templateId: c.var.outbox.templates.report ?? null }),
+    async ({ c }) => ({ templateId: c.get('outbox').templates.report ?? null }),
   );
 
   // ---------------------------------------------------------------- the grid worker's day

@@ -275,7 +275,7 @@ export function hallRoutes() {
   });
   r.handle(
     { method: 'get', path: '/subscription-config', summary: '办件进度订阅消息模板', response: z.object({ templateId: z.string().nullable() }) },
-    async ({ c }) => ({ templateId: c.var.outbox.templates.case ?? null }),
+    async ({ c }) => ({ templateId: c.get('outbox').templates.case ?? null }),
   );
   r.rpc({
     method: 'get',

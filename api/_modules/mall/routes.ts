@@ -25,7 +25,7 @@ const save = (b: Omit<z.infer<typeof SaveGoodsBody>, 'initialStock'> & { initial
 async function withPicture(c: Context<AppEnv>, g: unknown): Promise<unknown> {
   const { pictureKey, ...goods } = g as Goods & { pictureKey?: string | null };
   if (!pictureKey) return goods;
-  return { ...goods, pictureUrl: await c.var.storage.signedUrl(pictureKey, c.var.env.FILES_URL_TTL_SECONDS, 'image/jpeg') };
+  return { ...goods, pictureUrl: await c.get('storage').signedUrl(pictureKey, c.get('env').FILES_URL_TTL_SECONDS, 'image/jpeg') };
 }
 async function pageWithPictures(c: Context<AppEnv>, page: unknown) {
   const p = page as { items: unknown[]; nextCursor: string | null };

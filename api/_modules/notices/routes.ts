@@ -78,7 +78,7 @@ export function noticeRoutes() {
   });
   r.handle(
     { method: 'get', path: '/subscription-config', summary: '订阅消息模板', response: z.object({ templateId: z.string().nullable() }) },
-    async ({ c }) => ({ templateId: c.var.outbox.templates.notice ?? null }),
+    async ({ c }) => ({ templateId: c.get('outbox').templates.notice ?? null }),
   );
   r.rpc({
     method: 'post',

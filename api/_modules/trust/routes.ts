@@ -140,9 +140,10 @@ export function trustRoutes() {
     },
     async ({ c, body }) => {
       const out = (await callDb(c, 'delete_my_account', { p_obligations: body.obligations })) as { deleted: true; storageKeys: string[] };
+      const storage = c.get('storage');
       for (const key of out.storageKeys) {
-        await c.var.storage.remove(key).catch(() => undefined);
-        await c.var.storage.remove(rawKey(key)).catch(() => undefined);
+        await storage.remove(key).catch(() => undefined);
+        await storage.remove(rawKey(key)).catch(() => undefined);
       }
       return { deleted: true as const };
     },

@@ -152,7 +152,7 @@ export function volunteerRoutes() {
     response: z.object({ activityId: Uuid, checkedInAt: z.string().nullable(), checkedOutAt: z.string().nullable() }),
     errors: [404, 409],
     limits: ({ c, params }) => [
-      { bucket: `checkin:${c.var.caller!.sub}:${params.id}`, limit: CHECKIN_LIMITS.perPerson, window: CHECKIN_LIMITS.windowSeconds },
+      { bucket: `checkin:${c.get('caller')!.sub}:${params.id}`, limit: CHECKIN_LIMITS.perPerson, window: CHECKIN_LIMITS.windowSeconds },
       { bucket: `checkin:${params.id}`, limit: CHECKIN_LIMITS.perActivity, window: CHECKIN_LIMITS.windowSeconds },
     ],
     fn: 'check_in_activity',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApi } from '../../../test/api.js';
 import { community } from '../../../test/personas.js';
-import { Activity, ActivitySummary, SignupResult, VolunteerProfile, VolunteerRecord } from '../../_contracts/volunteer.js';
+import { Activity, type ActivitySummary, SignupResult, VolunteerProfile, VolunteerRecord } from '../../_contracts/volunteer.js';
 import { MyPoints, Publication, Rankings } from '../../_contracts/points.js';
 
 let api: Awaited<ReturnType<typeof testApi>>;

@@ -17,7 +17,7 @@ const Signed = z.object({
 });
 
 function verify(c: Context<AppEnv>, q: z.infer<typeof Signed>) {
-  const token = c.var.env.WECHAT_PUSH_TOKEN;
+  const token = c.get('env').WECHAT_PUSH_TOKEN;
   if (!token) throw new ApiError('request.not_found');
   const want = createHash('sha1').update([token, q.timestamp, q.nonce].sort().join('')).digest('hex');
   if (!timingSafeEqual(Buffer.from(want), Buffer.from(q.signature))) throw new ApiError('cron.forbidden');
