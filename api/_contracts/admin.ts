@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { CommunityPageQuery, Int, PageQuery, Text, Uuid } from './common.js';
-import { ROLES } from './vocab.js';
+import { POINTS_ON_MOVE_OUT, ROLES } from './vocab.js';
 
 const when = z.string();
 const day = z.iso.date({ error: '日期格式应为 2026-11-01' });
@@ -31,6 +31,7 @@ export const CommunitySetup = z
     createdAt: when,
     cosignThreshold: z.number(),
     objectionDays: z.number(),
+    pointsOnMoveOut: z.enum(POINTS_ON_MOVE_OUT),
     grids: z.array(
       z.object({
         id: Uuid,
@@ -42,7 +43,15 @@ export const CommunitySetup = z
         workers: z.array(z.string()),
       }),
     ),
-    counts: z.object({ buildings: z.number(), households: z.number(), residents: z.number(), pendingRoster: z.number() }),
+    counts: z.object({
+      buildings: z.number(),
+      households: z.number(),
+      residents: z.number(),
+      pendingRoster: z.number(),
+      representatives: z.number(),
+      partyMembers: z.number(),
+      pendingRosterTags: z.number(),
+    }),
     mayEditCommunity: z.boolean(),
   })
   .openapi('CommunitySetup');
@@ -57,6 +66,7 @@ export const SaveCommunityBody = z.object({
   serviceHours: Text(100).default(''),
   cosignThreshold: Int(1, 10000).default(10),
   objectionDays: Int(1, 30).default(7),
+  pointsOnMoveOut: z.enum(POINTS_ON_MOVE_OUT, { error: '请选择迁出时积分的处理办法' }).default('keep'),
 });
 export type SaveCommunityBody = z.input<typeof SaveCommunityBody>;
 
@@ -72,6 +82,7 @@ export const BuildingSaved = z.object({ id: Uuid, name: z.string(), gridId: Uuid
 
 export const ImportQuery = z.object({
   dryRun: z.enum(['true', 'false'], { error: 'dryRun 应为 true 或 false' }).default('true'),
+  kind: z.enum(['households', 'roster'], { error: 'kind 应为 households（住户和居民）或 roster（代表和党员名册）' }).default('households'),
 });
 export const ImportResult = z
   .object({
@@ -132,6 +143,16 @@ export const EndResidenceBody = z.object({
   note: Text(200).default(''),
   newHouseholdId: Uuid.nullable().default(null),
 });
+export const EndResidenceResult = z
+  .object({
+    membershipId: Uuid,
+    ended: z.boolean(),
+    member: Member.nullable(),
+    /** On moving out or death: the community's rule, the points moved or written off, and to whom (masked). */
+    points: z.object({ rule: z.enum(POINTS_ON_MOVE_OUT), points: z.number(), to: z.string().nullable() }).nullable(),
+  })
+  .openapi('EndResidenceResult');
+export type EndResidenceResult = z.infer<typeof EndResidenceResult>;
 export const HistoryEntry = z
   .object({
     id: z.number(),
@@ -159,7 +180,8 @@ export const SaveDepartmentBody = z.object({
     .default(null),
   removeContact: z.boolean().default(false),
 });
-export const DepartmentSaved = z.object({ id: Uuid, name: z.string(), phone: z.string(), contacts: z.array(z.string()) });
+export const DepartmentSaved = z.object({ id: Uuid, name: z.string(), phone: z.string(), contacts: z.array(z.string()) }).openapi('StreetDepartment');
+export type DepartmentSaved = z.infer<typeof DepartmentSaved>;
 
 // ------------------------------------------------------------ dashboards
 

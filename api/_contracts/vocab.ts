@@ -64,7 +64,7 @@ export const VERIFICATION_LABEL: Record<(typeof VERIFICATION_STATUSES)[number], 
 export const RELATIONS = ['户主', '配偶', '子女', '父母', '其他亲属', '租户'] as const;
 
 /** Kinds of points ledger entries. */
-export const POINT_ENTRY_KINDS = ['service', 'award', 'deduction', 'correction', 'objection', 'redemption', 'refund'] as const;
+export const POINT_ENTRY_KINDS = ['service', 'award', 'deduction', 'correction', 'objection', 'redemption', 'refund', 'transfer', 'closure'] as const;
 export const POINT_ENTRY_LABEL: Record<(typeof POINT_ENTRY_KINDS)[number], string> = {
   service: '志愿服务',
   award: '奖励',
@@ -73,6 +73,8 @@ export const POINT_ENTRY_LABEL: Record<(typeof POINT_ENTRY_KINDS)[number], strin
   objection: '异议冲销',
   redemption: '兑换',
   refund: '退回',
+  transfer: '同户转移',
+  closure: '迁出清零',
 };
 
 /** 随手拍 states (app.grid_reports.status) and the ladder's levels. */
@@ -122,4 +124,12 @@ export const DISPUTE_STATUS_LABEL: Record<(typeof DISPUTE_STATUSES)[number], str
   agreed: '达成协议',
   referred: '已转交',
   closed: '已结案',
+};
+
+/** What a community does with a resident's spendable points when they move out or die. */
+export const POINTS_ON_MOVE_OUT = ['keep', 'transfer', 'close'] as const;
+export const POINTS_ON_MOVE_OUT_LABEL: Record<(typeof POINTS_ON_MOVE_OUT)[number], string> = {
+  keep: '保留在本人账户',
+  transfer: '转给同户家人',
+  close: '清零',
 };

@@ -98,6 +98,7 @@ export interface DbFunctions {
   hide_notice_question: { Args: { p_question_id: string | null; p_reason: string | null }; Returns: Json };
   hide_topic_comment: { Args: { p_comment_id: string | null; p_reason: string | null }; Returns: Json };
   import_households: { Args: { p_community_id: string | null; p_rows: Json | null; p_dry_run: boolean | null; p_sha256: string | null }; Returns: Json };
+  import_roster: { Args: { p_community_id: string | null; p_rows: Json | null; p_dry_run: boolean | null; p_sha256: string | null }; Returns: Json };
   join_report: { Args: { p_report_id: string | null }; Returns: Json };
   list_access_log: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_activities: { Args: { p_community_id: string | null; p_scope?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
@@ -136,6 +137,7 @@ export interface DbFunctions {
   list_report_categories: { Args: { p_community_id: string | null }; Returns: Json };
   list_report_queue: { Args: { p_community_id: string | null; p_scope: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_roster: { Args: { p_community_id: string | null; p_tag: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  list_street_departments: { Args: { p_street_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_topics: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_unvisited_households: { Args: { p_community_id: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
   list_verification_requests: { Args: { p_community_id: string | null; p_status?: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
@@ -169,7 +171,7 @@ export interface DbFunctions {
   revoke_my_sessions: { Args: { }; Returns: Json };
   run_topic_step: { Args: { p_topic_id: string | null; p_minutes: string | null }; Returns: Json };
   save_building: { Args: { p_community_id: string | null; p_building_id: string | null; p_grid_id: string | null; p_name: string | null }; Returns: Json };
-  save_community: { Args: { p_community_id: string | null; p_street_id: string | null; p_name: string | null; p_kind: string | null; p_address: string | null; p_service_phone: string | null; p_service_hours: string | null; p_cosign_threshold: number | null; p_objection_days: number | null }; Returns: Json };
+  save_community: { Args: { p_community_id: string | null; p_street_id: string | null; p_name: string | null; p_kind: string | null; p_address: string | null; p_service_phone: string | null; p_service_hours: string | null; p_cosign_threshold: number | null; p_objection_days: number | null; p_points_on_move_out?: string | null }; Returns: Json };
   save_department: { Args: { p_street_id: string | null; p_department_id: string | null; p_name: string | null; p_phone: string | null; p_contact_phone?: string | null; p_remove_contact?: boolean | null }; Returns: Json };
   save_goods: { Args: { p_community_id: string | null; p_goods_id: string | null; p_name: string | null; p_description: string | null; p_picture_url: string | null; p_price_points: number | null; p_per_person_limit: number | null; p_limit_period: string | null; p_available_from: string | null; p_available_until: string | null; p_on_shelf: boolean | null; p_pickup_days?: number | null; p_initial_stock?: number | null }; Returns: Json };
   save_grid: { Args: { p_community_id: string | null; p_grid_id: string | null; p_name: string | null; p_description: string | null; p_archived?: boolean | null }; Returns: Json };
@@ -294,6 +296,7 @@ export const dbParamTypes = {
   hide_notice_question: { p_question_id: 'uuid', p_reason: 'text' },
   hide_topic_comment: { p_comment_id: 'uuid', p_reason: 'text' },
   import_households: { p_community_id: 'uuid', p_rows: 'jsonb', p_dry_run: 'boolean', p_sha256: 'text' },
+  import_roster: { p_community_id: 'uuid', p_rows: 'jsonb', p_dry_run: 'boolean', p_sha256: 'text' },
   join_report: { p_report_id: 'uuid' },
   list_access_log: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_activities: { p_community_id: 'uuid', p_scope: 'text', p_limit: 'integer', p_cursor: 'text' },
@@ -332,6 +335,7 @@ export const dbParamTypes = {
   list_report_categories: { p_community_id: 'uuid' },
   list_report_queue: { p_community_id: 'uuid', p_scope: 'text', p_limit: 'integer', p_cursor: 'text' },
   list_roster: { p_community_id: 'uuid', p_tag: 'text', p_limit: 'integer', p_cursor: 'text' },
+  list_street_departments: { p_street_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_topics: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_unvisited_households: { p_community_id: 'uuid', p_limit: 'integer', p_cursor: 'text' },
   list_verification_requests: { p_community_id: 'uuid', p_status: 'text', p_limit: 'integer', p_cursor: 'text' },
@@ -365,7 +369,7 @@ export const dbParamTypes = {
   revoke_my_sessions: { },
   run_topic_step: { p_topic_id: 'uuid', p_minutes: 'text' },
   save_building: { p_community_id: 'uuid', p_building_id: 'uuid', p_grid_id: 'uuid', p_name: 'text' },
-  save_community: { p_community_id: 'uuid', p_street_id: 'uuid', p_name: 'text', p_kind: 'text', p_address: 'text', p_service_phone: 'text', p_service_hours: 'text', p_cosign_threshold: 'integer', p_objection_days: 'integer' },
+  save_community: { p_community_id: 'uuid', p_street_id: 'uuid', p_name: 'text', p_kind: 'text', p_address: 'text', p_service_phone: 'text', p_service_hours: 'text', p_cosign_threshold: 'integer', p_objection_days: 'integer', p_points_on_move_out: 'text' },
   save_department: { p_street_id: 'uuid', p_department_id: 'uuid', p_name: 'text', p_phone: 'text', p_contact_phone: 'text', p_remove_contact: 'boolean' },
   save_goods: { p_community_id: 'uuid', p_goods_id: 'uuid', p_name: 'text', p_description: 'text', p_picture_url: 'text', p_price_points: 'integer', p_per_person_limit: 'integer', p_limit_period: 'text', p_available_from: 'timestamp with time zone', p_available_until: 'timestamp with time zone', p_on_shelf: 'boolean', p_pickup_days: 'integer', p_initial_stock: 'integer' },
   save_grid: { p_community_id: 'uuid', p_grid_id: 'uuid', p_name: 'text', p_description: 'text', p_archived: 'boolean' },

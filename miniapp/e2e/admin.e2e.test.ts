@@ -77,6 +77,25 @@ describe.skipIf(!hasChromium)('H5 journey: setting up a new community from a spr
     await expect.poll(async () => (await j.db.sql(`select count(*)::int n from app.roster_entries where community_id = $1`, [id])).rows[0].n).toBe(3);
   });
 
+  it('imports the 代表 and 党员 roster from its own sheet', async () => {
+    const page = current(admin);
+    await page.locator('.import-kind .chip-roster').click();
+    await expect.poll(() => page.locator('.card-title').first().textContent()).toContain('代表和党员名册');
+    const wb = new ExcelJS.Workbook();
+    const s = wb.addWorksheet('名册');
+    s.addRow(['姓名', '手机号', '名册']);
+    s.addRow(['郑大民', '13911110001', '居民代表']);
+    s.addRow(['孙晓', '13911110003', '党员']);
+    const file = path.join(dir, '名册.xlsx');
+    await wb.xlsx.writeFile(file);
+    await choose(file, '共 2 行：新建 2');
+    await expectAccessible(admin, '导入名册（试导入）');
+    await current(admin).locator('.import-confirm').click();
+    await expect.poll(() => current(admin).locator('.import-result .card-title').textContent()).toBe('已导入');
+    const id = (await j.db.sql(`select id from app.communities where name = '新华社区'`)).rows[0].id;
+    expect((await j.db.sql(`select count(*)::int n from app.roster_tag_entries where community_id = $1`, [id])).rows[0].n).toBe(2);
+  });
+
   it('appoints 陈晓雨 as a grid worker, who signs in and finds her grid on the desk', async () => {
     await current(admin).locator('.nav-staff').click();
     await settled(admin);
@@ -114,5 +133,15 @@ describe.skipIf(!hasChromium)('H5 journey: setting up a new community from a spr
     });
     expect(names).toEqual(expect.arrayContaining(['新华社区', '春晖社区', '柳塘村']));
     expect((await j.db.sql(`select count(*)::int n from app.audit_log where action = 'community.create'`)).rows[0].n).toBe(1);
+  });
+
+  it("keeps the street's departments and who reports for them", async () => {
+    await open(admin, j.server.url, '/packages/admin/departments/index');
+    const form = current(admin).locator('.department-new');
+    await form.waitFor();
+    await form.locator('.department-name input').fill('新华供水所');
+    await form.locator('.department-create').click();
+    await expect.poll(() => current(admin).locator('.department-list').textContent()).toContain('新华供水所');
+    await expectAccessible(admin, '街道部门');
   });
 });

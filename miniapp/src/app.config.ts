@@ -14,7 +14,10 @@ export default defineAppConfig({
     { root: 'packages/hall', pages: ['item/index', 'apply/index', 'mine/index', 'case/index', 'book/index', 'desk/index'] },
     { root: 'packages/mall', pages: ['goods/index', 'mine/index', 'handover/index', 'manage/index', 'report/index'] },
     { root: 'packages/notices', pages: ['list/index', 'detail/index', 'compose/index', 'manage/index', 'stats/index', 'poster/index'] },
-    { root: 'packages/admin', pages: ['index/index', 'community/index', 'import/index', 'staff/index', 'residents/index', 'dashboard/index'] },
+    {
+      root: 'packages/admin',
+      pages: ['index/index', 'community/index', 'import/index', 'staff/index', 'residents/index', 'dashboard/index', 'departments/index'],
+    },
     {
       root: 'packages/grid',
       pages: [

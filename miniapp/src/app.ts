@@ -1,4 +1,4 @@
-import { type PropsWithChildren } from 'react';
+import type { PropsWithChildren } from 'react';
 import { useLaunch } from '@tarojs/taro';
 import { initElderMode } from './lib/elder';
 import { listenForWechatPrivacyRequests } from './lib/privacy';

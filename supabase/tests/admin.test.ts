@@ -179,10 +179,10 @@ describe('importing households and residents', () => {
     const me = randomUUID();
     await t.sql(`insert into app.profiles (id, display_name, phone) values ($1, '新居民', '13912345678')`, [me]);
     await imp('admin', c.id, [{ row: 2, grid: '一网格', building: '1栋', room: '101', name: '孙新民', phone: '13912345678', relation: '户主' }], false);
-    expect(await t.as(me)('claim_invitations')).toEqual({ residents: 0, roles: 0 });
+    expect(await t.as(me)('claim_invitations')).toEqual({ residents: 0, roles: 0, rosters: 0 });
     await t.as(me)('record_consent', { p_purpose: 'phone_number', p_version: '1', p_granted: true });
-    expect(await t.as(me)('claim_invitations')).toEqual({ residents: 1, roles: 0 });
-    expect(await t.as(me)('claim_invitations')).toEqual({ residents: 0, roles: 0 });
+    expect(await t.as(me)('claim_invitations')).toEqual({ residents: 1, roles: 0, rosters: 0 });
+    expect(await t.as(me)('claim_invitations')).toEqual({ residents: 0, roles: 0, rosters: 0 });
     const m = (await t.sql(`select role, household_id from app.memberships where profile_id = $1 and community_id = $2`, [me, c.id])).rows;
     expect(m).toHaveLength(1);
     expect(m[0].role).toBe('resident');
@@ -255,7 +255,7 @@ describe('staff roles', () => {
     const p = randomUUID();
     await t.sql(`insert into app.profiles (id, display_name, phone) values ($1, '柳新文', '13987654321')`, [p]);
     await t.as(p)('record_consent', { p_purpose: 'phone_number', p_version: '1', p_granted: true });
-    expect(await t.as(p)('claim_invitations')).toEqual({ residents: 0, roles: 1 });
+    expect(await t.as(p)('claim_invitations')).toEqual({ residents: 0, roles: 1, rosters: 0 });
     expect(await count(`select count(*)::int n from app.memberships where profile_id = $1 and community_id = $2 and role = 'clerk'`, [p, liutang])).toBe(1);
   });
 
@@ -285,6 +285,223 @@ describe('staff roles', () => {
     ).toEqual(['moved_household', 'moved_out']);
     // Their report of last month is still theirs.
     expect(await count(`select count(*)::int n from app.grid_reports where reporter_id = $1`, [persona.resident2])).toBeGreaterThan(0);
+  });
+});
+
+/** A resident of `communityId` in their own household (imported, signed in with that phone, consented). */
+async function residentIn(communityId: string, phone: string, room: string, name = '新居民') {
+  await imp('admin', communityId, [{ row: 2, grid: '一网格', building: '9栋', room, name, phone, relation: '户主' }], false);
+  const id = randomUUID();
+  await t.sql(`insert into app.profiles (id, display_name, phone) values ($1, $2, $3)`, [id, name, phone]);
+  await t.as(id)('record_consent', { p_purpose: 'phone_number', p_version: '1', p_granted: true });
+  await t.as(id)('claim_invitations');
+  return id;
+}
+const roster = (who: Parameters<typeof t.as>[0], communityId: string, r: unknown[], dry: boolean) =>
+  t.as(who)('import_roster', { p_community_id: communityId, p_rows: r, p_dry_run: dry, p_sha256: 'b'.repeat(64) });
+const tags = async (communityId: string) =>
+  (
+    await t.sql(`select p.phone, t.tag from app.member_tags t join app.profiles p on p.id = t.profile_id where t.community_id = $1 order by 1, 2`, [
+      communityId,
+    ])
+  ).rows.map((r) => `${r.phone}:${r.tag}`);
+
+describe('importing 代表 and 党员 rosters', () => {
+  it('puts residents on the roster on confirmation only, reports bad rows, and changes nothing the second time', async () => {
+    const c = await newCommunity('admin');
+    await residentIn(c.id, '13911110001', '101', '周代表');
+    await residentIn(c.id, '13911110002', '102', '吴党员');
+    const sheet = [
+      { row: 2, name: '周代表', phone: '13911110001', roster: '居民代表' },
+      { row: 3, name: '周代表', phone: '13911110001', roster: '党员' },
+      { row: 4, name: '吴党员', phone: '13911110002', roster: '党员' },
+      { row: 5, name: '郑未来', phone: '13911110003', roster: '居民代表' },
+      { row: 6, name: '王错号', phone: '1391111', roster: '党员' },
+      { row: 7, name: '钱某', phone: '13911110004', roster: '团员' },
+      { row: 8, name: '周代表', phone: '13911110001', roster: '居民代表' },
+    ];
+    const dry = await roster('admin', c.id, sheet, true);
+    expect(dry).toMatchObject({ dryRun: true, rows: 7, created: 4, refused: 3 });
+    expect(dry.details.filter((d: { action: string }) => d.action === 'refused').map((d: { row: number; reason: string }) => [d.row, d.reason])).toEqual([
+      [6, '手机号格式不对：1391111'],
+      [7, '名册应为 居民代表、村民代表 或 党员：团员'],
+      [8, '与前面的行重复（同一名册、同一手机号）'],
+    ]);
+    expect(await tags(c.id)).toEqual([]);
+    expect(await count(`select count(*)::int n from app.roster_tag_entries where community_id = $1`, [c.id])).toBe(0);
+
+    await roster('admin', c.id, sheet, false);
+    expect(await tags(c.id)).toEqual(['13911110001:party_member', '13911110001:representative', '13911110002:party_member']);
+    expect(await count(`select count(*)::int n from app.roster_tag_entries where community_id = $1 and claimed_at is null`, [c.id])).toBe(1);
+    expect(await count(`select count(*)::int n from app.audit_log where community_id = $1 and action = 'import.roster'`, [c.id])).toBe(1);
+    const again = await roster('admin', c.id, sheet, false);
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 4, refused: 3 });
+    expect((await t.as('admin')('get_community_setup', { p_community_id: c.id })).counts).toMatchObject({
+      representatives: 1,
+      partyMembers: 2,
+      pendingRosterTags: 1,
+    });
+
+    // The next sheet of 党员 leaves 吴 out: the dry run says so, the import takes them off; the 代表 roster is untouched.
+    const next = [{ row: 2, name: '周代表', phone: '13911110001', roster: '党员' }];
+    const preview = await roster('admin', c.id, next, true);
+    expect(preview.details).toEqual([expect.objectContaining({ row: 0, action: 'update', reason: expect.stringContaining('移出党员名册') })]);
+    await roster('admin', c.id, next, false);
+    expect(await tags(c.id)).toEqual(['13911110001:party_member', '13911110001:representative']);
+  });
+
+  it('adds someone on the sheet once they sign in with that phone and are a resident there', async () => {
+    const c = await newCommunity('admin');
+    await roster('admin', c.id, [{ row: 2, name: '郑未来', phone: '13911120001', roster: '居民代表' }], false);
+    // Signed in and consented, but not yet a resident of that community: nothing yet.
+    const p = randomUUID();
+    await t.sql(`insert into app.profiles (id, display_name, phone) values ($1, '郑未来', '13911120001')`, [p]);
+    await t.as(p)('record_consent', { p_purpose: 'phone_number', p_version: '1', p_granted: true });
+    expect(await t.as(p)('claim_invitations')).toEqual({ residents: 0, roles: 0, rosters: 0 });
+    // Their household is imported with the same phone: the next sign-in makes them resident and representative.
+    await imp('admin', c.id, [{ row: 2, grid: '一网格', building: '9栋', room: '301', name: '郑未来', phone: '13911120001', relation: '户主' }], false);
+    expect(await t.as(p)('claim_invitations')).toEqual({ residents: 1, roles: 0, rosters: 1 });
+    expect(await tags(c.id)).toEqual(['13911120001:representative']);
+    expect(await t.as(p)('claim_invitations')).toEqual({ residents: 0, roles: 0, rosters: 0 });
+  });
+
+  it('run four times at once lists each person once', async () => {
+    const c = await newCommunity('admin');
+    await residentIn(c.id, '13911130001', '101', '同时甲');
+    const sheet = Array.from({ length: 50 }, (_, i) => ({
+      row: i + 2,
+      name: `名册${i}号`,
+      phone: `139111300${String(i + 1).padStart(2, '0')}`,
+      roster: '党员',
+    }));
+    const call = () =>
+      wide.rpc('import_roster' as DbFunction, { p_community_id: c.id, p_rows: sheet, p_dry_run: false, p_sha256: 'c'.repeat(64) } as never, {
+        kind: 'user',
+        sub: persona.admin,
+        token: '',
+        claims: { sub: persona.admin, role: 'authenticated', sv: 1 } as never,
+      });
+    const results = (await Promise.all([call(), call(), call(), call()])) as Array<{ created: number; unchanged: number }>;
+    expect(results.reduce((n, r) => n + r.created, 0)).toBe(50);
+    expect(await count(`select count(*)::int n from app.roster_tag_entries where community_id = $1`, [c.id])).toBe(49);
+    expect(await tags(c.id)).toEqual(['13911130001:party_member']);
+  });
+
+  it("is refused for another community's committee and for residents", async () => {
+    const line = [{ row: 2, name: '周代表', phone: '13911110001', roster: '居民代表' }];
+    await expectRefused(roster('village_committee', chunhui, line, true), 'admin.community_not_found');
+    await expectRefused(roster('resident', chunhui, line, true), 'admin.community_not_found');
+  });
+});
+
+describe("a resident's points when they move out", () => {
+  /** A household of two in a new community with this rule; the first has 80 spendable and 5 pending points. */
+  async function family(rule: string) {
+    const c = await t.as('admin')('save_community', {
+      p_community_id: null,
+      p_street_id: street,
+      p_name: `积分${randomUUID().slice(0, 6)}`,
+      p_kind: 'community',
+      p_address: '',
+      p_service_phone: '',
+      p_service_hours: '',
+      p_cosign_threshold: 5,
+      p_objection_days: 7,
+      p_points_on_move_out: rule,
+    });
+    expect(c.pointsOnMoveOut).toBe(rule);
+    const n = String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
+    const mover = await residentIn(c.id, `13700${n}`, '501', '迁出人');
+    await imp('admin', c.id, [{ row: 2, grid: '一网格', building: '9栋', room: '501', name: '留下人', phone: `13600${n}`, relation: '配偶' }], false);
+    const stays = randomUUID();
+    await t.sql(`insert into app.profiles (id, display_name, phone) values ($1, '留下人', $2)`, [stays, `13600${n}`]);
+    await t.as(stays)('record_consent', { p_purpose: 'phone_number', p_version: '1', p_granted: true });
+    await t.as(stays)('claim_invitations');
+    await t.sql(
+      `insert into app.point_publications (community_id, month, objection_days, published_by, window_closes_at) values ($1, '2000-01-01', 0, $2, '2000-01-02')`,
+      [c.id, persona.committee],
+    );
+    await t.sql(`insert into app.point_accounts (profile_id, community_id, balance) values ($1, $2, 85)`, [mover, c.id]);
+    await t.sql(
+      `insert into app.point_entries (profile_id, community_id, delta, kind, reason, idempotency_key, month)
+       values ($1, $2, 80, 'award', '早年服务', 'k1', '2000-01-01'), ($1, $2, 5, 'service', '本月服务', 'k2', date_trunc('month', now())::date)`,
+      [mover, c.id],
+    );
+    const membership = (await t.sql(`select id from app.memberships where profile_id = $1 and community_id = $2`, [mover, c.id])).rows[0].id;
+    return { c, mover, stays, membership };
+  }
+  const balance = async (p: string, c: string) =>
+    (await t.sql(`select coalesce((select balance from app.point_accounts where profile_id = $1 and community_id = $2), 0) b`, [p, c])).rows[0].b as number;
+  const ledgerMatches = async (c: string) =>
+    count(
+      `select count(*)::int n from app.point_accounts a
+        where a.community_id = $1 and a.balance <> (select coalesce(sum(e.delta), 0) from app.point_entries e where e.profile_id = a.profile_id and e.community_id = a.community_id)`,
+      [c],
+    );
+
+  it('transfers the spendable points to the one left in the household, leaving pending points, as two ledger entries', async () => {
+    const f = await family('transfer');
+    const out = await t.as('admin')('end_residence', { p_membership_id: f.membership, p_reason: 'moved_out', p_note: '随子女去外地' });
+    expect(out.points).toMatchObject({ rule: 'transfer', points: 80 });
+    expect(await balance(f.mover, f.c.id)).toBe(5);
+    expect(await balance(f.stays, f.c.id)).toBe(80);
+    expect(await ledgerMatches(f.c.id)).toBe(0);
+    expect(await count(`select count(*)::int n from app.point_entries where community_id = $1 and kind = 'transfer'`, [f.c.id])).toBe(2);
+  });
+
+  it('writes the spendable points off when the rule is to close, and keeps them when it is to keep', async () => {
+    const closed = await family('close');
+    expect((await t.as('admin')('end_residence', { p_membership_id: closed.membership, p_reason: 'deceased', p_note: '病故' })).points).toMatchObject({
+      rule: 'close',
+      points: 80,
+      to: null,
+    });
+    expect(await balance(closed.mover, closed.c.id)).toBe(5);
+    expect(await balance(closed.stays, closed.c.id)).toBe(0);
+    expect(await ledgerMatches(closed.c.id)).toBe(0);
+
+    const kept = await family('keep');
+    expect((await t.as('admin')('end_residence', { p_membership_id: kept.membership, p_reason: 'moved_out', p_note: '搬走' })).points).toMatchObject({
+      rule: 'keep',
+      points: 0,
+    });
+    expect(await balance(kept.mover, kept.c.id)).toBe(85);
+    // Long absence is not moving out: nothing moves.
+  });
+
+  it('refuses a rule that is not one of keep, transfer or close', async () => {
+    await expectRefused(
+      t.as('admin')('save_community', {
+        p_community_id: chunhui,
+        p_street_id: street,
+        p_name: '春晖社区',
+        p_kind: 'community',
+        p_address: '',
+        p_service_phone: '',
+        p_service_hours: '',
+        p_cosign_threshold: 10,
+        p_objection_days: 7,
+        p_points_on_move_out: 'give_to_committee',
+      }),
+      'core.invalid_input',
+    );
+  });
+});
+
+describe("a street's departments", () => {
+  it('are listed with their contacts for its admins only', async () => {
+    await t.as('admin')('save_department', { p_street_id: street, p_department_id: null, p_name: `供水所${randomUUID().slice(0, 4)}`, p_phone: '' });
+    const page = await t.as('admin')('list_street_departments', { p_street_id: street, p_limit: 100, p_cursor: null });
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(page.items[0]).toHaveProperty('contacts');
+    await expectRefused(t.as('committee')('list_street_departments', { p_street_id: street, p_limit: 10, p_cursor: null }), 'admin.street_admin_only');
+    await expectRefused(t.as('resident')('list_street_departments', { p_street_id: street, p_limit: 10, p_cursor: null }), 'admin.street_admin_only');
+  });
+
+  it("let a street admin find a community's households to move a resident to", async () => {
+    const page = await t.as('admin')('list_grid_households', { p_community_id: chunhui, p_q: '1号楼', p_limit: 10, p_cursor: null });
+    expect(page.items.length).toBeGreaterThan(0);
+    await expectRefused(t.as('resident')('list_grid_households', { p_community_id: chunhui, p_q: null, p_limit: 10, p_cursor: null }), 'core.forbidden');
   });
 });
 

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectRefused, testDb, userClaims } from '../../test/db.js';
 import { community, persona, type PersonaName } from '../../test/personas.js';

@@ -18,10 +18,10 @@ afterAll(async () => api.close());
 const street = '10000000-0000-4000-8000-000000000001';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-async function upload(communityId: string, bytes: Buffer, name: string, dryRun: boolean, token = admin) {
+async function upload(communityId: string, bytes: Buffer, name: string, dryRun: boolean, token = admin, kind = 'households') {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(bytes)]), name);
-  const res = await api.app.request(`/api/admin/communities/${communityId}/imports?dryRun=${dryRun}`, {
+  const res = await api.app.request(`/api/admin/communities/${communityId}/imports?dryRun=${dryRun}&kind=${kind}`, {
     method: 'POST',
     body: form,
     headers: { authorization: `Bearer ${token}` },
@@ -150,6 +150,34 @@ describe('admin API', () => {
     const token = await api.login('volunteer');
     const me = (await api.call('GET', '/api/me', { token })).body;
     expect(me.communities.map((c: { name: string }) => c.name)).toContain('新华社区');
+  });
+
+  it('imports a 代表/党员 roster from its own template, and wants its own columns', async () => {
+    const res = await api.app.request('/api/admin/templates/roster', { headers: { authorization: `Bearer ${admin}` } });
+    expect(res.status).toBe(200);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect((await readSheet(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer)).rows[0]).toEqual(['姓名', '手机号', '名册']);
+    const dry = await upload(communityId, bytes, '名册.xlsx', true, admin, 'roster');
+    expect(dry.status).toBe(200);
+    expect(ImportResult.parse(dry.body)).toMatchObject({ rows: 3, created: 3, refused: 0 });
+    // A household sheet sent as a roster is refused by its columns, naming them.
+    const wrong = await upload(communityId, Buffer.from('楼栋,门牌号\r\n1号楼,101\r\n'), 'x.csv', true, admin, 'roster');
+    expect(wrong.status).toBe(400);
+    expect(JSON.stringify(wrong.body)).toContain('名册');
+    expect((await upload(communityId, bytes, '名册.xlsx', true, admin, 'people')).status).toBe(400);
+    const village = await api.login('village_committee');
+    expect((await upload(communityId, bytes, '名册.xlsx', true, village, 'roster')).status).toBe(404);
+  });
+
+  it("keeps a community's rule for points on moving out, and lists the street's departments for its admin only", async () => {
+    const body = { streetId: street, name: '新华社区', kind: 'community', pointsOnMoveOut: 'transfer' };
+    expect((await api.call('PUT', `/api/admin/communities/${communityId}`, { token: admin, body })).body.pointsOnMoveOut).toBe('transfer');
+    expect((await api.call('PUT', `/api/admin/communities/${communityId}`, { token: admin, body: { ...body, pointsOnMoveOut: 'x' } })).status).toBe(400);
+    const list = await api.call('GET', `/api/admin/streets/${street}/departments`, { token: admin });
+    expect(list.status).toBe(200);
+    expect(Array.isArray(list.body.items)).toBe(true);
+    const committee = await api.login('committee');
+    expect((await api.call('GET', `/api/admin/streets/${street}/departments`, { token: committee })).status).toBe(403);
   });
 
   it('exports the street dashboard and a register as .xlsx files, and audits the export', async () => {

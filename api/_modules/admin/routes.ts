@@ -12,6 +12,7 @@ import {
   CommunitySetup,
   DepartmentSaved,
   EndResidenceBody,
+  EndResidenceResult,
   ExportQuery,
   GrantResult,
   GrantRoleBody,
@@ -34,7 +35,7 @@ import {
   WithdrawBody,
   type Figures,
 } from '../../_contracts/admin.js';
-import { MAX_IMPORT_BYTES, householdTemplate, parseImportSheet, writeSheet, xlsxResponse } from './sheets.js';
+import { MAX_IMPORT_BYTES, householdTemplate, parseImportSheet, rosterTemplate, writeSheet, xlsxResponse } from './sheets.js';
 
 const FileAnswer = z.string().openapi({ description: '.xlsx 文件（application/vnd.openxmlformats-officedocument.spreadsheetml.sheet）', format: 'binary' });
 
@@ -84,6 +85,7 @@ function saveCommunityArgs(id: string | null, b: z.infer<typeof SaveCommunityBod
     p_service_hours: b.serviceHours,
     p_cosign_threshold: b.cosignThreshold,
     p_objection_days: b.objectionDays,
+    p_points_on_move_out: b.pointsOnMoveOut,
   };
 }
 
@@ -201,6 +203,10 @@ export function adminRoutes() {
     xlsxResponse(await householdTemplate(), '住户和居民导入模板.xlsx'),
   );
   r.handle(
+    { method: 'get', path: '/templates/roster', summary: '居民/村民代表和党员名册导入模板（.xlsx，带示例和填写说明）', response: FileAnswer },
+    async () => xlsxResponse(await rosterTemplate(), '代表和党员名册导入模板.xlsx'),
+  );
+  r.handle(
     {
       method: 'post',
       path: '/communities/{id}/imports',
@@ -208,7 +214,8 @@ export function adminRoutes() {
       query: ImportQuery,
       response: ImportResult,
       errors: [404, 413, 415],
-      summary: '导入住户和居民（multipart/form-data 的 file 字段，.xlsx 或 .csv）。dryRun=true 只看每一行会怎样，不写入；确认后用 dryRun=false 再传一次',
+      summary:
+        '导入住户和居民（kind=households），或居民/村民代表和党员名册（kind=roster）：multipart/form-data 的 file 字段，.xlsx 或 .csv。dryRun=true 只看每一行会怎样，不写入；确认后用 dryRun=false 再传一次',
     },
     async ({ c, params, query }) => {
       const type = c.req.header('content-type') ?? '';
@@ -228,9 +235,9 @@ export function adminRoutes() {
         throw new ApiError('request.unsupported_media_type');
       }
       if (bytes.length === 0) throw new ApiError('request.invalid', { file: '文件是空的' });
-      const rows = await parseImportSheet(bytes);
+      const rows = await parseImportSheet(bytes, query.kind);
       const sha256 = createHash('sha256').update(bytes).digest('hex');
-      const result = await callDb(c, 'import_households', {
+      const result = await callDb(c, query.kind === 'roster' ? 'import_roster' : 'import_households', {
         p_community_id: params.id,
         p_rows: rows as unknown as Json,
         p_dry_run: query.dryRun !== 'false',
@@ -281,7 +288,7 @@ export function adminRoutes() {
     summary: '居民迁出、户内调整、去世或长期外出（历史、积分和记录都保留）',
     params: IdParam,
     body: EndResidenceBody,
-    response: z.object({ membershipId: Uuid, ended: z.boolean(), member: Member.nullable() }),
+    response: EndResidenceResult,
     errors: [404],
     fn: 'end_residence',
     args: ({ params, body: b }) => ({ p_membership_id: params.id, p_reason: b.reason, p_note: b.note, p_new_household_id: b.newHouseholdId }),
@@ -296,6 +303,17 @@ export function adminRoutes() {
     errors: [404],
     fn: 'list_membership_history',
     args: ({ params, query: q }) => ({ p_community_id: params.id, p_limit: q.limit, p_cursor: q.cursor ?? null }),
+  });
+  r.rpc({
+    method: 'get',
+    path: '/streets/{id}/departments',
+    summary: '街道的部门和报到联系人（街道管理员；联系人姓名打码）',
+    params: IdParam,
+    query: PageQuery,
+    response: Page(DepartmentSaved),
+    errors: [403],
+    fn: 'list_street_departments',
+    args: ({ params, query: q }) => ({ p_street_id: params.id, p_limit: q.limit, p_cursor: q.cursor ?? null }),
   });
   r.rpc({
     method: 'post',

@@ -15,6 +15,7 @@ const COLUMNS = {
   name: ['姓名', '居民姓名'],
   phone: ['手机号', '手机', '电话', '联系电话'],
   relation: ['与户主关系', '关系'],
+  roster: ['名册', '身份', '类别', '名册类别'],
 } as const;
 type Column = keyof typeof COLUMNS;
 export interface ImportRow {
@@ -25,7 +26,14 @@ export interface ImportRow {
   name: string;
   phone: string;
   relation: string;
+  roster: string;
 }
+export type ImportKind = 'households' | 'roster';
+/** The columns a sheet of each kind must have, and what to say when they are missing. */
+const REQUIRED: Record<ImportKind, { columns: Column[]; message: string }> = {
+  households: { columns: ['building', 'room'], message: '第一行要有“楼栋”和“门牌号”两列（可以下载模板对照）' },
+  roster: { columns: ['name', 'phone', 'roster'], message: '第一行要有“姓名”“手机号”和“名册”三列（可以下载模板对照）' },
+};
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const MAX_IMPORT_BYTES = 4 * 1024 * 1024;
@@ -58,7 +66,7 @@ function decodeCsv(bytes: Buffer): string {
 }
 
 /** The rows of an uploaded sheet, by header name; refuses what is not a readable sheet with our columns. */
-export async function parseImportSheet(bytes: Buffer): Promise<ImportRow[]> {
+export async function parseImportSheet(bytes: Buffer, kind: ImportKind = 'households'): Promise<ImportRow[]> {
   const wb = new ExcelJS.Workbook();
   try {
     if (bytes.subarray(0, 4).toString('latin1') === 'PK\u0003\u0004') await wb.xlsx.load(bytes as unknown as ArrayBuffer);
@@ -76,13 +84,23 @@ export async function parseImportSheet(bytes: Buffer): Promise<ImportRow[]> {
       .replace(/\s/g, '');
     for (const [key, names] of Object.entries(COLUMNS) as Array<[Column, readonly string[]]>) if (!index[key] && names.includes(h)) index[key] = col;
   });
-  if (!index.building || !index.room) throw new ApiError('admin.import_unreadable', { file: '第一行要有“楼栋”和“门牌号”两列（可以下载模板对照）' });
+  const required = REQUIRED[kind];
+  if (required.columns.some((k) => !index[k])) throw new ApiError('admin.import_unreadable', { file: required.message });
   if (sheet.rowCount - 1 > MAX_IMPORT_ROWS) throw new ApiError('admin.import_too_large');
   const rows: ImportRow[] = [];
   sheet.eachRow((r, n) => {
     if (n === 1) return;
     const get = (k: Column) => (index[k] ? cellText(r.getCell(index[k]!).value) : '');
-    const row = { row: n, grid: get('grid'), building: get('building'), room: get('room'), name: get('name'), phone: get('phone'), relation: get('relation') };
+    const row = {
+      row: n,
+      grid: get('grid'),
+      building: get('building'),
+      room: get('room'),
+      name: get('name'),
+      phone: get('phone'),
+      relation: get('relation'),
+      roster: get('roster'),
+    };
     if (
       Object.values(row)
         .slice(1)
@@ -125,6 +143,38 @@ export async function householdTemplate(): Promise<Buffer> {
     ['手机号', '11 位手机号。居民本人用这个号码登录并同意提供手机号后，自动成为这一户的认证居民；之前不会。'],
     ['与户主关系', '户主、配偶、子女、父母、其他亲属、租户 之一；不填记为其他亲属。'],
     ['重复导入', '同一张表再导入一次不会重复建户；改正后的表只更新变了的行。先“试导入”看每一行会怎样，确认后才写入。'],
+  ])
+    help.addRow({ c, d });
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** The roster template: 居民/村民代表 and 党员 in one sheet, one line per person and roster. */
+export async function rosterTemplate(): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = '村居通';
+  const s = wb.addWorksheet('代表和党员名册');
+  s.columns = [
+    { header: '姓名', key: 'name', width: 12 },
+    { header: '手机号', key: 'phone', width: 16 },
+    { header: '名册', key: 'roster', width: 14 },
+  ];
+  s.getRow(1).font = { bold: true };
+  s.getColumn('phone').numFmt = '@';
+  s.addRow({ name: '张秀兰', phone: '13800000001', roster: '居民代表' });
+  s.addRow({ name: '张秀兰', phone: '13800000001', roster: '党员' });
+  s.addRow({ name: '李建国', phone: '13800000003', roster: '居民代表' });
+  const help = wb.addWorksheet('填写说明');
+  help.columns = [
+    { header: '列', key: 'c', width: 14 },
+    { header: '说明', key: 'd', width: 80 },
+  ];
+  help.getRow(1).font = { bold: true };
+  for (const [c, d] of [
+    ['姓名', '必填，2 到 20 个字。'],
+    ['手机号', '必填，11 位。用它找到本人：已是本社区认证居民的，确认后马上进名册；还没登录的，本人用这个号码登录、成为本社区认证居民后自动进名册。'],
+    ['名册', '居民代表、村民代表 或 党员。一人在两个名册就写两行。'],
+    ['整张名册', '表里出现的名册按整张表为准：名册上有、表里没有的人会移出名册（试导入时会列出来，确认后才生效）。'],
+    ['重复导入', '同一张表再导入一次什么都不变。先“试导入”看每一行会怎样，确认后才写入。'],
   ])
     help.addRow({ c, d });
   return Buffer.from(await wb.xlsx.writeBuffer());

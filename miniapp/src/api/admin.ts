@@ -1,6 +1,7 @@
 import type {
   CommunityDashboard,
   CommunitySetup,
+  EndResidenceResult,
   GrantRoleBody,
   ImportResult,
   ManagedCommunity,
@@ -9,11 +10,17 @@ import type {
   StreetDashboard,
   TrendPoint,
 } from '@contracts/admin';
+import type { DepartmentSaved } from '@contracts/admin';
 import Taro from '@tarojs/taro';
 import { getToken, request, uploadFormFile } from './client';
 import type { PageOf } from '../lib/pageData';
+import { saveBlob } from '../lib/download';
 
 const BASE = process.env.TARO_APP_API_BASE || '';
+
+export type Department = DepartmentSaved;
+export type ImportKind = 'households' | 'roster';
+export type { EndResidenceResult };
 
 export const adminApi = {
   communities: (cursor?: string) => request<PageOf<ManagedCommunity>>('GET', '/admin/communities', { query: { cursor } }),
@@ -35,7 +42,13 @@ export const adminApi = {
     request<{ granted: boolean; invited: boolean; member: Member | null }>('POST', `/admin/communities/${id}/roles`, { body }),
   withdraw: (membershipId: string, reason: string) => request<{ ended: boolean }>('POST', `/admin/memberships/${membershipId}/withdraw`, { body: { reason } }),
   endResidence: (membershipId: string, body: { reason: string; note?: string; newHouseholdId?: string | null }) =>
-    request<{ ended: boolean }>('POST', `/admin/memberships/${membershipId}/end-residence`, { body }),
+    request<EndResidenceResult>('POST', `/admin/memberships/${membershipId}/end-residence`, { body }),
+  departments: (streetId: string, cursor?: string) =>
+    request<PageOf<Department>>('GET', `/admin/streets/${streetId}/departments`, { query: { cursor, limit: 100 } }),
+  saveDepartment: (
+    streetId: string,
+    body: { departmentId?: string | null; name: string; phone?: string; contactPhone?: string | null; removeContact?: boolean },
+  ) => request<Department>('POST', `/admin/streets/${streetId}/departments`, { body }),
   history: (id: string, cursor?: string) =>
     request<
       PageOf<{
@@ -58,9 +71,9 @@ export const adminApi = {
     request<CommunityDashboard>('GET', `/admin/communities/${id}/dashboard`, { query: { from, to } }),
   trend: (scope: { streetId?: string; communityId?: string }) => request<{ items: TrendPoint[] }>('GET', '/admin/trend', { query: scope }),
   /** Sends a chosen sheet for a dry run (or for real), with upload progress. */
-  importSheet: (id: string, filePath: string, dryRun: boolean, onProgress?: (p: number) => void) =>
+  importSheet: (id: string, kind: ImportKind, filePath: string, dryRun: boolean, onProgress?: (p: number) => void) =>
     uploadFormFile(
-      { url: `/api/admin/communities/${id}/imports?dryRun=${dryRun}`, fields: {}, fileField: 'file' },
+      { url: `/api/admin/communities/${id}/imports?kind=${kind}&dryRun=${dryRun}`, fields: {}, fileField: 'file' },
       filePath,
       onProgress,
     ) as Promise<ImportResult>,
@@ -81,16 +94,7 @@ export async function downloadSheet(path: string, fileName: string): Promise<voi
   }
   const res = await fetch(url, { headers: header });
   if (!res.ok) throw new Error('download failed');
-  const blob = await res.blob();
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  setTimeout(() => {
-    URL.revokeObjectURL(a.href);
-    a.remove();
-  }, 1000);
+  saveBlob(await res.blob(), fileName);
 }
 
 /** Lets the admin pick an .xlsx or .csv: from a WeChat chat in the mini-program, from the computer in a browser. */

@@ -10,10 +10,10 @@ export function errorMessage(e: unknown, fallback = '操作失败，请稍后再
 }
 
 /** Runs an action, says what happened, and refreshes the page; never fails silently. */
-export async function runAction(fn: () => Promise<unknown>, done: string, after?: () => Promise<void>): Promise<boolean> {
+export async function runAction<T>(fn: () => Promise<T>, done: string | ((result: T) => string), after?: () => Promise<void>): Promise<boolean> {
   try {
-    await fn();
-    toast(done);
+    const result = await fn();
+    toast(typeof done === 'function' ? done(result) : done);
     await after?.();
     return true;
   } catch (e) {

@@ -6,6 +6,7 @@ import { trustApi, type MyData } from '@/api/trust';
 import { usePageData } from '@/lib/pageData';
 import { formatDateTime, roleLabel } from '@/lib/format';
 import { toast } from '@/lib/feedback';
+import { saveBlob } from '@/lib/download';
 
 /**
  * 我的数据 (个人信息保护法: the right to see and take out one's data): everything the platform holds about me,
@@ -86,14 +87,7 @@ function summaryText(d: MyData): string {
 /** H5: a download; WeChat: a file sent to a chat (文件传输助手 keeps it). */
 function saveFile(name: string, text: string, type: string) {
   if (process.env.TARO_ENV === 'h5') {
-    const blob = new Blob([text], { type });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = name;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    saveBlob(new Blob([text], { type }), name);
     return;
   }
   const path = `${Taro.env.USER_DATA_PATH}/${name}`;

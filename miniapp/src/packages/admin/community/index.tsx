@@ -6,6 +6,7 @@ import { named } from '@/lib/a11y';
 import { Page } from '@/components/Page';
 import { ErrorState, Loading } from '@/components/StateView';
 import { adminApi, type CommunitySetup } from '@/api/admin';
+import { POINTS_ON_MOVE_OUT, POINTS_ON_MOVE_OUT_LABEL } from '@contracts/vocab';
 import { coreApi } from '@/api/core';
 import { ApiError } from '@/api/client';
 import { fetchAllPages, usePageData } from '@/lib/pageData';
@@ -184,6 +185,7 @@ function Settings({ c, reload }: { c: CommunitySetup; reload: () => Promise<void
     cosignThreshold: String(c.cosignThreshold),
     objectionDays: String(c.objectionDays),
   });
+  const [pointsRule, setPointsRule] = useState(c.pointsOnMoveOut);
   const [errors, setErrors] = useState<Record<string, string>>({});
   async function save() {
     try {
@@ -196,6 +198,7 @@ function Settings({ c, reload }: { c: CommunitySetup; reload: () => Promise<void
         serviceHours: v.serviceHours.trim(),
         cosignThreshold: Number(v.cosignThreshold),
         objectionDays: Number(v.objectionDays),
+        pointsOnMoveOut: pointsRule,
       });
       setErrors({});
       toast('设置已保存');
@@ -221,6 +224,18 @@ function Settings({ c, reload }: { c: CommunitySetup; reload: () => Promise<void
         {field('服务时间', 'serviceHours')}
         {field('议题联名人数（达到后两委必须答复）', 'cosignThreshold', 'number')}
         {field('积分公示异议期（天）', 'objectionDays', 'number')}
+        <View className="field">
+          <View className="field-label">居民迁出或去世后，可用积分</View>
+          <Picker
+            mode="selector"
+            range={POINTS_ON_MOVE_OUT.map((k) => POINTS_ON_MOVE_OUT_LABEL[k])}
+            value={POINTS_ON_MOVE_OUT.indexOf(pointsRule)}
+            onChange={(e) => setPointsRule(POINTS_ON_MOVE_OUT[Number(e.detail.value)] ?? 'keep')}
+          >
+            <View className="input picker setting-points-rule">{POINTS_ON_MOVE_OUT_LABEL[pointsRule]}</View>
+          </Picker>
+          <View className="muted">还在公示异议期内的积分不动；每一笔转移或清零都记在积分明细里。</View>
+        </View>
       </View>
       {errors._ ? (
         <View className="banner alert" role="alert">

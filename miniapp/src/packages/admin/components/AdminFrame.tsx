@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import Taro from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
 
-export type Section = 'communities' | 'community' | 'import' | 'staff' | 'residents' | 'dashboard';
+export type Section = 'communities' | 'community' | 'import' | 'staff' | 'residents' | 'dashboard' | 'departments';
 const SECTIONS: Array<{ key: Section; label: string; url: string; needsCommunity: boolean }> = [
   { key: 'communities', label: '社区和村', url: '/packages/admin/index/index', needsCommunity: false },
   { key: 'community', label: '网格和楼栋', url: '/packages/admin/community/index', needsCommunity: true },
@@ -10,6 +10,7 @@ const SECTIONS: Array<{ key: Section; label: string; url: string; needsCommunity
   { key: 'staff', label: '工作人员', url: '/packages/admin/staff/index', needsCommunity: true },
   { key: 'residents', label: '居民', url: '/packages/admin/residents/index', needsCommunity: true },
   { key: 'dashboard', label: '看板', url: '/packages/admin/dashboard/index', needsCommunity: false },
+  { key: 'departments', label: '街道部门', url: '/packages/admin/departments/index', needsCommunity: false },
 ];
 
 /** The management pages' frame: section links (a sidebar at desk width) and the page. */

@@ -38,6 +38,9 @@ function AdminHome({ me }: { me: Me }) {
             >
               街道看板
             </Button>
+            <Button className="btn secondary admin-departments" onClick={() => Taro.navigateTo({ url: '/packages/admin/departments/index' })}>
+              街道部门
+            </Button>
           </View>
         </View>
       ) : null}

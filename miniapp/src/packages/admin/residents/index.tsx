@@ -4,10 +4,12 @@ import { View, Text, Button, Input, Picker } from '@tarojs/components';
 import { named } from '@/lib/a11y';
 import { Page } from '@/components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
-import { adminApi, type Member } from '@/api/admin';
+import { adminApi, type EndResidenceResult, type Member } from '@/api/admin';
+import { gridApi } from '@/api/grid';
+import type { GridHousehold } from '@contracts/grid';
 import { usePagedList } from '@/lib/pageData';
 import { askReason } from '@/lib/ask';
-import { runAction } from '@/lib/feedback';
+import { errorMessage, runAction } from '@/lib/feedback';
 import { formatDate } from '@/lib/format';
 import { AdminFrame } from '../components/AdminFrame';
 import '../admin.css';
@@ -18,10 +20,18 @@ export default function ResidentsPage() {
 }
 
 const REASONS = [
+  ['moved_household', '换到本社区另一户'],
   ['moved_out', '迁出本社区'],
   ['deceased', '去世'],
   ['long_absence', '长期外出'],
 ] as const;
+
+/** What became of the points, in words (the community's rule decides). */
+function pointsDone(r: EndResidenceResult): string {
+  const p = r.points;
+  if (!p || p.points === 0) return '已登记，历史记录都保留';
+  return p.rule === 'close' ? `已登记；可用积分 ${p.points} 分按社区规定清零` : `已登记；可用积分 ${p.points} 分转给同户的${p.to ?? '家人'}`;
+}
 
 /** 居民: the verified residents, searchable by name; moving out, death or long absence recorded with a reason. */
 function Residents({ id }: { id: string }) {
@@ -30,12 +40,17 @@ function Residents({ id }: { id: string }) {
   const list = usePagedList((cursor) => adminApi.members(id, 'resident', query, cursor), [id, query]);
   useDidShow(() => void list.reload());
   const { state } = list;
+  const [moving, setMoving] = useState<Member | null>(null);
   async function end(m: Member, reason: (typeof REASONS)[number]) {
+    if (reason[0] === 'moved_household') {
+      setMoving(m);
+      return;
+    }
     const note = await askReason({ title: `${m.name}：${reason[1]}`, placeholder: '说明，例如 搬到女儿家住', minLength: 2, confirmText: '登记' });
     if (note)
       await runAction(
         () => adminApi.endResidence(m.membershipId, { reason: reason[0], note }),
-        '已登记，历史记录都保留',
+        pointsDone,
         () => list.reload(),
       );
   }
@@ -55,6 +70,17 @@ function Residents({ id }: { id: string }) {
           找
         </Button>
       </View>
+      {moving ? (
+        <MoveHousehold
+          communityId={id}
+          member={moving}
+          onClose={() => setMoving(null)}
+          onMoved={async () => {
+            setMoving(null);
+            await list.reload();
+          }}
+        />
+      ) : null}
       {state.status === 'loading' ? <Loading /> : null}
       {state.status === 'error' ? <ErrorState message={state.message} onRetry={() => void list.reload()} /> : null}
       {state.status === 'ready' && state.data.length === 0 ? (
@@ -88,5 +114,72 @@ function Residents({ id }: { id: string }) {
         </View>
       ) : null}
     </AdminFrame>
+  );
+}
+
+/** 换户: find the new household by its address, then record the move with a note. */
+function MoveHousehold({ communityId, member, onClose, onMoved }: { communityId: string; member: Member; onClose: () => void; onMoved: () => Promise<void> }) {
+  const [q, setQ] = useState('');
+  const [found, setFound] = useState<{ status: 'idle' | 'loading' | 'ready' | 'error'; items: GridHousehold[]; message?: string }>({
+    status: 'idle',
+    items: [],
+  });
+  async function search() {
+    setFound({ status: 'loading', items: [] });
+    try {
+      const page = await gridApi.households(communityId, q.trim());
+      setFound({ status: 'ready', items: page.items.filter((h) => h.householdId !== member.householdId) });
+    } catch (e) {
+      setFound({ status: 'error', items: [], message: errorMessage(e, '没有找到，请重试') });
+    }
+  }
+  async function move(h: GridHousehold) {
+    const note = await askReason({ title: `${member.name} 换到 ${h.address}`, placeholder: '说明，例如 和儿子家合户', minLength: 2, confirmText: '登记' });
+    if (note)
+      await runAction(
+        () => adminApi.endResidence(member.membershipId, { reason: 'moved_household', note, newHouseholdId: h.householdId }),
+        `已换到 ${h.address}，原来的记录都保留`,
+        onMoved,
+      );
+  }
+  return (
+    <View className="card stack move-household">
+      <Text className="card-title">
+        {member.name}（现住 {member.address ?? '未登记'}）换到哪一户
+      </Text>
+      <View className="row">
+        <Input
+          className="input move-q"
+          value={q}
+          placeholder="楼栋或门牌，例如 3号楼"
+          {...named('新住户的楼栋或门牌')}
+          confirmType="search"
+          onInput={(e) => setQ(e.detail.value)}
+          onConfirm={() => void search()}
+        />
+        <Button className="btn secondary move-search" onClick={() => void search()}>
+          找
+        </Button>
+      </View>
+      {found.status === 'loading' ? <Loading /> : null}
+      {found.status === 'error' ? <ErrorState message={found.message ?? '没有找到'} onRetry={() => void search()} /> : null}
+      {found.status === 'ready' && found.items.length === 0 ? <Empty text="没有这样的住户。新住户可以先在“网格和楼栋”或“导入台账”里添加。" /> : null}
+      {found.items.map((h) => (
+        <View key={h.householdId} className="list-item row">
+          <View>
+            <Text className="text">{h.address}</Text>
+            <Text className="muted">
+              {h.gridName} · {h.residents.length ? h.residents.join('、') : '还没有认证居民'}
+            </Text>
+          </View>
+          <Button className="btn move-here" onClick={() => void move(h)}>
+            换到这里
+          </Button>
+        </View>
+      ))}
+      <Button className="btn plain move-cancel" onClick={onClose}>
+        取消
+      </Button>
+    </View>
   );
 }

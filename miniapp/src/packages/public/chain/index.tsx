@@ -5,6 +5,7 @@ import { Page } from '@/components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
 import { trustApi, type PublicChainPage } from '@/api/trust';
 import { usePagedList } from '@/lib/pageData';
+import { saveBlob } from '@/lib/download';
 import { ChainChecker, EXPORT_FORMAT, shortHash, type ChainBreak, type ChainEntry, type ChainExport } from '@/lib/chain';
 import { categoryLabel, communityKindLabel, entryKindLabel, formatDateTime, formatFen } from '@/lib/format';
 import { errorMessage, toast } from '@/lib/feedback';
@@ -136,14 +137,7 @@ function Chain({ communityId }: { communityId: string }) {
       const exp = await fetchAll(() => true);
       const file = { format: EXPORT_FORMAT, community: exp.community, head: exp.head, exportedAt: exp.exportedAt, entries: exp.entries };
       if (process.env.TARO_ENV === 'h5') {
-        const blob = new Blob([JSON.stringify(file, null, 1)], { type: 'application/json' });
-        const a = document.createElement('a');
-        a.href = URL.createObjectURL(blob);
-        a.download = `公开记录链-${community.name}-第${exp.head?.seq ?? 0}条.json`;
-        document.body.appendChild(a);
-        a.click();
-        a.remove();
-        setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+        saveBlob(new Blob([JSON.stringify(file, null, 1)], { type: 'application/json' }), `公开记录链-${community.name}-第${exp.head?.seq ?? 0}条.json`);
       }
     } catch (e) {
       toast(errorMessage(e, '下载没有成功，请再试一次'));
