@@ -53,9 +53,10 @@ try {
   const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
   const caller = { kind: 'user' as const, sub: login.profile.id, token: login.token, claims: claimsOf(login.token) };
 
-  // Warm up connections and plans, on both sides.
-  for (let i = 0; i < 50; i++) await deps.db.rpc('get_me', {}, caller);
-  for (let i = 0; i < 200; i++) await client.request('GET', '/api/me', headers);
+  // Warm up connections, plans and the server's compiled code, on both sides alike: the figures are of a
+  // running server, not of its first seconds.
+  await measure('warm-up', 2000, 16, () => deps.db.rpc('get_me', {}, caller));
+  await measure('warm-up', 2000, 16, () => client.request('GET', '/api/me', headers));
 
   // Each pair is measured in alternating rounds (HTTP, then pg, then HTTP …) and reported as the median
   // round: one round of a few seconds on a 2-core machine moves by ±15 % with whatever else runs.
