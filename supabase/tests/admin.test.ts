@@ -555,6 +555,40 @@ describe('dashboards', () => {
       )
     ).rows[0].n;
     expect(fig.volunteerHours).toBe(hours);
+    // Households of the period's important notices (each notice's audience) that have not read it.
+    const unread = await count(
+      `select count(*)::int n from app.notices n join app.households h on h.community_id = n.community_id join app.buildings b on b.id = h.building_id
+        where n.community_id = $1 and n.important and n.first_published_at ${inPeriod}
+          and (n.audience_grid_ids is null or b.grid_id = any (n.audience_grid_ids))
+          and exists (select 1 from app.memberships m where m.household_id = h.id and m.role = 'resident')
+          and not exists (select 1 from app.notice_reads r where r.notice_id = n.id and r.household_id = h.id)`,
+      args,
+    );
+    expect(fig.importantUnreadHouseholds).toBe(unread);
+    expect(unread).toBeGreaterThan(0);
+    // The trend's months recount too (this month and the two before).
+    const trend = (await t.as('committee')('get_dashboard_trend', { p_street_id: null, p_community_id: chunhui, p_months: 3 })) as Array<{
+      month: string;
+      casesCompleted: number;
+      volunteerHours: number;
+    }>;
+    for (const m of trend) {
+      const bounds = `between (($2 || '-01')::date::timestamp at time zone 'Asia/Shanghai') and ((($2 || '-01')::date + interval '1 month')::timestamp at time zone 'Asia/Shanghai') - interval '1 microsecond'`;
+      expect(m.casesCompleted).toBe(
+        await count(
+          `select count(*)::int n from app.application_events e join app.applications a on a.id = e.application_id
+            where a.community_id = $1 and e.to_status = 'completed' and e.at ${bounds}`,
+          [chunhui, m.month],
+        ),
+      );
+      const h = (
+        await t.sql(`select round(coalesce(sum(minutes), 0) / 60.0, 1)::float8 n from app.activity_signups where community_id = $1 and confirmed_at ${bounds}`, [
+          chunhui,
+          m.month,
+        ])
+      ).rows[0].n;
+      expect(m.volunteerHours).toBe(h);
+    }
     const byStatus = Object.values(fig.reportsByStatus as Record<string, number>).reduce((a, b) => a + b, 0);
     expect(byStatus).toBe(fig.reportsReceived);
     expect(d.grids.reduce((n: number, g: { reportsReceived: number }) => n + g.reportsReceived, 0)).toBe(fig.reportsReceived);
