@@ -23,7 +23,7 @@ import { startServer } from './serve.js';
  * server runs in-process, once on each database. The endpoints are read from the OpenAPI document: every
  * GET whose answer holds an array (itself or in a property). Each is called over HTTP as the first role that
  * gets a 200 with something in it (resident, grid worker, clerk, committee, supervisor of one generated
- * community), sequentially: 5 warm-up calls, then 30 measured calls at each size, alternating between the
+ * community, then the street's admin), sequentially: 5 warm-up calls, then 30 measured calls at each size, alternating between the
  * sizes so that whatever else runs on the machine weighs on both alike. Endpoints that are more than 1.3×
  * slower at the large size get the plans their database function ran, from auto_explain (nested statements
  * included).
@@ -36,14 +36,16 @@ const BUDGET_MS = 90_000;
 const SLOWER = 1.3;
 const BIG_KB = 100;
 
-type Role = 'resident' | 'grid_worker' | 'clerk' | 'committee' | 'supervisor';
-const ROLES: Role[] = ['resident', 'grid_worker', 'clerk', 'committee', 'supervisor'];
+type Role = 'resident' | 'grid_worker' | 'clerk' | 'committee' | 'supervisor' | 'admin';
+// Tried in this order; the street admin last (the seeded one: every generated community is in its street).
+const ROLES: Role[] = ['resident', 'grid_worker', 'clerk', 'committee', 'supervisor', 'admin'];
 const PROFILE: Record<Role, string> = {
   resident: SCALE_CALLERS.resident,
   grid_worker: SCALE_CALLERS.gridWorker,
   clerk: SCALE_CALLERS.clerk,
   committee: SCALE_CALLERS.committee,
   supervisor: SCALE_CALLERS.supervisor,
+  admin: '60000000-0000-4000-8000-000000000009',
 };
 
 interface Call {
@@ -85,6 +87,7 @@ const ID_SOURCES: Record<string, { what: string; sql: string }> = {
   topics: { what: 'newest topic', sql: `select id from app.topics where community_id = $1 order by created_at desc limit 1` },
   polls: { what: 'newest poll', sql: `select id from app.polls where community_id = $1 order by created_at desc limit 1` },
   communities: { what: "the caller's community", sql: `select $1::uuid as id` },
+  streets: { what: "the community's street (all 50 communities)", sql: `select street_id as id from app.communities where id = $1` },
   goods: {
     what: "the community's most redeemed goods",
     sql: `select goods_id as id from app.redemptions where community_id = $1 group by goods_id order by count(*) desc, goods_id limit 1`,
@@ -353,7 +356,7 @@ function arrayItems(body: Buffer): number {
 }
 
 /**
- * The role that sees the list: the first (resident, grid worker, clerk, committee, supervisor) that gets a
+ * The role that sees the list: the first (resident, grid worker, clerk, committee, supervisor, street admin) that gets a
  * 200 with something in it; if every 200 is empty (or RLS hides the rows), the first 200.
  */
 async function chooseRole(api: Api, t: Target, tokens: Record<Role, string>) {
