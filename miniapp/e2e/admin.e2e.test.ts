@@ -5,7 +5,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { current, hasChromium, open, settled, signIn, startJourney } from '../../test/browser.js';
-import { expectAccessible } from '../../test/a11y.js';
+import { expectAccessible, expectElderFriendly } from '../../test/a11y.js';
 
 /**
  * A street office sets up a community from its own spreadsheet: `admin` creates 新华社区, imports households
@@ -143,5 +143,24 @@ describe.skipIf(!hasChromium)('H5 journey: setting up a new community from a spr
     await form.locator('.department-create').click();
     await expect.poll(() => current(admin).locator('.department-list').textContent()).toContain('新华供水所');
     await expectAccessible(admin, '街道部门');
+  });
+
+  it('in 长辈版 too: the departments, import and residents pages keep large type and large targets', async () => {
+    await open(admin, j.server.url, '/pages/me/index');
+    await current(admin).locator('.elder-switch').click();
+    await current(admin).locator('.page.elder').first().waitFor();
+    await open(admin, j.server.url, '/packages/admin/departments/index');
+    await current(admin).locator('.department-list').waitFor();
+    await expectElderFriendly(admin, '街道部门（长辈版）');
+    await expectAccessible(admin, '街道部门（长辈版）');
+    const id = (await j.db.sql(`select id from app.communities where name = '春晖社区'`)).rows[0].id;
+    await open(admin, j.server.url, `/packages/admin/import/index?id=${id}`);
+    await current(admin).locator('.import-kind').waitFor();
+    await expectElderFriendly(admin, '导入台账（长辈版）');
+    await open(admin, j.server.url, `/packages/admin/residents/index?id=${id}`);
+    await current(admin).locator('.resident-list').waitFor();
+    await expectElderFriendly(admin, '居民（长辈版）');
+    await expectAccessible(admin, '居民（长辈版）');
+    await j.shot(admin, 'admin-4-residents-elder', true);
   });
 });
