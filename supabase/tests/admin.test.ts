@@ -582,10 +582,10 @@ describe('dashboards', () => {
         ),
       );
       const h = (
-        await t.sql(`select round(coalesce(sum(minutes), 0) / 60.0, 1)::float8 n from app.activity_signups where community_id = $1 and confirmed_at ${bounds}`, [
-          chunhui,
-          m.month,
-        ])
+        await t.sql(
+          `select round(coalesce(sum(minutes), 0) / 60.0, 1)::float8 n from app.activity_signups where community_id = $1 and confirmed_at ${bounds}`,
+          [chunhui, m.month],
+        )
       ).rows[0].n;
       expect(m.volunteerHours).toBe(h);
     }
