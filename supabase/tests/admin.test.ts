@@ -23,8 +23,9 @@ afterAll(async () => {
 const street = '10000000-0000-4000-8000-000000000001';
 const chunhui = community.chunhui;
 const liutang = community.liutang;
-const newCommunity = (who: Parameters<typeof t.as>[0], name = `新区${randomUUID().slice(0, 6)}`) =>
+const newCommunity = (who: Parameters<typeof t.as>[0], name = `新区${randomUUID().slice(0, 6)}`, more: Record<string, unknown> = {}) =>
   t.as(who)('save_community', {
+    ...more,
     p_community_id: null,
     p_street_id: street,
     p_name: name,
@@ -397,18 +398,7 @@ describe('importing 代表 and 党员 rosters', () => {
 describe("a resident's points when they move out", () => {
   /** A household of two in a new community with this rule; the first has 80 spendable and 5 pending points. */
   async function family(rule: string) {
-    const c = await t.as('admin')('save_community', {
-      p_community_id: null,
-      p_street_id: street,
-      p_name: `积分${randomUUID().slice(0, 6)}`,
-      p_kind: 'community',
-      p_address: '',
-      p_service_phone: '',
-      p_service_hours: '',
-      p_cosign_threshold: 5,
-      p_objection_days: 7,
-      p_points_on_move_out: rule,
-    });
+    const c = await newCommunity('admin', `积分${randomUUID().slice(0, 6)}`, { p_points_on_move_out: rule });
     expect(c.pointsOnMoveOut).toBe(rule);
     const n = String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
     const mover = await residentIn(c.id, `13700${n}`, '501', '迁出人');

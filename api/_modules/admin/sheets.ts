@@ -129,13 +129,7 @@ export async function householdTemplate(): Promise<Buffer> {
   s.addRow({ grid: '第一网格', building: '1号楼', room: '2单元301', name: '张秀兰', phone: '13800000001', relation: '户主' });
   s.addRow({ grid: '第一网格', building: '1号楼', room: '2单元301', name: '何淑芬', phone: '13800000002', relation: '子女' });
   s.addRow({ grid: '第二网格', building: '3号楼', room: '1单元102', name: '', phone: '', relation: '' });
-  const help = wb.addWorksheet('填写说明');
-  help.columns = [
-    { header: '列', key: 'c', width: 14 },
-    { header: '说明', key: 'd', width: 80 },
-  ];
-  help.getRow(1).font = { bold: true };
-  for (const [c, d] of [
+  addHelp(wb, [
     ['网格', '楼栋所在的网格。没有的网格会新建；已有的楼栋可以不填（保持原来的网格），填了别的网格就把楼栋划过去。'],
     ['楼栋', '必填。社区写楼号（1号楼），村里写院落或村民小组（东头组）。没有的会新建。'],
     ['门牌号', '必填。同一楼栋内不能重复，例如 2单元301、12号。一户一行也可以（不填居民）。'],
@@ -143,8 +137,7 @@ export async function householdTemplate(): Promise<Buffer> {
     ['手机号', '11 位手机号。居民本人用这个号码登录并同意提供手机号后，自动成为这一户的认证居民；之前不会。'],
     ['与户主关系', '户主、配偶、子女、父母、其他亲属、租户 之一；不填记为其他亲属。'],
     ['重复导入', '同一张表再导入一次不会重复建户；改正后的表只更新变了的行。先“试导入”看每一行会怎样，确认后才写入。'],
-  ])
-    help.addRow({ c, d });
+  ]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -163,21 +156,25 @@ export async function rosterTemplate(): Promise<Buffer> {
   s.addRow({ name: '张秀兰', phone: '13800000001', roster: '居民代表' });
   s.addRow({ name: '张秀兰', phone: '13800000001', roster: '党员' });
   s.addRow({ name: '李建国', phone: '13800000003', roster: '居民代表' });
+  addHelp(wb, [
+    ['姓名', '必填，2 到 20 个字。'],
+    ['手机号', '必填，11 位。用它找到本人：已是本社区认证居民的，确认后马上进名册；还没登录的，本人用这个号码登录、成为本社区认证居民后自动进名册。'],
+    ['名册', '居民代表、村民代表 或 党员。一人在两个名册就写两行。'],
+    ['整张名册', '表里出现的名册按整张表为准：名册上有、表里没有的人会移出名册（试导入时会列出来，确认后才生效）。'],
+    ['重复导入', '同一张表再导入一次什么都不变。先“试导入”看每一行会怎样，确认后才写入。'],
+  ]);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** A template's second sheet: what each column means. */
+function addHelp(wb: ExcelJS.Workbook, rows: Array<[string, string]>) {
   const help = wb.addWorksheet('填写说明');
   help.columns = [
     { header: '列', key: 'c', width: 14 },
     { header: '说明', key: 'd', width: 80 },
   ];
   help.getRow(1).font = { bold: true };
-  for (const [c, d] of [
-    ['姓名', '必填，2 到 20 个字。'],
-    ['手机号', '必填，11 位。用它找到本人：已是本社区认证居民的，确认后马上进名册；还没登录的，本人用这个号码登录、成为本社区认证居民后自动进名册。'],
-    ['名册', '居民代表、村民代表 或 党员。一人在两个名册就写两行。'],
-    ['整张名册', '表里出现的名册按整张表为准：名册上有、表里没有的人会移出名册（试导入时会列出来，确认后才生效）。'],
-    ['重复导入', '同一张表再导入一次什么都不变。先“试导入”看每一行会怎样，确认后才写入。'],
-  ])
-    help.addRow({ c, d });
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  for (const [c, d] of rows) help.addRow({ c, d });
 }
 
 /** One sheet of rows (objects with the same keys, in order) as an .xlsx file. */

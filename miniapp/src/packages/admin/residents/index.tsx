@@ -5,11 +5,11 @@ import { named } from '@/lib/a11y';
 import { Page } from '@/components/Page';
 import { Empty, ErrorState, ListFooter, Loading } from '@/components/StateView';
 import { adminApi, type EndResidenceResult, type Member } from '@/api/admin';
-import { gridApi } from '@/api/grid';
-import type { GridHousehold } from '@contracts/grid';
+import type { GridHousehold } from '@/api/grid';
+import { HouseholdSearch } from '@/components/HouseholdSearch';
 import { usePagedList } from '@/lib/pageData';
 import { askReason } from '@/lib/ask';
-import { errorMessage, runAction } from '@/lib/feedback';
+import { runAction } from '@/lib/feedback';
 import { formatDate } from '@/lib/format';
 import { AdminFrame } from '../components/AdminFrame';
 import '../admin.css';
@@ -119,20 +119,6 @@ function Residents({ id }: { id: string }) {
 
 /** 换户: find the new household by its address, then record the move with a note. */
 function MoveHousehold({ communityId, member, onClose, onMoved }: { communityId: string; member: Member; onClose: () => void; onMoved: () => Promise<void> }) {
-  const [q, setQ] = useState('');
-  const [found, setFound] = useState<{ status: 'idle' | 'loading' | 'ready' | 'error'; items: GridHousehold[]; message?: string }>({
-    status: 'idle',
-    items: [],
-  });
-  async function search() {
-    setFound({ status: 'loading', items: [] });
-    try {
-      const page = await gridApi.households(communityId, q.trim());
-      setFound({ status: 'ready', items: page.items.filter((h) => h.householdId !== member.householdId) });
-    } catch (e) {
-      setFound({ status: 'error', items: [], message: errorMessage(e, '没有找到，请重试') });
-    }
-  }
   async function move(h: GridHousehold) {
     const note = await askReason({ title: `${member.name} 换到 ${h.address}`, placeholder: '说明，例如 和儿子家合户', minLength: 2, confirmText: '登记' });
     if (note)
@@ -147,36 +133,7 @@ function MoveHousehold({ communityId, member, onClose, onMoved }: { communityId:
       <Text className="card-title">
         {member.name}（现住 {member.address ?? '未登记'}）换到哪一户
       </Text>
-      <View className="row">
-        <Input
-          className="input move-q"
-          value={q}
-          placeholder="楼栋或门牌，例如 3号楼"
-          {...named('新住户的楼栋或门牌')}
-          confirmType="search"
-          onInput={(e) => setQ(e.detail.value)}
-          onConfirm={() => void search()}
-        />
-        <Button className="btn secondary move-search" onClick={() => void search()}>
-          找
-        </Button>
-      </View>
-      {found.status === 'loading' ? <Loading /> : null}
-      {found.status === 'error' ? <ErrorState message={found.message ?? '没有找到'} onRetry={() => void search()} /> : null}
-      {found.status === 'ready' && found.items.length === 0 ? <Empty text="没有这样的住户。新住户可以先在“网格和楼栋”或“导入台账”里添加。" /> : null}
-      {found.items.map((h) => (
-        <View key={h.householdId} className="list-item row">
-          <View>
-            <Text className="text">{h.address}</Text>
-            <Text className="muted">
-              {h.gridName} · {h.residents.length ? h.residents.join('、') : '还没有认证居民'}
-            </Text>
-          </View>
-          <Button className="btn move-here" onClick={() => void move(h)}>
-            换到这里
-          </Button>
-        </View>
-      ))}
+      <HouseholdSearch communityId={communityId} action="换到这里" exclude={member.householdId} onPick={(h) => void move(h)} />
       <Button className="btn plain move-cancel" onClick={onClose}>
         取消
       </Button>

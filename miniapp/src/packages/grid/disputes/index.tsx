@@ -12,7 +12,7 @@ import { usePageData, usePagedList } from '@/lib/pageData';
 import { formatDateTime } from '@/lib/format';
 import { DISPUTE_STATUS_LABEL } from '@contracts/vocab';
 import { GridCommunity } from '../components/GridCommunity';
-import { HouseholdSearch } from '../components/HouseholdSearch';
+import { HouseholdSearch } from '@/components/HouseholdSearch';
 import '../grid.css';
 
 export default function DisputesPage() {

@@ -14,7 +14,7 @@ import { runAction, toast } from '@/lib/feedback';
 import { shanghaiDate } from '@contracts/time';
 import { VISIT_TOPICS } from '@contracts/vocab';
 import { GridCommunity } from '../components/GridCommunity';
-import { HouseholdSearch } from '../components/HouseholdSearch';
+import { HouseholdSearch } from '@/components/HouseholdSearch';
 import '../grid.css';
 
 export default function VisitsPage() {

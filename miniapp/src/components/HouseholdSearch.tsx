@@ -4,15 +4,28 @@ import { View, Text, Button, Input } from '@tarojs/components';
 import { gridApi, type GridHousehold } from '@/api/grid';
 import { errorMessage } from '@/lib/feedback';
 
-/** Find a household of my grids (the community, for the committee) by door number, e.g. "2单元" or "1号楼". */
-export function HouseholdSearch({ communityId, action, onPick }: { communityId: string; action: string; onPick: (h: GridHousehold) => void }) {
+/**
+ * Find a household of my grids (the whole community, for its committee and street admins) by door number,
+ * e.g. "2单元" or "1号楼". `exclude` leaves one out (the household someone is moving from).
+ */
+export function HouseholdSearch({
+  communityId,
+  action,
+  onPick,
+  exclude,
+}: {
+  communityId: string;
+  action: string;
+  onPick: (h: GridHousehold) => void;
+  exclude?: string | null;
+}) {
   const [q, setQ] = useState('');
   const [items, setItems] = useState<GridHousehold[] | null>(null);
   const [error, setError] = useState('');
   async function search() {
     setError('');
     try {
-      setItems((await gridApi.households(communityId, q.trim())).items);
+      setItems((await gridApi.households(communityId, q.trim())).items.filter((h) => h.householdId !== exclude));
     } catch (e) {
       setError(errorMessage(e));
     }
