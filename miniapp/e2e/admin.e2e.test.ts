@@ -163,4 +163,28 @@ describe.skipIf(!hasChromium)('H5 journey: setting up a new community from a spr
     await expectAccessible(admin, '居民（长辈版）');
     await j.shot(admin, 'admin-4-residents-elder', true);
   });
+
+  it('moves a resident to another household of the community, keeping the history', async () => {
+    const page = current(admin);
+    const first = page.locator('.resident-list .list-item').first();
+    const who = (await first.locator('.text').first().textContent())!.split(' · ')[0]!.trim();
+    await first.locator('.resident-end').click();
+    await admin.locator('.weui-picker__action:visible').last().click(); // the first choice: 换到本社区另一户
+    const panel = current(admin).locator('.move-household');
+    await panel.locator('.household-q input').fill('2号楼');
+    await panel.locator('.household-find').click();
+    const target = panel.locator('.household-search .list-item').first();
+    const address = (await target.locator('.text').textContent())!.trim();
+    await expectAccessible(admin, '居民：换户');
+    await target.locator('.household-pick').click();
+    await admin.locator('.reason-input textarea').fill('和子女合户');
+    await admin.locator('.reason-confirm').click();
+    await expect.poll(() => current(admin).locator('.resident-list').textContent()).toContain(`${who} · ${address}`);
+    const ended = await j.db.sql(
+      `select h.end_reason, h.note from app.membership_history h join app.profiles p on p.id = h.profile_id
+        where coalesce(p.real_name, p.display_name) = $1 and h.ended_at is not null order by h.id desc limit 1`,
+      [who],
+    );
+    expect(ended.rows[0]).toEqual({ end_reason: 'moved_household', note: '和子女合户' });
+  });
 });
