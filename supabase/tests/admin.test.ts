@@ -384,8 +384,118 @@ describe('importing 代表 and 党员 rosters', () => {
       });
     const results = (await Promise.all([call(), call(), call(), call()])) as Array<{ created: number; unchanged: number }>;
     expect(results.reduce((n, r) => n + r.created, 0)).toBe(50);
-    expect(await count(`select count(*)::int n from app.roster_tag_entries where community_id = $1`, [c.id])).toBe(49);
+    expect(await count(`select count(*)::int n from app.roster_tag_entries where community_id = $1 and claimed_at is null`, [c.id])).toBe(49);
+    expect(await count(`select count(*)::int n from app.roster_tag_entries where community_id = $1`, [c.id])).toBe(50);
     expect(await tags(c.id)).toEqual(['13911130001:party_member']);
+  });
+
+  it('takes nobody off while some rows could not be read, and says who would have come off', async () => {
+    const c = await newCommunity('admin');
+    const zhou = await residentIn(c.id, '13911140001', '101', '周留任');
+    await roster('admin', c.id, [{ row: 2, name: '周留任', phone: '13911140001', roster: '党员' }], false);
+    await roster('admin', c.id, [{ row: 2, name: '郑等待', phone: '13911140002', roster: '党员' }], false);
+    expect(await tags(c.id)).toEqual([]); // 郑 is pending only, and 周 came off: that sheet was the whole roster
+    await roster(
+      'admin',
+      c.id,
+      [
+        { row: 2, name: '周留任', phone: '13911140001', roster: '党员' },
+        { row: 3, name: '郑等待', phone: '13911140002', roster: '党员' },
+      ],
+      false,
+    );
+    expect(await tags(c.id)).toEqual(['13911140001:party_member']);
+    // 周's number mistyped on the next sheet: 周 stays, and so does 郑's line.
+    const typo = [
+      { row: 2, name: '周留任', phone: '1391114000', roster: '党员' },
+      { row: 3, name: '郑等待', phone: '13911140002', roster: '党员' },
+      { row: 4, name: '郑等待', phone: '13911140002', roster: '党员' },
+    ];
+    const dry = await roster('admin', c.id, typo, true);
+    expect(dry).toMatchObject({ created: 0, updated: 0, unchanged: 1, refused: 2 });
+    expect(dry.details.filter((d: { row: number }) => d.row === 0)).toEqual([
+      expect.objectContaining({ action: 'refused', reason: expect.stringContaining('暂不移出') }),
+    ]);
+    await roster('admin', c.id, typo, false);
+    expect(await tags(c.id)).toEqual(['13911140001:party_member']);
+    // A repeated line alone does not hold removals back: the corrected sheet without 周 takes 周 off.
+    await roster('admin', c.id, typo.slice(1), false);
+    expect(await tags(c.id)).toEqual([]);
+    expect(
+      await count(`select count(*)::int n from app.audit_log where community_id = $1 and action in ('roster.add', 'roster.remove') and on_behalf_of = $2`, [
+        c.id,
+        zhou,
+      ]),
+    ).toBe(4);
+    expect(await count(`select count(*)::int n from app.audit_log where community_id = $1 and action = 'roster.register'`, [c.id])).toBe(1);
+  });
+
+  it('matches a person by the number they were listed under after they withdraw their phone, and lists the number again later', async () => {
+    const c = await newCommunity('admin');
+    const wu = await residentIn(c.id, '13911150001', '101', '吴撤回');
+    const sheet = [{ row: 2, name: '吴撤回', phone: '13911150001', roster: '居民代表' }];
+    await roster('admin', c.id, sheet, false);
+    await t.as(wu)('record_consent', { p_purpose: 'phone_number', p_version: '1', p_granted: false });
+    expect((await t.sql(`select phone from app.profiles where id = $1`, [wu])).rows[0].phone).toBeNull();
+    // The same sheet: still on the roster, nothing pending.
+    expect(await roster('admin', c.id, sheet, false)).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+    expect(await count(`select count(*)::int n from app.member_tags where community_id = $1 and profile_id = $2`, [c.id, wu])).toBe(1);
+    // A sheet without them: off, by the number they were listed under.
+    await roster('admin', c.id, [{ row: 2, name: '冯新任', phone: '13911150002', roster: '居民代表' }], false);
+    expect(await count(`select count(*)::int n from app.member_tags where community_id = $1 and profile_id = $2`, [c.id, wu])).toBe(0);
+    // Listed again: the line waits, and joins them when they share the number again.
+    expect(await roster('admin', c.id, sheet, false)).toMatchObject({ created: 1 });
+    await t.as(wu)('record_consent', { p_purpose: 'phone_number', p_version: '1', p_granted: true });
+    await t.sql(`update app.profiles set phone = '13911150001' where id = $1`, [wu]);
+    expect(await t.as(wu)('claim_invitations')).toMatchObject({ rosters: 1 });
+    expect(await count(`select count(*)::int n from app.member_tags where community_id = $1 and profile_id = $2`, [c.id, wu])).toBe(1);
+
+    // A claimed line whose person left the roster some other way is opened again by the next sheet.
+    await t.sql(`delete from app.member_tags where community_id = $1 and profile_id = $2`, [c.id, wu]);
+    await t.sql(`update app.profiles set phone = null where id = $1`, [wu]);
+    expect(await roster('admin', c.id, sheet, true)).toMatchObject({ created: 1, unchanged: 0 });
+    await roster('admin', c.id, sheet, false);
+    expect(await count(`select count(*)::int n from app.roster_tag_entries where community_id = $1 and claimed_at is null`, [c.id])).toBe(1);
+
+    // Someone on the roster whose number we never knew is not taken off by a sheet; the dry run says so.
+    const old = randomUUID();
+    await t.sql(`insert into app.profiles (id, display_name) values ($1, '老代表')`, [old]);
+    await t.sql(`insert into app.member_tags (profile_id, community_id, tag) values ($1, $2, 'representative')`, [old, c.id]);
+    const dry = await roster('admin', c.id, sheet, true);
+    expect(dry.details).toEqual([expect.objectContaining({ row: 0, action: 'refused', reason: expect.stringContaining('无法与表核对') })]);
+    await roster('admin', c.id, sheet, false);
+    expect(await count(`select count(*)::int n from app.member_tags where community_id = $1 and profile_id = $2`, [c.id, old])).toBe(1);
+  });
+
+  it('takes someone who moves out off the rosters, and an account deleted takes its claimed lines with it', async () => {
+    const c = await newCommunity('admin');
+    const li = await residentIn(c.id, '13911160001', '101', '李搬走');
+    const he = await residentIn(c.id, '13911160002', '102', '何注销');
+    await roster(
+      'admin',
+      c.id,
+      [
+        { row: 2, name: '李搬走', phone: '13911160001', roster: '居民代表' },
+        { row: 3, name: '李搬走', phone: '13911160001', roster: '党员' },
+        { row: 4, name: '何注销', phone: '13911160002', roster: '党员' },
+      ],
+      false,
+    );
+    const m = (await t.sql(`select id from app.memberships where profile_id = $1 and community_id = $2`, [li, c.id])).rows[0].id;
+    await t.as('admin')('end_residence', { p_membership_id: m, p_reason: 'moved_out', p_note: '搬去外地' });
+    expect(await tags(c.id)).toEqual(['13911160002:party_member']);
+    expect((await t.sql(`select detail from app.audit_log where community_id = $1 and action = 'resident.moved_out'`, [c.id])).rows[0].detail.rosters).toEqual([
+      'party_member',
+      'representative',
+    ]);
+    expect(await count(`select count(*)::int n from app.roster_tag_entries where community_id = $1 and claimed_by = $2`, [c.id, li])).toBe(0);
+
+    const obligations = (await t.as(he)('get_my_obligations')).count;
+    await t.as(he)('delete_my_account', { p_obligations: obligations });
+    for (const table of ['roster_entries', 'roster_tag_entries']) {
+      expect(await count(`select count(*)::int n from app.${table} where claimed_by = $1 or phone = '13911160002'`, [he])).toBe(0);
+    }
+    expect(await tags(c.id)).toEqual([]);
   });
 
   it("is refused for another community's committee and for residents", async () => {
