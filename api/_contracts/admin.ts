@@ -186,6 +186,11 @@ export type DepartmentSaved = z.infer<typeof DepartmentSaved>;
 // ------------------------------------------------------------ dashboards
 
 export const PeriodQuery = z.object({ from: day, to: day });
+/** A dashboard: a computed answer is kept ten minutes; refresh=true computes it again now. */
+export const DashboardQuery = PeriodQuery.extend({
+  refresh: z.enum(['true', 'false'], { error: 'refresh 应为 true 或 false' }).default('false'),
+});
+const computedAt = z.string().openapi({ description: '这些数字算出的时间（看板的数字最多保留 10 分钟，refresh=true 立即重算）' });
 export const Figures = z
   .object({
     casesOpen: z.number(),
@@ -219,14 +224,16 @@ export const Figures = z
 export type Figures = z.infer<typeof Figures>;
 export const StreetDashboard = z
   .object({
-    items: z.array(z.object({ communityId: Uuid, name: z.string(), kind: z.enum(['community', 'village']), archived: z.boolean(), figures: Figures })),
+    items: z.array(
+      z.object({ communityId: Uuid, name: z.string(), kind: z.enum(['community', 'village']), archived: z.boolean(), figures: Figures, computedAt }),
+    ),
     nextCursor: z.string().nullable(),
     from: z.string(),
     to: z.string(),
   })
   .openapi('StreetDashboard');
 export type StreetDashboard = z.infer<typeof StreetDashboard>;
-export const StreetDashboardQuery = PeriodQuery.extend(PageQuery.shape);
+export const StreetDashboardQuery = DashboardQuery.extend(PageQuery.shape);
 export const CommunityDashboard = z
   .object({
     communityId: Uuid,
@@ -246,6 +253,7 @@ export const CommunityDashboard = z
         workers: z.array(z.string()),
       }),
     ),
+    computedAt,
   })
   .openapi('CommunityDashboard');
 export type CommunityDashboard = z.infer<typeof CommunityDashboard>;

@@ -61,7 +61,7 @@ export interface DbFunctions {
   get_application: { Args: { p_application_id: string | null }; Returns: Json };
   get_checkin_code: { Args: { p_activity_id: string | null }; Returns: Json };
   get_community: { Args: { p_community_id: string | null }; Returns: Json };
-  get_community_dashboard: { Args: { p_community_id: string | null; p_from: string | null; p_to: string | null }; Returns: Json };
+  get_community_dashboard: { Args: { p_community_id: string | null; p_from: string | null; p_to: string | null; p_refresh?: boolean | null }; Returns: Json };
   get_community_setup: { Args: { p_community_id: string | null }; Returns: Json };
   get_dashboard_trend: { Args: { p_street_id: string | null; p_community_id: string | null; p_months?: number | null }; Returns: Json };
   get_dispute: { Args: { p_dispute_id: string | null }; Returns: Json };
@@ -87,7 +87,7 @@ export interface DbFunctions {
   get_report: { Args: { p_report_id: string | null }; Returns: Json };
   get_retention_policy: { Args: { }; Returns: Json };
   get_service_item: { Args: { p_item_id: string | null }; Returns: Json };
-  get_street_dashboard: { Args: { p_street_id: string | null; p_from: string | null; p_to: string | null; p_limit?: number | null; p_cursor?: string | null }; Returns: Json };
+  get_street_dashboard: { Args: { p_street_id: string | null; p_from: string | null; p_to: string | null; p_limit?: number | null; p_cursor?: string | null; p_refresh?: boolean | null }; Returns: Json };
   get_topic: { Args: { p_topic_id: string | null }; Returns: Json };
   get_upload_for_processing: { Args: { p_file_id: string | null; p_owner_id: string | null }; Returns: Json };
   get_volunteer_profile: { Args: { p_community_id: string | null }; Returns: Json };
@@ -259,7 +259,7 @@ export const dbParamTypes = {
   get_application: { p_application_id: 'uuid' },
   get_checkin_code: { p_activity_id: 'uuid' },
   get_community: { p_community_id: 'uuid' },
-  get_community_dashboard: { p_community_id: 'uuid', p_from: 'date', p_to: 'date' },
+  get_community_dashboard: { p_community_id: 'uuid', p_from: 'date', p_to: 'date', p_refresh: 'boolean' },
   get_community_setup: { p_community_id: 'uuid' },
   get_dashboard_trend: { p_street_id: 'uuid', p_community_id: 'uuid', p_months: 'integer' },
   get_dispute: { p_dispute_id: 'uuid' },
@@ -285,7 +285,7 @@ export const dbParamTypes = {
   get_report: { p_report_id: 'uuid' },
   get_retention_policy: { },
   get_service_item: { p_item_id: 'uuid' },
-  get_street_dashboard: { p_street_id: 'uuid', p_from: 'date', p_to: 'date', p_limit: 'integer', p_cursor: 'text' },
+  get_street_dashboard: { p_street_id: 'uuid', p_from: 'date', p_to: 'date', p_limit: 'integer', p_cursor: 'text', p_refresh: 'boolean' },
   get_topic: { p_topic_id: 'uuid' },
   get_upload_for_processing: { p_file_id: 'uuid', p_owner_id: 'uuid' },
   get_volunteer_profile: { p_community_id: 'uuid' },

@@ -614,7 +614,7 @@ describe('dashboards', () => {
 
   it('equal a recount from the raw rows', async () => {
     const { f, t: to } = await period();
-    const d = await t.as('committee')('get_community_dashboard', { p_community_id: chunhui, p_from: f, p_to: String(to).slice(0, 10) });
+    const d = await t.as('committee')('get_community_dashboard', { p_community_id: chunhui, p_from: f, p_to: String(to).slice(0, 10), p_refresh: true });
     const fig = d.figures;
     const toDate = String(to).slice(0, 10);
     const inPeriod = `between ($2::date::timestamp at time zone 'Asia/Shanghai') and ($3::date::timestamp at time zone 'Asia/Shanghai') - interval '1 microsecond'`;
@@ -707,14 +707,22 @@ describe('dashboards', () => {
       p_file_ids: [],
       p_idempotency_key: randomUUID(),
     });
-    const after = await t.as('committee')('get_community_dashboard', { p_community_id: chunhui, p_from: f, p_to: toDate });
+    // The answer is kept for ten minutes (said by computedAt); asking for a refresh counts again.
+    const kept = await t.as('committee')('get_community_dashboard', { p_community_id: chunhui, p_from: f, p_to: toDate });
+    expect(kept.computedAt).toBe(d.computedAt);
+    expect(kept.figures.reportsReceived).toBe(fig.reportsReceived);
+    const after = await t.as('committee')('get_community_dashboard', { p_community_id: chunhui, p_from: f, p_to: toDate, p_refresh: true });
+    expect(Date.parse(after.computedAt)).toBeGreaterThan(Date.parse(d.computedAt));
     expect(after.figures.reportsReceived).toBe(fig.reportsReceived + 1);
+    expect(after.grids.reduce((n: number, g: { reportsReceived: number }) => n + g.reportsReceived, 0)).toBe(fig.reportsReceived + 1);
     expect(after.figures.reportsOpen).toBe(fig.reportsOpen + 1);
     // A case completed now counts once among the period's completions, with its handling time.
     const open = (await t.sql(`select id from app.applications where community_id = $1 and status = 'processing' order by created_at limit 1`, [chunhui]))
       .rows[0] as { id: string } | undefined;
     expect(open).toBeDefined();
     await t.as('clerk')('advance_application', { p_application_id: open!.id, p_to: 'completed', p_note: '已办结' });
+    // Kept answers older than ten minutes are computed again without being asked.
+    await t.sql(`update app.dashboard_snapshots set computed_at = now() - interval '11 minutes' where community_id = $1`, [chunhui]);
     const done = await t.as('committee')('get_community_dashboard', { p_community_id: chunhui, p_from: f, p_to: toDate });
     expect(done.figures.casesCompleted).toBe(fig.casesCompleted + 1);
     expect(done.figures.averageHandlingDays).not.toBeNull();
@@ -738,6 +746,12 @@ describe('dashboards', () => {
     );
     await expectRefused(t.as('resident')('get_community_dashboard', { p_community_id: chunhui, p_from: f, p_to: toDate }), 'admin.community_not_found');
     await expectRefused(t.as('admin')('get_community_dashboard', { p_community_id: chunhui, p_from: toDate, p_to: f }), 'admin.period_invalid');
+    // A kept answer is no way round the check: it is made before anything kept is read.
+    expect(await count(`select count(*)::int n from app.dashboard_snapshots where community_id = $1 and period_from = $2`, [chunhui, f])).toBeGreaterThan(0);
+    await expectRefused(
+      t.as('village_committee')('get_community_dashboard', { p_community_id: chunhui, p_from: f, p_to: toDate, p_refresh: false }),
+      'admin.community_not_found',
+    );
     const trend = await t.as('admin')('get_dashboard_trend', { p_street_id: street, p_community_id: null, p_months: 12 });
     expect(trend).toHaveLength(12);
     await expectRefused(t.as('committee')('get_dashboard_trend', { p_street_id: street, p_community_id: null, p_months: 12 }), 'admin.street_admin_only');

@@ -5,6 +5,7 @@ import { callDb, domainRouter } from '../../_lib/router.js';
 import type { Json } from '../../_lib/db-types.gen.js';
 import { ApiError, errorBody } from '../../_lib/errors.js';
 import { IdParam, Page, PageQuery, Uuid } from '../../_contracts/common.js';
+import { shanghaiDateTime } from '../../_contracts/time.js';
 import {
   ArchiveBody,
   BuildingSaved,
@@ -23,6 +24,7 @@ import {
   ManagedCommunity,
   Member,
   MembersQuery,
+  DashboardQuery,
   PeriodQuery,
   SaveBuildingBody,
   SaveCommunityBody,
@@ -345,7 +347,14 @@ export function adminRoutes() {
     response: StreetDashboard,
     errors: [403],
     fn: 'get_street_dashboard',
-    args: ({ params, query: q }) => ({ p_street_id: params.id, p_from: q.from, p_to: q.to, p_limit: q.limit, p_cursor: q.cursor ?? null }),
+    args: ({ params, query: q }) => ({
+      p_street_id: params.id,
+      p_from: q.from,
+      p_to: q.to,
+      p_limit: q.limit,
+      p_cursor: q.cursor ?? null,
+      p_refresh: q.refresh === 'true',
+    }),
   });
   r.handle(
     {
@@ -360,6 +369,7 @@ export function adminRoutes() {
     async ({ c, params, query: q }) => {
       const rows: Array<Record<string, unknown>> = [];
       let cursor: string | null = null;
+      let computed = '';
       do {
         const page = (await callDb(c, 'get_street_dashboard', {
           p_street_id: params.id,
@@ -368,12 +378,19 @@ export function adminRoutes() {
           p_limit: 100,
           p_cursor: cursor,
         })) as z.infer<typeof StreetDashboard>;
-        for (const it of page.items) rows.push(figureRow(it.name, it.figures));
+        for (const it of page.items) {
+          rows.push(figureRow(it.name, it.figures));
+          if (!computed || Date.parse(it.computedAt) < Date.parse(computed)) computed = it.computedAt;
+        }
         cursor = page.nextCursor;
       } while (cursor);
       await callDb(c, 'audit_street_export', { p_street_id: params.id, p_from: q.from, p_to: q.to, p_rows: rows.length });
       return xlsxResponse(
-        await writeSheet('街道看板', rows, `统计期间：${q.from} 至 ${q.to}（不含）。数字由系统从办件、随手拍、议事、志愿和积分记录中计算。`),
+        await writeSheet(
+          '街道看板',
+          rows,
+          `统计期间：${q.from} 至 ${q.to}（不含）。数字由系统从办件、随手拍、议事、志愿和积分记录中计算${computed ? `，算于 ${shanghaiDateTime(computed)}` : ''}。`,
+        ),
         `街道看板_${q.from}_${q.to}.xlsx`,
       );
     },
@@ -383,11 +400,11 @@ export function adminRoutes() {
     path: '/communities/{id}/dashboard',
     summary: '社区看板：本社区的数字和各网格并排',
     params: IdParam,
-    query: PeriodQuery,
+    query: DashboardQuery,
     response: CommunityDashboard,
     errors: [404],
     fn: 'get_community_dashboard',
-    args: ({ params, query: q }) => ({ p_community_id: params.id, p_from: q.from, p_to: q.to }),
+    args: ({ params, query: q }) => ({ p_community_id: params.id, p_from: q.from, p_to: q.to, p_refresh: q.refresh === 'true' }),
   });
   r.rpc({
     method: 'get',

@@ -65,10 +65,11 @@ export const adminApi = {
         endedBy: string | null;
       }>
     >('GET', `/admin/communities/${id}/history`, { query: { cursor } }),
-  streetDashboard: (streetId: string, from: string, to: string, cursor?: string) =>
-    request<StreetDashboard>('GET', `/admin/streets/${streetId}/dashboard`, { query: { from, to, cursor, limit: 100 } }),
-  communityDashboard: (id: string, from: string, to: string) =>
-    request<CommunityDashboard>('GET', `/admin/communities/${id}/dashboard`, { query: { from, to } }),
+  /** refresh: compute the figures now instead of serving the ones kept for up to ten minutes. */
+  streetDashboard: (streetId: string, from: string, to: string, refresh = false) =>
+    request<StreetDashboard>('GET', `/admin/streets/${streetId}/dashboard`, { query: { from, to, limit: 100, refresh: String(refresh) } }),
+  communityDashboard: (id: string, from: string, to: string, refresh = false) =>
+    request<CommunityDashboard>('GET', `/admin/communities/${id}/dashboard`, { query: { from, to, refresh: String(refresh) } }),
   trend: (scope: { streetId?: string; communityId?: string }) => request<{ items: TrendPoint[] }>('GET', '/admin/trend', { query: scope }),
   /** Sends a chosen sheet for a dry run (or for real), with upload progress. */
   importSheet: (id: string, kind: ImportKind, filePath: string, dryRun: boolean, onProgress?: (p: number) => void) =>

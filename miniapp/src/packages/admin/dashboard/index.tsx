@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Button, Picker } from '@tarojs/components';
 import { Page } from '@/components/Page';
@@ -7,7 +7,7 @@ import { adminApi, downloadSheet, type TrendPoint } from '@/api/admin';
 import type { Figures } from '@contracts/admin';
 import { usePageData } from '@/lib/pageData';
 import { toast } from '@/lib/feedback';
-import { shanghaiDate } from '@contracts/time';
+import { shanghaiDate, shanghaiDateTime } from '@contracts/time';
 import { AdminFrame } from '../components/AdminFrame';
 import { TableScroll } from '../components/TableScroll';
 import '../admin.css';
@@ -84,7 +84,8 @@ function Dashboard({ streetId, communityId }: { streetId?: string; communityId?:
 }
 
 function StreetView({ streetId, period }: { streetId: string; period: Period }) {
-  const [state, reload] = usePageData(() => adminApi.streetDashboard(streetId, period.from, period.to), [streetId, period.key]);
+  const refresh = useRef(false);
+  const [state, reload] = usePageData(() => adminApi.streetDashboard(streetId, period.from, period.to, takeFlag(refresh)), [streetId, period.key]);
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;
   const rows = state.data.items;
@@ -104,6 +105,13 @@ function StreetView({ streetId, period }: { streetId: string; period: Period }) 
           导出 Excel
         </Button>
       </View>
+      <ComputedAt
+        at={rows.reduce((a, r) => (a && Date.parse(a) < Date.parse(r.computedAt) ? a : r.computedAt), '')}
+        onRefresh={() => {
+          refresh.current = true;
+          return reload();
+        }}
+      />
       <TableScroll label="各社区并排">
         <View className="table" role="table">
           <View className="table-row head" role="row">
@@ -136,7 +144,8 @@ function StreetView({ streetId, period }: { streetId: string; period: Period }) 
 }
 
 function CommunityView({ id, period }: { id: string; period: Period }) {
-  const [state, reload] = usePageData(() => adminApi.communityDashboard(id, period.from, period.to), [id, period.key]);
+  const refresh = useRef(false);
+  const [state, reload] = usePageData(() => adminApi.communityDashboard(id, period.from, period.to, takeFlag(refresh)), [id, period.key]);
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error')
     return (
@@ -163,6 +172,13 @@ function CommunityView({ id, period }: { id: string; period: Period }) {
             导出 Excel
           </Button>
         </View>
+        <ComputedAt
+          at={d.computedAt}
+          onRefresh={() => {
+            refresh.current = true;
+            return reload();
+          }}
+        />
         <View className="figure-cards">
           {COLUMNS.map((c) => (
             <View
@@ -281,6 +297,35 @@ function Trend({ scope }: { scope: { streetId?: string; communityId?: string } }
           </View>
         ))}
       </View>
+    </View>
+  );
+}
+
+/** Reads a one-shot flag and clears it. */
+function takeFlag(flag: { current: boolean }): boolean {
+  const v = flag.current;
+  flag.current = false;
+  return v;
+}
+
+/** When the figures were computed (they are kept up to ten minutes), and a button to compute them now. */
+function ComputedAt({ at, onRefresh }: { at: string; onRefresh: () => Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  if (!at) return null;
+  return (
+    <View className="row dashboard-computed">
+      <Text className="muted">数字算于 {shanghaiDateTime(at)}（最多 10 分钟前）</Text>
+      <Button
+        className="btn secondary dashboard-refresh"
+        loading={busy}
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          void onRefresh().finally(() => setBusy(false));
+        }}
+      >
+        重新计算
+      </Button>
     </View>
   );
 }
