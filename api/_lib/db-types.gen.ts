@@ -53,7 +53,7 @@ export interface DbFunctions {
   escalate_overdue_reports: { Args: { p_limit?: number | null }; Returns: Json };
   expire_orphan_files: { Args: { p_limit?: number | null }; Returns: Json };
   expire_redemptions: { Args: { }; Returns: Json };
-  export_public_chain: { Args: { p_community_id: string | null; p_from_seq?: number | null; p_limit?: number | null }; Returns: Json };
+  export_public_chain: { Args: { p_community_id: string | null; p_from_seq?: number | null; p_limit?: number | null; p_max_bytes?: number | null }; Returns: Json };
   export_register: { Args: { p_community_id: string | null; p_kind: string | null; p_from: string | null; p_to: string | null; p_limit?: number | null; p_offset?: number | null }; Returns: Json };
   find_public_record: { Args: { p_community_id: string | null; p_kind: string | null; p_record_id: string | null }; Returns: Json };
   find_similar_reports: { Args: { p_community_id: string | null; p_category: string | null; p_building_id?: string | null; p_place_id?: string | null }; Returns: Json };
@@ -251,7 +251,7 @@ export const dbParamTypes = {
   escalate_overdue_reports: { p_limit: 'integer' },
   expire_orphan_files: { p_limit: 'integer' },
   expire_redemptions: { },
-  export_public_chain: { p_community_id: 'uuid', p_from_seq: 'bigint', p_limit: 'integer' },
+  export_public_chain: { p_community_id: 'uuid', p_from_seq: 'bigint', p_limit: 'integer', p_max_bytes: 'integer' },
   export_register: { p_community_id: 'uuid', p_kind: 'text', p_from: 'date', p_to: 'date', p_limit: 'integer', p_offset: 'integer' },
   find_public_record: { p_community_id: 'uuid', p_kind: 'text', p_record_id: 'text' },
   find_similar_reports: { p_community_id: 'uuid', p_category: 'text', p_building_id: 'uuid', p_place_id: 'uuid' },

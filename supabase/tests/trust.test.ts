@@ -25,7 +25,7 @@ const residence = 'd1000000-0000-4000-8000-000000000001'; // 居住证明 (春�
 const sixStep = 'e1000000-0000-4000-8000-000000000001';
 
 /** The whole chain of a community, as the public page exports it (every page). */
-async function exportChain(communityId: string): Promise<ChainExport> {
+async function exportChain(communityId: string, maxBytes?: number, pages?: Array<{ entries: number; bytes: number }>): Promise<ChainExport> {
   let from: number | null = 1;
   let first: ChainExport | null = null;
   const entries: ChainExport['entries'] = [];
@@ -34,9 +34,11 @@ async function exportChain(communityId: string): Promise<ChainExport> {
       p_community_id: communityId,
       p_from_seq: from,
       p_limit: 7,
+      ...(maxBytes ? { p_max_bytes: maxBytes } : {}),
     });
     first ??= page;
     entries.push(...page.entries);
+    pages?.push({ entries: page.entries.length, bytes: page.entries.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0) });
     from = page.nextFromSeq;
   }
   return { ...first!, entries };
@@ -139,6 +141,16 @@ describe('the public record chain', () => {
     expect(exp.entries).toHaveLength(rows.length);
     expect(verifyChain(exp)).toEqual({ ok: true, checked: rows.length, broken: null });
     expect(verifyChain(await exportChain(liutang)).ok).toBe(true);
+    // Pages also stop at a byte budget (always one entry): the pages join into the same file, which verifies.
+    const pages: Array<{ entries: number; bytes: number }> = [];
+    const budgeted = await exportChain(chunhui, 2048, pages);
+    expect(budgeted.entries).toEqual(exp.entries);
+    expect(pages.length).toBeGreaterThan(Math.ceil(rows.length / 7));
+    for (const p of pages) {
+      expect(p.entries).toBeGreaterThan(0);
+      if (p.entries > 1) expect(p.bytes).toBeLessThan(2048 + 4096); // the last entry may cross the budget
+    }
+    expect(verifyChain(budgeted)).toEqual({ ok: true, checked: rows.length, broken: null });
     // The finance disclosure carries its lines, in fen.
     const finance = exp.entries.find((e) => e.recordId === 'a1000000-0000-4000-8000-000000000003:1')!.content as { financeLines: { amountFen: number }[] };
     expect(finance.financeLines.map((l) => l.amountFen)).toEqual([360000, 184500, 126800, 190000, 85600]);

@@ -90,7 +90,8 @@ export function trustRoutes() {
       method: 'get',
       path: '/public/chains/{communityId}/export',
       public: true,
-      summary: '导出公开记录链（免登录）：从 fromSeq 起按顺序，每页最多 500 条；把各页的 entries 合成一个数组即为导出文件，可用 npm run verify 核验',
+      summary:
+        '导出公开记录链（免登录）：从 fromSeq 起按顺序，每页最多 500 条、约 256 KB（至少一条）；把各页的 entries 合成一个数组即为导出文件，可用 npm run verify 核验',
       params: ChainParams,
       query: ChainExportQuery,
       response: ChainExportPage,
