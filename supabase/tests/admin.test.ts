@@ -746,6 +746,23 @@ describe('dashboards', () => {
     );
     await expectRefused(t.as('resident')('get_community_dashboard', { p_community_id: chunhui, p_from: f, p_to: toDate }), 'admin.community_not_found');
     await expectRefused(t.as('admin')('get_community_dashboard', { p_community_id: chunhui, p_from: toDate, p_to: f }), 'admin.period_invalid');
+    // Refreshing the street's page computes every community on it again, in one go, and drops kept answers over a day old.
+    await t.sql(
+      `insert into app.dashboard_snapshots (community_id, kind, period_from, period_to, body, computed_at)
+       values ($1, 'figures', '2001-01-01', '2001-02-01', '{}', now() - interval '2 days')`,
+      [chunhui],
+    );
+    const again = await t.as('admin')('get_street_dashboard', {
+      p_street_id: street,
+      p_from: f,
+      p_to: toDate,
+      p_limit: 100,
+      p_cursor: null,
+      p_refresh: true,
+    });
+    expect(Date.parse(again.items.find((i: { name: string }) => i.name === '春晖社区').computedAt)).toBeGreaterThan(Date.parse(ch.computedAt));
+    expect(again.items.find((i: { name: string }) => i.name === '春晖社区').figures).toEqual(ch.figures);
+    expect(await count(`select count(*)::int n from app.dashboard_snapshots where period_from = '2001-01-01'`)).toBe(0);
     // A kept answer is no way round the check: it is made before anything kept is read.
     expect(await count(`select count(*)::int n from app.dashboard_snapshots where community_id = $1 and period_from = $2`, [chunhui, f])).toBeGreaterThan(0);
     await expectRefused(
