@@ -119,6 +119,15 @@ describe.skipIf(!hasChromium)('H5 journey: setting up a new community from a spr
     await expect.poll(() => table.textContent()).toContain('新华社区');
     expect(await table.textContent()).toContain('春晖社区');
     await current(admin).locator('.trend .bars').waitFor();
+    // The page says when its figures were computed; 重新计算 counts them again (the time moves on).
+    const computed = table.locator('.dashboard-computed');
+    expect(await computed.textContent()).toContain('数字算于');
+    const keptAt = (await j.db.sql(`select max(computed_at) t from app.dashboard_snapshots`)).rows[0].t as Date;
+    await computed.locator('.dashboard-refresh').click();
+    await expect
+      .poll(async () => ((await j.db.sql(`select max(computed_at) t from app.dashboard_snapshots`)).rows[0].t as Date).getTime())
+      .toBeGreaterThan(keptAt.getTime());
+    await expect.poll(() => table.textContent()).toContain('新华社区');
     await expectAccessible(admin, '街道看板');
     await j.shot(admin, 'admin-3-street-dashboard', true);
     const download = admin.waitForEvent('download');
