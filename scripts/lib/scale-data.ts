@@ -91,8 +91,8 @@ create or replace function pg_temp.busy(p_n bigint, p_salt text) returns integer
 -- the person of the n-th case or redemption of community k: the benchmark's caller (resident 0 of community 0)
 -- has every one of community 0's rows among the small set's parents, so their own lists hold a page at both
 -- sizes (the large set adds rows for everyone, them included)
-create or replace function pg_temp.owner(p_n bigint, p_k integer, p_salt text) returns integer language sql immutable as
-  $$ select case when p_k = 0 and p_n < ${PARENTS.applications} then 0 else pg_temp.busy(p_n, p_salt) end $$;
+create or replace function pg_temp.owner(p_n bigint, p_k integer, p_parents integer, p_salt text) returns integer language sql immutable as
+  $$ select case when p_k = 0 and p_n < p_parents then 0 else pg_temp.busy(p_n, p_salt) end $$;
 create or replace function pg_temp.month_of(p_at timestamptz) returns date language sql immutable as
   $$ select date_trunc('month', p_at at time zone 'Asia/Shanghai')::date $$;
 `;
@@ -382,7 +382,7 @@ create temp table sc_app on commit drop as
 select i, k, id, cid, item, applicant, created, status, path, step, rated,
        created + (cardinality(path) - 1) * step as updated
   from (select i, k, pg_temp.gid('fe000000', i) as id, pg_temp.cid(k) as cid,
-               floor(10 * power(pg_temp.hu(i, 'item'), 1.5))::integer as item, pg_temp.res(k, pg_temp.owner(i, k, 'case')) as applicant,
+               floor(10 * power(pg_temp.hu(i, 'item'), 1.5))::integer as item, pg_temp.res(k, pg_temp.owner(i, k, ${PARENTS.applications}, 'case')) as applicant,
                created, s.status,
                case s.status when 'submitted' then array['submitted'] when 'accepted' then array['submitted','accepted']
                              when 'processing' then array['submitted','accepted','processing']
@@ -436,7 +436,7 @@ select i, k, id, cid, g, profile_id, created, price,
        case when created > ${t0} - interval '6 days' then 'reserved' else 'handed_over' end as status,
        created - interval '45 days' as awarded
   from (select i, k, pg_temp.gid('fe100000', i) as id, pg_temp.cid(k) as cid, g,
-               pg_temp.res(k, pg_temp.owner(i, k, 'mall')) as profile_id,
+               pg_temp.res(k, pg_temp.owner(i, k, ${PARENTS.redemptions}, 'mall')) as profile_id,
                ${t0} - interval '2 hours' - pg_temp.tv(i) * interval '540 days' as created, (${GOODS_PRICES})[1 + g] as price
           from (select i, pg_temp.ck(i) as k, floor(10 * power(pg_temp.hu(i, 'goods'), 2))::integer as g
                   from generate_series(${mLo}::bigint, ${mHi - 1}) i) x) y;

@@ -10,9 +10,16 @@
 --      again when a later sheet lists the number, so the next resident to sign in with it joins.
 --   4. A resident who moves out, dies or is away for long leaves the community's 代表/党员 rosters with their
 --      membership (rosters are the quorum's denominator); the audit entry says which.
---   5. Lines coming off the roster are locked, and only unclaimed ones deleted, against a sign-in at that moment.
+--   5. Waiting lines coming off the roster are locked before anyone is taken off, and only unclaimed ones deleted,
+--      against a sign-in at that moment; a dry run locks nothing. Moving out and deleting an account take the
+--      community's import lock first, so they wait for an import instead of deadlocking with it.
 --   6. Each person added to or taken off a roster is audited; deleting an account deletes the office's lines
 --      (households, rosters, staff invitations) it had claimed.
+
+-- Lines a person claimed (account deletion, and matching people against a sheet by the number they were listed under).
+create index roster_tag_entries_claimed_idx on app.roster_tag_entries (claimed_by) where claimed_by is not null;
+create index roster_entries_claimed_idx on app.roster_entries (claimed_by) where claimed_by is not null;
+create index staff_invitations_claimed_idx on app.staff_invitations (claimed_by) where claimed_by is not null;
 
 create or replace function public.import_roster(p_community_id uuid, p_rows jsonb, p_dry_run boolean, p_sha256 text) returns jsonb
 language plpgsql volatile security definer set search_path = '' as $$
@@ -90,7 +97,12 @@ begin
       end if;
       continue;
     end if;
-    select * into v_entry from app.roster_tag_entries e where e.community_id = p_community_id and e.tag = v_tag and e.phone = x.phone for update;
+    -- (A dry run locks nothing: a resident signing in meanwhile must not miss their line.)
+    if p_dry_run then
+      select * into v_entry from app.roster_tag_entries e where e.community_id = p_community_id and e.tag = v_tag and e.phone = x.phone;
+    else
+      select * into v_entry from app.roster_tag_entries e where e.community_id = p_community_id and e.tag = v_tag and e.phone = x.phone for update;
+    end if;
     if v_entry.id is null then
       n_created := n_created + 1;
       v_out := v_out || jsonb_build_object('row', x.row_no, 'action', 'create', 'reason',
@@ -117,9 +129,37 @@ begin
       v_out := v_out || jsonb_build_object('row', x.row_no, 'action', 'update', 'reason', '更正姓名 ' || app.mask_name(x.name), 'building', '', 'room', '');
       if not p_dry_run then
         update app.roster_tag_entries set name = x.name where id = v_entry.id;
+        perform app.audit(p_community_id, 'roster.rename', 'roster_tag_entry', v_entry.id::text,
+                          jsonb_build_object('tag', v_tag, 'name', app.mask_name(x.name)));
       end if;
     else
       n_unchanged := n_unchanged + 1;
+    end if;
+  end loop;
+  -- Waiting lines not on the sheet first, locked (not in a dry run) before anyone is taken off: a sign-in that
+  -- claims one of them either has committed by now, and the removals below see its person on the roster, or
+  -- finds the line locked and skips it.
+  if not p_dry_run then
+    perform 1 from app.roster_tag_entries e
+     where e.community_id = p_community_id and e.claimed_at is null and e.tag = any (v_tags) and not ((e.tag || '|' || e.phone) = any (v_seen))
+       for update;
+  end if;
+  for x in
+    select e.id, e.name, e.tag from app.roster_tag_entries e
+     where e.community_id = p_community_id and e.claimed_at is null and e.tag = any (v_tags) and not ((e.tag || '|' || e.phone) = any (v_seen))
+     order by e.tag, e.id
+  loop
+    if v_unreadable > 0 then
+      v_out := v_out || jsonb_build_object('row', 0, 'action', 'refused', 'reason', '暂不撤销登记 ' || app.mask_name(x.name) || '（不在表里，但表里有 '
+                                           || v_unreadable || ' 行没有通过；改好后再导入）', 'building', '', 'room', '');
+    else
+      n_updated := n_updated + 1;
+      v_out := v_out || jsonb_build_object('row', 0, 'action', 'update', 'reason', '撤销登记 ' || app.mask_name(x.name) || '（不在表里）', 'building', '', 'room', '');
+      if not p_dry_run then
+        delete from app.roster_tag_entries where id = x.id and claimed_at is null;
+        perform app.audit(p_community_id, 'roster.unregister', 'roster_tag_entry', x.id::text,
+                          jsonb_build_object('tag', x.tag, 'name', app.mask_name(x.name)));
+      end if;
     end if;
   end loop;
   -- The sheet is the whole roster for each roster it names: whoever is on it and not on the sheet comes off,
@@ -153,25 +193,6 @@ begin
       end if;
     end if;
   end loop;
-  for x in
-    select e.id, e.name, e.tag from app.roster_tag_entries e
-     where e.community_id = p_community_id and e.claimed_at is null and e.tag = any (v_tags) and not ((e.tag || '|' || e.phone) = any (v_seen))
-     order by e.tag, e.id
-     for update
-  loop
-    if v_unreadable > 0 then
-      v_out := v_out || jsonb_build_object('row', 0, 'action', 'refused', 'reason', '暂不撤销登记 ' || app.mask_name(x.name) || '（不在表里，但表里有 '
-                                           || v_unreadable || ' 行没有通过；改好后再导入）', 'building', '', 'room', '');
-    else
-      n_updated := n_updated + 1;
-      v_out := v_out || jsonb_build_object('row', 0, 'action', 'update', 'reason', '撤销登记 ' || app.mask_name(x.name) || '（不在表里）', 'building', '', 'room', '');
-      if not p_dry_run then
-        delete from app.roster_tag_entries where id = x.id and claimed_at is null;
-        perform app.audit(p_community_id, 'roster.unregister', 'roster_tag_entry', x.id::text,
-                          jsonb_build_object('tag', x.tag, 'name', app.mask_name(x.name)));
-      end if;
-    end if;
-  end loop;
   if not p_dry_run then
     insert into app.imports (community_id, kind, sha256, rows, created, updated, unchanged, refused, imported_by)
     values (p_community_id, 'roster', p_sha256, jsonb_array_length(p_rows), n_created, n_updated, n_unchanged, n_refused, v_uid);
@@ -196,6 +217,10 @@ declare
   v_rosters jsonb := '[]'::jsonb;
 begin
   perform app.require_uid();
+  -- The community's import lock first, as the imports take it: a move and a roster import of the same
+  -- community (both change roster lines and tags) run one after the other instead of deadlocking.
+  perform pg_advisory_xact_lock(hashtextextended('import:' || x.community_id::text, 0))
+     from app.memberships x where x.id = p_membership_id;
   select * into m from app.memberships where id = p_membership_id for update;
   if m.id is null or m.role <> 'resident' or not app.can_manage(m.community_id) then
     perform app.fail('admin.member_not_found');
@@ -262,6 +287,14 @@ begin
   if p.id is null or p.deleted_at is not null then
     perform app.fail('trust.account_deleted');
   end if;
+  -- The import lock of each community whose roster lines or tags this deletion removes, in one order (an
+  -- import running there finishes first; see end_residence).
+  perform pg_advisory_xact_lock(hashtextextended('import:' || x.community_id::text, 0))
+     from (select distinct y.community_id from (
+             select t.community_id from app.member_tags t where t.profile_id = v_uid
+             union select e.community_id from app.roster_tag_entries e where e.claimed_by = v_uid
+             union select e.community_id from app.roster_entries e where e.claimed_by = v_uid) y
+           order by y.community_id) x;
   if p_obligations is distinct from (public.get_my_obligations() ->> 'count')::integer then
     perform app.fail('trust.obligations_changed');
   end if;

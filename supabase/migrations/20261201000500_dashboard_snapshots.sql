@@ -1,12 +1,12 @@
 -- Dashboards at a street's size: the figures are still computed from the records (app.community_figures and
--- app.grid_figures), but a computed answer is kept for ten minutes per community and period, and served again
+-- app.community_grid_figures), but a computed answer is kept for ten minutes per community and period, and served again
 -- to whoever may see it in that time. A street's page of 20 communities counted each community's period again
 -- on every open (about 100 ms at ~1.16 M rows, growing with a month's activity); now it reads 20 kept answers.
 -- Each answer says when it was computed (computedAt), and 重新计算 (p_refresh) computes it again at once. The
 -- figures themselves move to PL/pgSQL, which keeps their plan for the session (see below).
 -- Who may see a community's figures is checked on every call, before anything kept is read.
 -- Kept answers hold counts and masked grid-worker names only; those older than a day are removed as new ones
--- are written for the community.
+-- are written (they are listed in the retention rules).
 
 create table app.dashboard_snapshots (
   community_id uuid not null references app.communities (id),
@@ -18,7 +18,7 @@ create table app.dashboard_snapshots (
   primary key (community_id, kind, period_from, period_to)
 );
 comment on table app.dashboard_snapshots is 'A dashboard answer computed from the records, kept ten minutes for the next viewer (see app.dashboard_snapshot).';
-create index dashboard_snapshots_age_idx on app.dashboard_snapshots (community_id, computed_at);
+create index dashboard_snapshots_age_idx on app.dashboard_snapshots (computed_at);
 alter table app.dashboard_snapshots enable row level security;
 -- No policies: read and written only by the dashboard functions below.
 grant all on app.dashboard_snapshots to service_role;
@@ -91,7 +91,7 @@ end
 $$;
 
 -- A community's grids side by side for a period (was inline in get_community_dashboard).
-create function app.grid_figures(p_community uuid, p_from date, p_to date) returns jsonb
+create function app.community_grid_figures(p_community uuid, p_from date, p_to date) returns jsonb
 language plpgsql stable security definer set search_path = '' as $$
 begin
   return (select coalesce(jsonb_agg(jsonb_build_object('gridId', g.id, 'name', g.name,
@@ -109,7 +109,28 @@ begin
 end
 $$;
 
--- The kept answer if it is under ten minutes old (and no refresh is asked for), else a new one, kept.
+-- How old a kept answer may be: ten minutes; a minute when 重新计算 is asked for (so that pressing it again and
+-- again, or a retried request, does not count everything again each time).
+create function app.dashboard_max_age(p_refresh boolean) returns interval
+language sql immutable set search_path = '' as $$
+  select case when coalesce(p_refresh, false) then interval '1 minute' else interval '10 minutes' end;
+$$;
+
+-- Kept answers over a day old go, a hundred at a time, whenever answers are written (rows someone is writing
+-- right now are left for next time). Listed in the retention rules.
+create function app.prune_dashboard_snapshots() returns void
+language sql volatile security definer set search_path = '' as $$
+  delete from app.dashboard_snapshots x
+   where (x.community_id, x.kind, x.period_from, x.period_to) in (
+     select y.community_id, y.kind, y.period_from, y.period_to from app.dashboard_snapshots y
+      where y.computed_at < now() - interval '1 day' order by y.computed_at limit 100 for update skip locked);
+$$;
+
+insert into app.retention_periods (kind, keep, what, why, enforced_by) values
+  ('dashboard_snapshots', interval '1 day', '看板上算好的数字（只有统计数和打码的网格员姓名）',
+   '同一期间的看板 10 分钟内再打开时不用重算；超过一天的在下次计算时删除', 'dashboards');
+
+-- The kept answer if it is under ten minutes old (a minute when a refresh is asked for), else a new one, kept.
 -- Callers check who may see the community first.
 create function app.dashboard_snapshot(p_community uuid, p_kind text, p_from date, p_to date, p_refresh boolean)
 returns app.dashboard_snapshots
@@ -117,29 +138,24 @@ language plpgsql volatile security definer set search_path = '' as $$
 declare
   s app.dashboard_snapshots;
 begin
-  if not coalesce(p_refresh, false) then
-    select * into s from app.dashboard_snapshots x
-     where x.community_id = p_community and x.kind = p_kind and x.period_from = p_from and x.period_to = p_to
-       and x.computed_at > now() - interval '10 minutes';
-    if found then
-      return s;
-    end if;
+  select * into s from app.dashboard_snapshots x
+   where x.community_id = p_community and x.kind = p_kind and x.period_from = p_from and x.period_to = p_to
+     and x.computed_at > now() - app.dashboard_max_age(p_refresh);
+  if found then
+    return s;
   end if;
   insert into app.dashboard_snapshots as x (community_id, kind, period_from, period_to, body, computed_at)
   values (p_community, p_kind, p_from, p_to,
-          case p_kind when 'figures' then app.community_figures(p_community, p_from, p_to) else app.grid_figures(p_community, p_from, p_to) end,
+          case p_kind when 'figures' then app.community_figures(p_community, p_from, p_to) else app.community_grid_figures(p_community, p_from, p_to) end,
           now())
   on conflict (community_id, kind, period_from, period_to) do update set body = excluded.body, computed_at = excluded.computed_at
   returning * into s;
-  -- Old answers of this community go (rows another viewer is writing right now are left for next time).
-  delete from app.dashboard_snapshots x
-   where (x.community_id, x.kind, x.period_from, x.period_to) in (
-     select y.community_id, y.kind, y.period_from, y.period_to from app.dashboard_snapshots y
-      where y.community_id = p_community and y.computed_at < now() - interval '1 day' for update skip locked);
+  perform app.prune_dashboard_snapshots();
   return s;
 end
 $$;
-revoke execute on function app.grid_figures(uuid, date, date), app.dashboard_snapshot(uuid, text, date, date, boolean) from public;
+revoke execute on function app.community_grid_figures(uuid, date, date), app.dashboard_snapshot(uuid, text, date, date, boolean),
+  app.dashboard_max_age(boolean), app.prune_dashboard_snapshots() from public;
 
 drop function public.get_street_dashboard(uuid, date, date, integer, text);
 -- The street's communities side by side (street admins). Each item says when its figures were computed.
@@ -156,30 +172,26 @@ begin
     perform app.fail('admin.street_admin_only');
   end if;
   perform app.check_period(p_from, p_to);
+  -- The page's communities once (and the one after it, for the cursor).
   select array_agg(x.id order by x.name, x.id) into v_ids
     from (select c.id, c.name from app.communities c where c.street_id = p_street_id and (c.name, c.id) > (cur[1], cur[2]::uuid)
-           order by c.name, c.id limit v_limit) x;
-  -- The page's communities without a kept answer under ten minutes old (all of them on refresh), computed in one
-  -- statement and kept.
+           order by c.name, c.id limit v_limit + 1) x;
+  v_ids := coalesce(v_ids, '{}');
+  -- Those on the page without a kept answer young enough, computed in one statement and kept.
   insert into app.dashboard_snapshots as x (community_id, kind, period_from, period_to, body, computed_at)
   select c.id, 'figures', p_from, p_to, app.community_figures(c.id, p_from, p_to), now()
-    from unnest(coalesce(v_ids, '{}')) as c(id)
-   where coalesce(p_refresh, false)
-      or not exists (select 1 from app.dashboard_snapshots y where y.community_id = c.id and y.kind = 'figures' and y.period_from = p_from
-                        and y.period_to = p_to and y.computed_at > now() - interval '10 minutes')
+    from unnest(v_ids[1:v_limit]) as c(id)
+   where not exists (select 1 from app.dashboard_snapshots y where y.community_id = c.id and y.kind = 'figures' and y.period_from = p_from
+                        and y.period_to = p_to and y.computed_at > now() - app.dashboard_max_age(p_refresh))
   on conflict (community_id, kind, period_from, period_to) do update set body = excluded.body, computed_at = excluded.computed_at;
-  delete from app.dashboard_snapshots x
-   where (x.community_id, x.kind, x.period_from, x.period_to) in (
-     select y.community_id, y.kind, y.period_from, y.period_to from app.dashboard_snapshots y
-      where y.community_id = any (v_ids) and y.computed_at < now() - interval '1 day' for update skip locked);
-  -- The row past the page only makes the cursor.
-  select jsonb_agg(jsonb_build_object('i', case when c.n <= v_limit then
+  perform app.prune_dashboard_snapshots();
+  select jsonb_agg(jsonb_build_object('i', case when u.n <= v_limit then
            jsonb_build_object('communityId', c.id, 'name', c.name, 'kind', c.kind, 'archived', c.archived_at is not null,
                               'figures', s.body, 'computedAt', s.computed_at) end,
-           'c', app.encode_cursor(array[c.name, c.id::text])) order by c.name, c.id)
+           'c', app.encode_cursor(array[c.name, c.id::text])) order by u.n)
     into v_rows
-    from (select x.*, row_number() over (order by x.name, x.id) as n from app.communities x
-           where x.street_id = p_street_id and (x.name, x.id) > (cur[1], cur[2]::uuid) order by x.name, x.id limit v_limit + 1) c
+    from unnest(v_ids) with ordinality as u(id, n)
+    join app.communities c on c.id = u.id
     left join app.dashboard_snapshots s on s.community_id = c.id and s.kind = 'figures' and s.period_from = p_from and s.period_to = p_to;
   return app.page(v_rows, v_limit) || jsonb_build_object('from', p_from, 'to', p_to);
 end

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Button, Picker } from '@tarojs/components';
 import { Page } from '@/components/Page';
@@ -84,8 +84,7 @@ function Dashboard({ streetId, communityId }: { streetId?: string; communityId?:
 }
 
 function StreetView({ streetId, period }: { streetId: string; period: Period }) {
-  const refresh = useRef(false);
-  const [state, reload] = usePageData(() => adminApi.streetDashboard(streetId, period.from, period.to, takeFlag(refresh)), [streetId, period.key]);
+  const [state, reload] = usePageData(() => adminApi.streetDashboard(streetId, period.from, period.to), [streetId, period.key]);
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;
   const rows = state.data.items;
@@ -107,10 +106,7 @@ function StreetView({ streetId, period }: { streetId: string; period: Period }) 
       </View>
       <ComputedAt
         at={rows.reduce((a, r) => (a && Date.parse(a) < Date.parse(r.computedAt) ? a : r.computedAt), '')}
-        onRefresh={() => {
-          refresh.current = true;
-          return reload();
-        }}
+        onRefresh={() => adminApi.streetDashboard(streetId, period.from, period.to, true).then(reload)}
       />
       <TableScroll label="各社区并排">
         <View className="table" role="table">
@@ -144,8 +140,7 @@ function StreetView({ streetId, period }: { streetId: string; period: Period }) 
 }
 
 function CommunityView({ id, period }: { id: string; period: Period }) {
-  const refresh = useRef(false);
-  const [state, reload] = usePageData(() => adminApi.communityDashboard(id, period.from, period.to, takeFlag(refresh)), [id, period.key]);
+  const [state, reload] = usePageData(() => adminApi.communityDashboard(id, period.from, period.to), [id, period.key]);
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'error')
     return (
@@ -172,13 +167,7 @@ function CommunityView({ id, period }: { id: string; period: Period }) {
             导出 Excel
           </Button>
         </View>
-        <ComputedAt
-          at={d.computedAt}
-          onRefresh={() => {
-            refresh.current = true;
-            return reload();
-          }}
-        />
+        <ComputedAt at={d.computedAt} onRefresh={() => adminApi.communityDashboard(id, period.from, period.to, true).then(reload)} />
         <View className="figure-cards">
           {COLUMNS.map((c) => (
             <View
@@ -301,27 +290,26 @@ function Trend({ scope }: { scope: { streetId?: string; communityId?: string } }
   );
 }
 
-/** Reads a one-shot flag and clears it. */
-function takeFlag(flag: { current: boolean }): boolean {
-  const v = flag.current;
-  flag.current = false;
-  return v;
-}
-
-/** When the figures were computed (they are kept up to ten minutes), and a button to compute them now. */
+/** When the figures were computed (they are kept up to ten minutes), and a button to compute them now (the
+ * computing request fails loudly; the page then reloads the answer it kept). */
 function ComputedAt({ at, onRefresh }: { at: string; onRefresh: () => Promise<void> }) {
   const [busy, setBusy] = useState(false);
   if (!at) return null;
   return (
     <View className="row dashboard-computed">
-      <Text className="muted">数字算于 {shanghaiDateTime(at)}（最多 10 分钟前）</Text>
+      <Text className="muted">数字算于 {shanghaiDateTime(at)}（算好的数字保留 10 分钟）</Text>
       <Button
         className="btn secondary dashboard-refresh"
         loading={busy}
         disabled={busy}
         onClick={() => {
           setBusy(true);
-          void onRefresh().finally(() => setBusy(false));
+          void onRefresh()
+            .then(
+              () => toast('已重新计算'),
+              () => toast('没有算成，请稍后再试'),
+            )
+            .finally(() => setBusy(false));
         }}
       >
         重新计算
