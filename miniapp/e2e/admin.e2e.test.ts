@@ -156,7 +156,7 @@ describe.skipIf(!hasChromium)('H5 journey: setting up a new community from a spr
     await expectAccessible(admin, '街道部门');
   });
 
-  it('in 长辈版 too: the departments, import and residents pages keep large type and large targets', async () => {
+  it('in 长辈版 too: the departments, import, residents and dashboard pages keep large type and large targets', async () => {
     await open(admin, j.server.url, '/pages/me/index');
     await current(admin).locator('.elder-switch').click();
     await current(admin).locator('.page.elder').first().waitFor();
@@ -168,6 +168,11 @@ describe.skipIf(!hasChromium)('H5 journey: setting up a new community from a spr
     await open(admin, j.server.url, `/packages/admin/import/index?id=${id}`);
     await current(admin).locator('.import-kind').waitFor();
     await expectElderFriendly(admin, '导入台账（长辈版）');
+    await open(admin, j.server.url, `/packages/admin/dashboard/index?id=${id}`);
+    await current(admin).locator('.dashboard-computed').waitFor();
+    await expectElderFriendly(admin, '社区看板（长辈版）');
+    await expectAccessible(admin, '社区看板（长辈版）');
+    await j.shot(admin, 'admin-5-community-dashboard-elder', true);
     await open(admin, j.server.url, `/packages/admin/residents/index?id=${id}`);
     await current(admin).locator('.resident-list').waitFor();
     await expectElderFriendly(admin, '居民（长辈版）');
