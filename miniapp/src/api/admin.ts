@@ -66,8 +66,8 @@ export const adminApi = {
       }>
     >('GET', `/admin/communities/${id}/history`, { query: { cursor } }),
   /** refresh: compute the figures now instead of serving the ones kept for up to ten minutes. */
-  streetDashboard: (streetId: string, from: string, to: string, refresh = false) =>
-    request<StreetDashboard>('GET', `/admin/streets/${streetId}/dashboard`, { query: { from, to, limit: 100, refresh: String(refresh) } }),
+  streetDashboard: (streetId: string, from: string, to: string, refresh = false, cursor?: string) =>
+    request<StreetDashboard>('GET', `/admin/streets/${streetId}/dashboard`, { query: { from, to, limit: 50, cursor, refresh: String(refresh) } }),
   communityDashboard: (id: string, from: string, to: string, refresh = false) =>
     request<CommunityDashboard>('GET', `/admin/communities/${id}/dashboard`, { query: { from, to, refresh: String(refresh) } }),
   trend: (scope: { streetId?: string; communityId?: string }) => request<{ items: TrendPoint[] }>('GET', '/admin/trend', { query: scope }),

@@ -2,10 +2,10 @@ import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Button, Picker } from '@tarojs/components';
 import { Page } from '@/components/Page';
-import { ErrorState, Loading } from '@/components/StateView';
+import { ErrorState, ListFooter, Loading } from '@/components/StateView';
 import { adminApi, downloadSheet, type TrendPoint } from '@/api/admin';
 import type { Figures } from '@contracts/admin';
-import { usePageData } from '@/lib/pageData';
+import { usePageData, usePagedList } from '@/lib/pageData';
 import { toast } from '@/lib/feedback';
 import { shanghaiDate, shanghaiDateTime } from '@contracts/time';
 import { AdminFrame } from '../components/AdminFrame';
@@ -84,10 +84,11 @@ function Dashboard({ streetId, communityId }: { streetId?: string; communityId?:
 }
 
 function StreetView({ streetId, period }: { streetId: string; period: Period }) {
-  const [state, reload] = usePageData(() => adminApi.streetDashboard(streetId, period.from, period.to), [streetId, period.key]);
+  const list = usePagedList((cursor) => adminApi.streetDashboard(streetId, period.from, period.to, false, cursor), [streetId, period.key]);
+  const state = list.state;
   if (state.status === 'loading') return <Loading />;
-  if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void reload()} />;
-  const rows = state.data.items;
+  if (state.status === 'error') return <ErrorState message={state.message} onRetry={() => void list.reload()} />;
+  const rows = state.data;
   return (
     <View className="card stack street-dashboard">
       <View className="row">
@@ -106,7 +107,7 @@ function StreetView({ streetId, period }: { streetId: string; period: Period }) 
       </View>
       <ComputedAt
         at={rows.reduce((a, r) => (a && Date.parse(a) < Date.parse(r.computedAt) ? a : r.computedAt), '')}
-        onRefresh={() => adminApi.streetDashboard(streetId, period.from, period.to, true).then(reload)}
+        onRefresh={() => adminApi.streetDashboard(streetId, period.from, period.to, true).then(list.reload)}
       />
       <TableScroll label="各社区并排">
         <View className="table" role="table">
@@ -135,6 +136,7 @@ function StreetView({ streetId, period }: { streetId: string; period: Period }) 
           ))}
         </View>
       </TableScroll>
+      <ListFooter hasMore={list.hasMore} loadingMore={list.loadingMore} moreError={list.moreError} onMore={() => void list.loadMore()} />
     </View>
   );
 }
