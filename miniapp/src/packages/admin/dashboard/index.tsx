@@ -6,7 +6,7 @@ import { ErrorState, ListFooter, Loading } from '@/components/StateView';
 import { adminApi, downloadSheet, type TrendPoint } from '@/api/admin';
 import type { Figures } from '@contracts/admin';
 import { usePageData, usePagedList } from '@/lib/pageData';
-import { toast } from '@/lib/feedback';
+import { runAction, toast } from '@/lib/feedback';
 import { shanghaiDate, shanghaiDateTime } from '@contracts/time';
 import { AdminFrame } from '../components/AdminFrame';
 import { TableScroll } from '../components/TableScroll';
@@ -107,7 +107,7 @@ function StreetView({ streetId, period }: { streetId: string; period: Period }) 
       </View>
       <ComputedAt
         at={rows.reduce((a, r) => (a && Date.parse(a) < Date.parse(r.computedAt) ? a : r.computedAt), '')}
-        onRefresh={() => adminApi.streetDashboard(streetId, period.from, period.to, true).then(list.reload)}
+        onRefresh={() => runAction(() => adminApi.streetDashboard(streetId, period.from, period.to, true), '已重新计算', list.reload)}
       />
       <TableScroll label="各社区并排">
         <View className="table" role="table">
@@ -169,7 +169,7 @@ function CommunityView({ id, period }: { id: string; period: Period }) {
             导出 Excel
           </Button>
         </View>
-        <ComputedAt at={d.computedAt} onRefresh={() => adminApi.communityDashboard(id, period.from, period.to, true).then(reload)} />
+        <ComputedAt at={d.computedAt} onRefresh={() => runAction(() => adminApi.communityDashboard(id, period.from, period.to, true), '已重新计算', reload)} />
         <View className="figure-cards">
           {COLUMNS.map((c) => (
             <View
@@ -292,9 +292,9 @@ function Trend({ scope }: { scope: { streetId?: string; communityId?: string } }
   );
 }
 
-/** When the figures were computed (they are kept up to ten minutes), and a button to compute them now (the
- * computing request fails loudly; the page then reloads the answer it kept). */
-function ComputedAt({ at, onRefresh }: { at: string; onRefresh: () => Promise<void> }) {
+/** When the figures were computed (they are kept up to ten minutes), and a button to compute them now
+ * (through runAction: it says whether that worked, then the page reloads the answer it kept). */
+function ComputedAt({ at, onRefresh }: { at: string; onRefresh: () => Promise<unknown> }) {
   const [busy, setBusy] = useState(false);
   if (!at) return null;
   return (
@@ -306,12 +306,7 @@ function ComputedAt({ at, onRefresh }: { at: string; onRefresh: () => Promise<vo
         disabled={busy}
         onClick={() => {
           setBusy(true);
-          void onRefresh()
-            .then(
-              () => toast('已重新计算'),
-              () => toast('没有算成，请稍后再试'),
-            )
-            .finally(() => setBusy(false));
+          void onRefresh().finally(() => setBusy(false));
         }}
       >
         重新计算
